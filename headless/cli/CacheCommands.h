@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The `cache …` subcommands, one class each.
+#include "CacheGcCommand.h"
+#include "CacheListCommand.h"
+#include "CacheRemoveCommand.h"
+#include "CacheVerifyCommand.h"

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#include "CommandContext.h"
+
+#include "ExitCode.h"
+#include "ProgressPrinter.h"
+
+namespace dist::cli {
+
+CommandContext::CommandContext(QIODevice* out, QIODevice* err, QNetworkAccessManager* nam, bool stderrIsTerminal)
+    : m_out(out)
+    , m_err(err)
+    , m_nam(nam)
+    , m_stderrIsTerminal(stderrIsTerminal)
+{
+}
+
+CommandContext::~CommandContext()
+{
+    m_progress.reset();
+    m_client.reset();
+}
+
+void CommandContext::print(const QString& line)
+{
+    m_out->write(line.toUtf8() + '\n');
+}
+
+void CommandContext::printErr(const QString& line)
+{
+    if (m_progress) {
+        m_progress->clear();
+    }
+    m_err->write(line.toUtf8() + '\n');
+}
+
+void CommandContext::writeOut(const QByteArray& bytes)
+{
+    m_out->write(bytes);
+}
+
+int CommandContext::fail(const Error& error)
+{
+    printErr(error.message);
+    return exitCodeFor(error.code);
+}
+
+bool CommandContext::showProgress() const
+{
+    return m_stderrIsTerminal && !m_globals.quiet && !m_globals.json;
+}
+
+DistClient& CommandContext::client()
+{
+    if (!m_client) {
+        DistOptions options = DistOptions::fromEnvironment(m_globals.cacheDir);
+        options.offline = options.offline || m_globals.offline;
+        m_client = std::make_unique<DistClient>(m_nam, options, nullptr);
+        if (showProgress()) {
+            m_progress = std::make_unique<ProgressPrinter>(m_err);
+            QObject::connect(m_client.get(), &DistClient::progress, m_progress.get(), &ProgressPrinter::update);
+            QObject::connect(m_client.get(), &DistClient::waiting, m_progress.get(), &ProgressPrinter::note);
+        }
+        if (m_globals.verbose) {
+            QObject::connect(m_client.get(), &DistClient::waiting, m_client.get(),
+                             [this](const QString& ref, const QString& why) {
+                                 if (!m_progress) {
+                                     printErr(QStringLiteral("%1: %2").arg(ref, why));
+                                 }
+                             });
+        }
+    }
+    return *m_client;
+}
+
+} // namespace dist::cli

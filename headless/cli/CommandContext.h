@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <dist/DistClient.h>
+#include <dist/Result.h>
+
+#include <QIODevice>
+#include <QString>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace dist::cli {
+
+class ProgressPrinter;
+
+struct GlobalOptions
+{
+    QString cacheDir;
+    bool offline = false;
+    bool json = false;
+    bool quiet = false;
+    bool verbose = false;
+    int jobs = 4;
+};
+
+// What a command may use: output devices, the global options and the (lazily built) client.
+// Output goes through the injected devices so tests can capture it in-process.
+class CommandContext
+{
+public:
+    CommandContext(QIODevice* out, QIODevice* err, QNetworkAccessManager* nam, bool stderrIsTerminal);
+    ~CommandContext();
+
+    GlobalOptions& globals() { return m_globals; }
+    const GlobalOptions& globals() const { return m_globals; }
+
+    void print(const QString& line); // stdout, with a newline
+    void printErr(const QString& line); // stderr, with a newline
+    void writeOut(const QByteArray& bytes);
+    // Prints the error as one plain line on stderr and returns its exit code.
+    int fail(const Error& error);
+
+    DistClient& client();
+    Cache& cache() { return client().cache(); }
+    bool showProgress() const;
+
+private:
+    QIODevice* m_out;
+    QIODevice* m_err;
+    QNetworkAccessManager* m_nam;
+    bool m_stderrIsTerminal;
+    GlobalOptions m_globals;
+    std::unique_ptr<DistClient> m_client;
+    std::unique_ptr<ProgressPrinter> m_progress;
+};
+
+} // namespace dist::cli

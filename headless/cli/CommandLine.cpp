@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+#include "CommandLine.h"
+
+#include "CacheCommands.h"
+#include "CommandContext.h"
+#include "ExitCode.h"
+#include "PullCommand.h"
+#include "ResolveCommand.h"
+
+#include <QTimer>
+
+namespace dist::cli {
+
+namespace {
+
+const QStringList kValuedGlobals = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs")};
+
+} // namespace
+
+CommandLine::CommandLine()
+{
+    m_commands = {
+        std::make_shared<ResolveCommand>(),
+        std::make_shared<PullCommand>(),
+        std::make_shared<CacheListCommand>(),
+        std::make_shared<CacheRemoveCommand>(),
+        std::make_shared<CacheGcCommand>(),
+        std::make_shared<CacheVerifyCommand>(),
+    };
+}
+
+CommandLine::~CommandLine() = default;
+
+QList<QCommandLineOption> CommandLine::globalOptions()
+{
+    return {
+        QCommandLineOption(QStringLiteral("cache-dir"), QStringLiteral("Cache root (overrides GREENTIC_DIST_CACHE_DIR)."),
+                           QStringLiteral("PATH")),
+        QCommandLineOption(QStringLiteral("offline"), QStringLiteral("Never touch the network (also GREENTIC_DIST_OFFLINE=1).")),
+        QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print machine-readable JSON on stdout.")),
+        QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Parallel downloads (default 4)."), QStringLiteral("N")),
+        QCommandLineOption({QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("No progress or notes on stderr.")),
+        QCommandLineOption({QStringLiteral("v"), QStringLiteral("verbose")}, QStringLiteral("Explain what happens on stderr.")),
+        QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show help.")),
+        QCommandLineOption({QStringLiteral("V"), QStringLiteral("version")}, QStringLiteral("Show the version.")),
+    };
+}
+
+QString CommandLine::helpText() const
+{
+    QString s = QStringLiteral("greentic-dist %1: resolve, pull and manage WebAssembly components and packs in a "
+                               "verified, content-addressed cache.\n\nUsage: greentic-dist [OPTIONS] <COMMAND> [ARGS]\n\n"
+                               "Commands:\n")
+                    .arg(QStringLiteral(DIST_VERSION));
+    for (const auto& c : m_commands) {
+        const QString left = c->name() + (c->usage().isEmpty() ? QString() : u' ' + c->usage());
+        s += QStringLiteral("  %1%2\n").arg(left.leftJustified(34), c->summary());
+    }
+    s += QStringLiteral("\nGlobal options (may follow the command):\n");
+    for (const QCommandLineOption& o : globalOptions()) {
+        QStringList names;
+        for (const QString& n : o.names()) {
+            names << (n.size() == 1 ? QString(u'-' + n) : QString(QStringLiteral("--") + n));
+        }
+        QString left = names.join(QStringLiteral(", "));
+        if (!o.valueName().isEmpty()) {
+            left += u' ' + o.valueName();
+        }
+        s += QStringLiteral("  %1%2\n").arg(left.leftJustified(34), o.description());
+    }
+    s += QStringLiteral("\nExit codes: 0 ok, 2 invalid input, 3 not found, 4 offline, 5 auth, 6 integrity, 10 other.\n");
+    return s;
+}
+
+QString CommandLine::commandHelp(const Command& command) const
+{
+    QString s = QStringLiteral("%1\n\nUsage: greentic-dist %2%3 [OPTIONS]\n")
+                    .arg(command.summary(), command.name(),
+                         command.usage().isEmpty() ? QString() : u' ' + command.usage());
+    const QList<QCommandLineOption> options = command.options();
+    if (!options.isEmpty()) {
+        s += QStringLiteral("\nOptions:\n");
+        for (const QCommandLineOption& o : options) {
+            QString left = QStringLiteral("--") + o.names().constLast();
+            if (!o.valueName().isEmpty()) {
+                left += u' ' + o.valueName();
+            }
+            s += QStringLiteral("  %1%2\n").arg(left.leftJustified(34), o.description());
+        }
+    }
+    s += QStringLiteral("\nGlobal options: --cache-dir PATH, --offline, --json, --jobs N, -q, -v (see greentic-dist --help)\n");
+    return s;
+}
+
+void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command::Done done)
+{
+    auto finishLater = [done](int code) { QTimer::singleShot(0, [done, code] { done(code); }); };
+
+    // Find the command words among the arguments, skipping options and their values.
+    QList<qsizetype> wordPositions;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString& a = arguments.at(i);
+        if (a == u"--") {
+            break;
+        }
+        if (a.startsWith(u'-') && a.size() > 1) {
+            if (kValuedGlobals.contains(a)) {
+                ++i;
+            }
+            continue;
+        }
+        wordPositions.append(i);
+    }
+    std::shared_ptr<Command> command;
+    int words = 0;
+    for (const auto& c : m_commands) {
+        const QStringList path = c->path();
+        if (path.size() > wordPositions.size() || path.size() <= words) {
+            continue;
+        }
+        bool match = true;
+        for (qsizetype k = 0; k < path.size(); ++k) {
+            if (arguments.at(wordPositions.at(k)) != path.at(k)) {
+                match = false;
+                break;
+            }
+        }
+        if (match) {
+            command = c;
+            words = static_cast<int>(path.size());
+        }
+    }
+
+    const bool wantsHelp = arguments.contains(QStringLiteral("--help")) || arguments.contains(QStringLiteral("-h"));
+    if (!command) {
+        if (arguments.contains(QStringLiteral("--version")) || arguments.contains(QStringLiteral("-V"))) {
+            ctx.print(QStringLiteral("greentic-dist %1").arg(QStringLiteral(DIST_VERSION)));
+            finishLater(ExitCode::Ok);
+            return;
+        }
+        if (wantsHelp || (!wordPositions.isEmpty() && arguments.at(wordPositions.first()) == u"help")) {
+            ctx.writeOut(helpText().toUtf8());
+            finishLater(ExitCode::Ok);
+            return;
+        }
+        if (wordPositions.isEmpty()) {
+            ctx.printErr(helpText());
+            finishLater(ExitCode::InvalidInput);
+            return;
+        }
+        QString attempted = arguments.at(wordPositions.first());
+        if (wordPositions.size() > 1) {
+            attempted += u' ' + arguments.at(wordPositions.at(1));
+        }
+        ctx.printErr(QStringLiteral("error: unknown command `%1`; run `greentic-dist --help` for the list").arg(attempted));
+        finishLater(ExitCode::InvalidInput);
+        return;
+    }
+    if (wantsHelp) {
+        ctx.writeOut(commandHelp(*command).toUtf8());
+        finishLater(ExitCode::Ok);
+        return;
+    }
+
+    QStringList rest = arguments;
+    for (int k = words - 1; k >= 0; --k) {
+        rest.removeAt(wordPositions.at(k));
+    }
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addOptions(globalOptions());
+    parser.addOptions(command->options());
+    if (!parser.parse(QStringList{QStringLiteral("greentic-dist")} + rest)) {
+        ctx.printErr(QStringLiteral("error: %1 (see `greentic-dist %2 --help`)").arg(parser.errorText(), command->name()));
+        finishLater(ExitCode::InvalidInput);
+        return;
+    }
+    GlobalOptions& g = ctx.globals();
+    if (parser.isSet(QStringLiteral("cache-dir"))) {
+        g.cacheDir = parser.value(QStringLiteral("cache-dir"));
+    }
+    g.offline = g.offline || parser.isSet(QStringLiteral("offline"));
+    g.json = parser.isSet(QStringLiteral("json"));
+    g.quiet = parser.isSet(QStringLiteral("quiet"));
+    g.verbose = parser.isSet(QStringLiteral("verbose"));
+    if (parser.isSet(QStringLiteral("jobs"))) {
+        bool ok = false;
+        const int jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
+        if (!ok || jobs < 1 || jobs > 64) {
+            ctx.printErr(QStringLiteral("error: --jobs must be a number from 1 to 64"));
+            finishLater(ExitCode::InvalidInput);
+            return;
+        }
+        g.jobs = jobs;
+    }
+    const QStringList positionals = parser.positionalArguments();
+    if (positionals.size() < command->minPositionals()
+        || (command->maxPositionals() >= 0 && positionals.size() > command->maxPositionals())) {
+        ctx.printErr(QStringLiteral("error: wrong number of arguments; usage: greentic-dist %1%2")
+                         .arg(command->name(), command->usage().isEmpty() ? QString() : u' ' + command->usage()));
+        finishLater(ExitCode::InvalidInput);
+        return;
+    }
+    command->run(ctx, parser, positionals, std::move(done));
+}
+
+} // namespace dist::cli

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "Cache.h"
+#include "CacheEntry.h"
+#include "Digest.h"
+#include "HttpOptions.h"
+#include "Lockfile.h"
+#include "OciClient.h"
+#include "Reference.h"
+#include "Result.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <memory>
+
+class QLockFile;
+class QNetworkAccessManager;
+
+namespace dist {
+
+class CredentialProvider;
+class IngestFile;
+class RegistryAuth;
+
+struct DistOptions
+{
+    QString cacheRoot; // already resolved (see Cache::resolveRoot)
+    bool offline = false;
+    HttpOptions http;
+    QString fixtureDir; // GREENTIC_FIXTURE_DIR
+    QString repoRegistryBase; // GREENTIC_REPO_REGISTRY_BASE
+    QString storeRegistryBase; // GREENTIC_STORE_REGISTRY_BASE
+    LayerPolicy layers;
+
+    // Reads GREENTIC_DIST_OFFLINE, GREENTIC_FIXTURE_DIR, the registry bases and HttpOptions::fromEnvironment.
+    static DistOptions fromEnvironment(const QString& cacheDirOverride = QString());
+};
+
+struct PullResult
+{
+    QString reference; // as the caller wrote it
+    Digest digest; // the pin: the manifest digest for OCI, the content digest for everything else
+    CacheEntry entry; // entry.localPath is the cached blob
+    bool fetched = false; // bytes were transferred (or ingested) by this call
+};
+
+// Resolves references and pulls artifacts into the cache. All network work is asynchronous on the
+// caller's event loop; callbacks run on it, never inside the call that started the work.
+class DistClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DistClient)
+
+public:
+    using PullDone = std::function<void(Result<PullResult>)>;
+
+    DistClient(QNetworkAccessManager* nam, const DistOptions& options, const CredentialProvider* credentials,
+               QObject* parent = nullptr);
+    ~DistClient() override;
+
+    Cache& cache() { return m_cache; }
+    const DistOptions& options() const { return m_options; }
+
+    // The digest a reference stands for: the manifest digest for OCI (no blob download), the content
+    // digest for files, fixtures and https, the digest itself for a cache digest.
+    void resolve(const QString& reference, std::function<void(Result<Digest>)> done);
+    // Ensures the artifact is in the cache. `pin`, when set, must match what the reference resolves to
+    // (the lockfile digest); a pinned artifact already in the cache is served without the network.
+    void pull(const QString& reference, const Digest& pin, PullDone done);
+    // Pulls every entry, at most `jobs` at a time. Stops starting new ones at the first failure and
+    // reports it once the running ones finish. Results keep the lockfile order.
+    void pullAll(const QList<LockEntry>& entries, int jobs, std::function<void(Result<QList<PullResult>>)> done);
+
+    void cancelAll();
+
+Q_SIGNALS:
+    void progress(const QString& reference, qint64 received, qint64 total);
+    void waiting(const QString& reference, const QString& why);
+
+private:
+    struct BlobJob;
+
+    Result<OciReference> ociFor(const Reference& ref) const;
+    void pullOci(const QString& raw, const Reference& ref, OciReference oci, const Digest& pin, PullDone done);
+    void pullLocalFile(const QString& raw, const Reference& ref, const QString& path, const Digest& pin, PullDone done);
+    void pullHttps(const QString& raw, const Reference& ref, const Digest& pin, PullDone done);
+    void ensureBlob(const QString& raw, const OciResolution& res, PullDone done);
+    void startBlobJob(const Digest& content);
+    void finishBlobJob(const Digest& content, const Result<CacheEntry>& result, bool fetched);
+    // Commits a finished ingest of unknown-in-advance content under its per-digest lock.
+    void commitIngest(const QString& raw, std::shared_ptr<IngestFile> ingest, CacheEntry entry, const Digest& pin,
+                      PullDone done);
+    template <typename F>
+    void later(F&& f);
+
+    QNetworkAccessManager* m_nam;
+    DistOptions m_options;
+    Cache m_cache;
+    RegistryAuth* m_auth;
+    OciClient* m_oci;
+    QHash<Digest, std::shared_ptr<BlobJob>> m_blobJobs; // in flight, by content digest
+    QList<QPointer<HttpExchange>> m_exchanges;
+};
+
+} // namespace dist

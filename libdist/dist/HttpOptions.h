@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace dist {
+
+struct HttpOptions
+{
+    int transferTimeoutMs = 30000; // inactivity timeout per request
+    int maxAttempts = 5; // per request, including the first
+    int retryBaseMs = 250; // capped exponential backoff with jitter
+    int retryMaxMs = 8000;
+    int maxRetryAfterMs = 60000; // never wait longer than this for a server's Retry-After
+    int maxRedirects = 10;
+    qint64 readBufferBytes = 1 << 20; // bounds memory while streaming a blob
+    bool allowInsecureLocalHttp = false; // plain http to loopback hosts
+    QStringList insecureRegistries; // host[:port] spoken to over plain http
+    QByteArray userAgent = QByteArrayLiteral("greentic-dist-qt/" DIST_VERSION);
+
+    // Reads GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP, GREENTIC_DIST_TIMEOUT_SECS,
+    // GREENTIC_DIST_MAX_ATTEMPTS and GREENTIC_DIST_RETRY_BASE_MS.
+    static HttpOptions fromEnvironment();
+};
+
+} // namespace dist

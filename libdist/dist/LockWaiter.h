@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "Result.h"
+
+#include <QLockFile>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+namespace dist {
+
+// Acquires a QLockFile without blocking the event loop: tries, then polls. The holder of a lock
+// that died (kill -9) is detected by PID and its lock taken over; age alone never breaks a lock,
+// since a long download legitimately holds it for minutes.
+class LockWaiter final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LockWaiter)
+
+public:
+    using Done = std::function<void(Result<std::shared_ptr<QLockFile>>)>;
+
+    // `onWait` is called once if the lock is busy, so a front end can say what it is waiting for.
+    static void acquire(const QString& path, QObject* context, Done done, std::function<void()> onWait = {});
+
+private:
+    LockWaiter(const QString& path, QObject* context, Done done, std::function<void()> onWait);
+    void attempt();
+
+    std::shared_ptr<QLockFile> m_lock;
+    Done m_done;
+    std::function<void()> m_onWait;
+    QTimer m_timer;
+    bool m_notified = false;
+};
+
+} // namespace dist

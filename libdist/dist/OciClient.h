@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "HttpExchange.h"
+#include "HttpOptions.h"
+#include "OciManifest.h"
+#include "OciReference.h"
+#include "Result.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace dist {
+
+class IngestFile;
+class RegistryAuth;
+
+struct OciResolution
+{
+    OciReference reference;
+    Digest manifestDigest; // what the reference resolves to: the pin (an index digest for an index)
+    QString manifestMediaType;
+    Digest platformManifestDigest; // the image manifest chosen from an index, else null
+    OciManifest manifest; // the image manifest
+    LayerChoice choice;
+    QString registryUrl; // scheme://host, where it came from
+};
+
+// Speaks the OCI distribution API to one registry at a time: manifests (with indexes and layer
+// selection) and blobs (streamed, resumable). Registries are reached over https; plain http only for
+// loopback hosts when allowed, or for hosts listed as insecure.
+class OciClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(OciClient)
+
+public:
+    OciClient(QNetworkAccessManager* nam, RegistryAuth* auth, const HttpOptions& options, QObject* parent = nullptr);
+
+    Result<QUrl> baseUrl(const OciReference& ref) const;
+
+    void resolve(const OciReference& ref, const LayerPolicy& policy, std::function<void(Result<OciResolution>)> done);
+    // Streams a blob into `sink` (resuming from its current size). Returns the exchange so the caller
+    // can cancel it.
+    HttpExchange* fetchBlob(const OciReference& ref, const OciDescriptor& blob, IngestFile* sink,
+                            std::function<void(Result<void>)> done, HttpExchange::Progress progress = {});
+
+private:
+    void fetchManifest(const OciReference& ref, const QString& reference, const Digest& expected,
+                       std::function<void(Result<std::pair<OciManifest, Digest>>)> done);
+    static QString scope(const OciReference& ref);
+
+    QNetworkAccessManager* m_nam;
+    RegistryAuth* m_auth;
+    HttpOptions m_options;
+};
+
+} // namespace dist
