@@ -18,7 +18,8 @@ int main(int argc, char* argv[])
     parser.setApplicationDescription(QStringLiteral("Inspect and manage the greentic-dist cache."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption cacheDir(QStringLiteral("cache-dir"), QStringLiteral("Cache root."), QStringLiteral("PATH"));
+    const QCommandLineOption cacheDir(QStringLiteral("cache-dir"), QStringLiteral("Cache root."),
+                                      QStringLiteral("PATH"));
     parser.addOption(cacheDir);
     parser.process(app);
 

@@ -30,7 +30,9 @@ void CacheGcCommand::run(CommandContext& ctx, const QCommandLineParser&, const Q
             ctx.printErr(QStringLiteral("removed %1").arg(report->removed.join(QStringLiteral(", "))));
         }
         if (report->staleFiles > 0 && !ctx.globals().quiet) {
-            ctx.printErr(QStringLiteral("collected %1 stale files, %2 bytes").arg(report->staleFiles).arg(report->bytesReclaimed));
+            ctx.printErr(QStringLiteral("collected %1 stale files, %2 bytes")
+                             .arg(report->staleFiles)
+                             .arg(report->bytesReclaimed));
         }
     }
     done(ExitCode::Ok);

@@ -13,8 +13,8 @@ namespace dist::cli {
 
 QList<QCommandLineOption> CacheListCommand::options() const
 {
-    return {QCommandLineOption(QStringLiteral("long"),
-                               QStringLiteral("Show size, type, media type, last use and origin of each entry."))};
+    return { QCommandLineOption(QStringLiteral("long"),
+                                QStringLiteral("Show size, type, media type, last use and origin of each entry.")) };
 }
 
 void CacheListCommand::run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList&, Done done)
@@ -61,7 +61,8 @@ void CacheListCommand::run(CommandContext& ctx, const QCommandLineParser& parser
                 .field(QStringLiteral("canonical_ref"), e.canonicalRef)
                 .field(QStringLiteral("fetched_at"), e.fetchedAt)
                 .field(QStringLiteral("last_accessed_at"), e.lastAccessedAt);
-            w.key(QStringLiteral("manifest_digest")).optional(e.manifestDigest.isEmpty() ? QString() : e.manifestDigest);
+            w.key(QStringLiteral("manifest_digest"))
+                .optional(e.manifestDigest.isEmpty() ? QString() : e.manifestDigest);
             w.key(QStringLiteral("fetched_from")).optional(e.fetchedFrom.isEmpty() ? QString() : e.fetchedFrom);
             w.field(QStringLiteral("local_path"), e.localPath).endObject();
         }
@@ -79,7 +80,8 @@ void CacheListCommand::run(CommandContext& ctx, const QCommandLineParser& parser
     qint64 total = 0;
     for (const CacheEntry& e : entries) {
         total += e.sizeBytes;
-        const QString lastUsed = QDateTime::fromSecsSinceEpoch(e.lastAccessedAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        const QString lastUsed
+            = QDateTime::fromSecsSinceEpoch(e.lastAccessedAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
         QString type = artifactTypeName(e.artifactType);
         if (e.state != EntryState::Ready) {
             type += u'!';

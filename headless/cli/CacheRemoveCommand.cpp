@@ -33,7 +33,9 @@ void CacheRemoveCommand::run(CommandContext& ctx, const QCommandLineParser&, con
         ctx.writeOut(w.toByteArray());
     } else {
         if (report->evicted > 0) {
-            ctx.printErr(QStringLiteral("evicted %1 entries, reclaimed %2 bytes").arg(report->evicted).arg(report->bytesReclaimed));
+            ctx.printErr(QStringLiteral("evicted %1 entries, reclaimed %2 bytes")
+                             .arg(report->evicted)
+                             .arg(report->bytesReclaimed));
         }
         for (const QString& r : std::as_const(report->refusals)) {
             ctx.printErr(QStringLiteral("not removed: %1").arg(r));

@@ -13,19 +13,16 @@ namespace dist::cli {
 
 namespace {
 
-const QStringList kValuedGlobals = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs")};
+const QStringList kValuedGlobals = { QStringLiteral("--cache-dir"), QStringLiteral("--jobs") };
 
 } // namespace
 
 CommandLine::CommandLine()
 {
     m_commands = {
-        std::make_shared<ResolveCommand>(),
-        std::make_shared<PullCommand>(),
-        std::make_shared<CacheListCommand>(),
-        std::make_shared<CacheRemoveCommand>(),
-        std::make_shared<CacheGcCommand>(),
-        std::make_shared<CacheVerifyCommand>(),
+        std::make_shared<ResolveCommand>(),   std::make_shared<PullCommand>(),
+        std::make_shared<CacheListCommand>(), std::make_shared<CacheRemoveCommand>(),
+        std::make_shared<CacheGcCommand>(),   std::make_shared<CacheVerifyCommand>(),
     };
 }
 
@@ -34,24 +31,29 @@ CommandLine::~CommandLine() = default;
 QList<QCommandLineOption> CommandLine::globalOptions()
 {
     return {
-        QCommandLineOption(QStringLiteral("cache-dir"), QStringLiteral("Cache root (overrides GREENTIC_DIST_CACHE_DIR)."),
-                           QStringLiteral("PATH")),
-        QCommandLineOption(QStringLiteral("offline"), QStringLiteral("Never touch the network (also GREENTIC_DIST_OFFLINE=1).")),
+        QCommandLineOption(QStringLiteral("cache-dir"),
+                           QStringLiteral("Cache root (overrides GREENTIC_DIST_CACHE_DIR)."), QStringLiteral("PATH")),
+        QCommandLineOption(QStringLiteral("offline"),
+                           QStringLiteral("Never touch the network (also GREENTIC_DIST_OFFLINE=1).")),
         QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print machine-readable JSON on stdout.")),
-        QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Parallel downloads (default 4)."), QStringLiteral("N")),
-        QCommandLineOption({QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("No progress or notes on stderr.")),
-        QCommandLineOption({QStringLiteral("v"), QStringLiteral("verbose")}, QStringLiteral("Explain what happens on stderr.")),
-        QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show help.")),
-        QCommandLineOption({QStringLiteral("V"), QStringLiteral("version")}, QStringLiteral("Show the version.")),
+        QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Parallel downloads (default 4)."),
+                           QStringLiteral("N")),
+        QCommandLineOption({ QStringLiteral("q"), QStringLiteral("quiet") },
+                           QStringLiteral("No progress or notes on stderr.")),
+        QCommandLineOption({ QStringLiteral("v"), QStringLiteral("verbose") },
+                           QStringLiteral("Explain what happens on stderr.")),
+        QCommandLineOption({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show help.")),
+        QCommandLineOption({ QStringLiteral("V"), QStringLiteral("version") }, QStringLiteral("Show the version.")),
     };
 }
 
 QString CommandLine::helpText() const
 {
-    QString s = QStringLiteral("greentic-dist %1: resolve, pull and manage WebAssembly components and packs in a "
-                               "verified, content-addressed cache.\n\nUsage: greentic-dist [OPTIONS] <COMMAND> [ARGS]\n\n"
-                               "Commands:\n")
-                    .arg(QStringLiteral(DIST_VERSION));
+    QString s
+        = QStringLiteral("greentic-dist %1: resolve, pull and manage WebAssembly components and packs in a "
+                         "verified, content-addressed cache.\n\nUsage: greentic-dist [OPTIONS] <COMMAND> [ARGS]\n\n"
+                         "Commands:\n")
+              .arg(QStringLiteral(DIST_VERSION));
     for (const auto& c : m_commands) {
         const QString left = c->name() + (c->usage().isEmpty() ? QString() : u' ' + c->usage());
         s += QStringLiteral("  %1%2\n").arg(left.leftJustified(34), c->summary());
@@ -68,15 +70,16 @@ QString CommandLine::helpText() const
         }
         s += QStringLiteral("  %1%2\n").arg(left.leftJustified(34), o.description());
     }
-    s += QStringLiteral("\nExit codes: 0 ok, 2 invalid input, 3 not found, 4 offline, 5 auth, 6 integrity, 10 other.\n");
+    s += QStringLiteral(
+        "\nExit codes: 0 ok, 2 invalid input, 3 not found, 4 offline, 5 auth, 6 integrity, 10 other.\n");
     return s;
 }
 
 QString CommandLine::commandHelp(const Command& command) const
 {
-    QString s = QStringLiteral("%1\n\nUsage: greentic-dist %2%3 [OPTIONS]\n")
-                    .arg(command.summary(), command.name(),
-                         command.usage().isEmpty() ? QString() : u' ' + command.usage());
+    QString s
+        = QStringLiteral("%1\n\nUsage: greentic-dist %2%3 [OPTIONS]\n")
+              .arg(command.summary(), command.name(), command.usage().isEmpty() ? QString() : u' ' + command.usage());
     const QList<QCommandLineOption> options = command.options();
     if (!options.isEmpty()) {
         s += QStringLiteral("\nOptions:\n");
@@ -88,7 +91,8 @@ QString CommandLine::commandHelp(const Command& command) const
             s += QStringLiteral("  %1%2\n").arg(left.leftJustified(34), o.description());
         }
     }
-    s += QStringLiteral("\nGlobal options: --cache-dir PATH, --offline, --json, --jobs N, -q, -v (see greentic-dist --help)\n");
+    s += QStringLiteral(
+        "\nGlobal options: --cache-dir PATH, --offline, --json, --jobs N, -q, -v (see greentic-dist --help)\n");
     return s;
 }
 
@@ -152,7 +156,8 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
         if (wordPositions.size() > 1) {
             attempted += u' ' + arguments.at(wordPositions.at(1));
         }
-        ctx.printErr(QStringLiteral("error: unknown command `%1`; run `greentic-dist --help` for the list").arg(attempted));
+        ctx.printErr(
+            QStringLiteral("error: unknown command `%1`; run `greentic-dist --help` for the list").arg(attempted));
         finishLater(ExitCode::InvalidInput);
         return;
     }
@@ -170,8 +175,9 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.addOptions(globalOptions());
     parser.addOptions(command->options());
-    if (!parser.parse(QStringList{QStringLiteral("greentic-dist")} + rest)) {
-        ctx.printErr(QStringLiteral("error: %1 (see `greentic-dist %2 --help`)").arg(parser.errorText(), command->name()));
+    if (!parser.parse(QStringList { QStringLiteral("greentic-dist") } + rest)) {
+        ctx.printErr(
+            QStringLiteral("error: %1 (see `greentic-dist %2 --help`)").arg(parser.errorText(), command->name()));
         finishLater(ExitCode::InvalidInput);
         return;
     }

@@ -12,8 +12,9 @@ namespace dist::cli {
 
 QList<QCommandLineOption> PullCommand::options() const
 {
-    return {QCommandLineOption(QStringLiteral("lock"), QStringLiteral("Pull every entry of a lockfile (wins over REF)."),
-                               QStringLiteral("FILE"))};
+    return { QCommandLineOption(QStringLiteral("lock"),
+                                QStringLiteral("Pull every entry of a lockfile (wins over REF)."),
+                                QStringLiteral("FILE")) };
 }
 
 void PullCommand::writeResult(JsonWriter& w, const PullResult& r)
@@ -57,7 +58,8 @@ void PullCommand::run(CommandContext& ctx, const QCommandLineParser& parser, con
         return;
     }
     if (args.isEmpty()) {
-        done(ctx.fail(makeError(ErrorCode::InvalidInput, QStringLiteral("pull requires either a reference or --lock"))));
+        done(
+            ctx.fail(makeError(ErrorCode::InvalidInput, QStringLiteral("pull requires either a reference or --lock"))));
         return;
     }
     ctx.client().pull(args.first(), Digest(), [&ctx, json, done](Result<PullResult> r) {

@@ -13,8 +13,11 @@ namespace dist::cli {
 class PullCommand final : public Command
 {
 public:
-    QStringList path() const override { return {QStringLiteral("pull")}; }
-    QString summary() const override { return QStringLiteral("Ensure an artifact (or every entry of a lockfile) is cached"); }
+    QStringList path() const override { return { QStringLiteral("pull") }; }
+    QString summary() const override
+    {
+        return QStringLiteral("Ensure an artifact (or every entry of a lockfile) is cached");
+    }
     QString usage() const override { return QStringLiteral("[<REF> | --lock FILE]"); }
     QList<QCommandLineOption> options() const override;
     int maxPositionals() const override { return 1; }

@@ -17,7 +17,10 @@ void ResolveCommand::run(CommandContext& ctx, const QCommandLineParser&, const Q
         }
         if (ctx.globals().json) {
             JsonWriter w;
-            w.beginObject().field(QStringLiteral("reference"), reference).field(QStringLiteral("digest"), r->toString()).endObject();
+            w.beginObject()
+                .field(QStringLiteral("reference"), reference)
+                .field(QStringLiteral("digest"), r->toString())
+                .endObject();
             ctx.writeOut(w.toByteArray());
         } else {
             ctx.print(r->toString());

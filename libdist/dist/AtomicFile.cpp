@@ -51,8 +51,9 @@ Result<void> rename(const QString& from, const QString& to)
 {
     if (::rename(QFile::encodeName(from).constData(), QFile::encodeName(to).constData()) != 0) {
         const int err = errno;
-        return makeError(ErrorCode::Io, QStringLiteral("cannot move `%1` to `%2`: %3")
-                                            .arg(from, to, QString::fromLocal8Bit(std::strerror(err))));
+        return makeError(
+            ErrorCode::Io,
+            QStringLiteral("cannot move `%1` to `%2`: %3").arg(from, to, QString::fromLocal8Bit(std::strerror(err))));
     }
     return {};
 }

@@ -124,9 +124,10 @@ Result<CacheEntry> Cache::stat(const Digest& d) const
                          QStringLiteral("cache error at `%1`: entry describes %2").arg(path, entry->digest.toString()));
     }
     if (!QFileInfo::exists(blobPath(d))) {
-        return makeError(ErrorCode::Integrity, QStringLiteral("corrupt artifact `%1`: cache metadata exists but "
-                                                              "cached blob is missing")
-                                                   .arg(d.toString()));
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("corrupt artifact `%1`: cache metadata exists but "
+                                        "cached blob is missing")
+                             .arg(d.toString()));
     }
     entry->localPath = blobPath(d);
     return entry;

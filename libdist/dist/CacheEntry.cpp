@@ -51,7 +51,7 @@ QString entryStateName(EntryState s)
 
 std::optional<EntryState> entryStateFromName(const QString& name)
 {
-    for (EntryState s : {EntryState::Partial, EntryState::Ready, EntryState::Corrupt, EntryState::Evicted}) {
+    for (EntryState s : { EntryState::Partial, EntryState::Ready, EntryState::Corrupt, EntryState::Evicted }) {
         if (entryStateName(s) == name) {
             return s;
         }
@@ -223,13 +223,14 @@ QByteArray CacheEntry::toJson() const
 
 Result<CacheEntry> CacheEntry::fromJson(const QByteArray& json, const QString& origin)
 {
-    QJsonParseError perr{};
+    QJsonParseError perr {};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (perr.error != QJsonParseError::NoError || !doc.isObject()) {
-        return makeError(ErrorCode::Cache,
-                         QStringLiteral("cache error at `%1`: entry.json is not a JSON object (%2)")
-                             .arg(origin, perr.error != QJsonParseError::NoError ? perr.errorString()
-                                                                                 : QStringLiteral("wrong type")));
+        return makeError(
+            ErrorCode::Cache,
+            QStringLiteral("cache error at `%1`: entry.json is not a JSON object (%2)")
+                .arg(origin,
+                     perr.error != QJsonParseError::NoError ? perr.errorString() : QStringLiteral("wrong type")));
     }
     const QJsonObject o = doc.object();
     Reader r(o, origin);
@@ -285,8 +286,8 @@ Result<CacheEntry> CacheEntry::fromJson(const QByteArray& json, const QString& o
             || !so.value(QStringLiteral("detail")).isString()) {
             r.fail(QStringLiteral("field `signature_summary` must be null or {outcome, detail}"));
         } else {
-            e.signatureSummary
-                = SignatureSummary{so.value(QStringLiteral("outcome")).toString(), so.value(QStringLiteral("detail")).toString()};
+            e.signatureSummary = SignatureSummary { so.value(QStringLiteral("outcome")).toString(),
+                                                    so.value(QStringLiteral("detail")).toString() };
         }
     }
     const QJsonValue ann = o.value(QStringLiteral("annotations"));

@@ -48,7 +48,7 @@ QList<VerifyOutcome> CacheMaintenance::verify(const QList<Digest>& digests)
     const QList<Digest> targets = digests.isEmpty() ? m_cache.digests() : digests;
     QList<VerifyOutcome> out;
     for (const Digest& d : targets) {
-        VerifyOutcome o{d, false, {}};
+        VerifyOutcome o { d, false, {} };
         auto entry = m_cache.stat(d);
         if (!entry) {
             o.detail = entry.message();
@@ -117,7 +117,8 @@ Result<EvictReport> CacheMaintenance::evict(const QStringList& digests)
             continue;
         }
         ++report.evicted;
-        report.bytesReclaimed += removed.value();
+        // Counted as the Rust client counts it: the artifact's size, not the directory's.
+        report.bytesReclaimed += entry ? entry->sizeBytes : removed.value();
     }
     report.kept = report.scanned - report.evicted - static_cast<int>(report.refusals.size());
     return report;
@@ -129,9 +130,10 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
     QLockFile cacheLock(m_cache.cacheLockPath());
     cacheLock.setStaleLockTime(0);
     if (!cacheLock.tryLock(0)) {
-        return makeError(ErrorCode::Io, QStringLiteral("cache error at `%1`: another process is collecting garbage or "
-                                                       "applying retention")
-                                            .arg(m_cache.root()));
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("cache error at `%1`: another process is collecting garbage or "
+                                        "applying retention")
+                             .arg(m_cache.root()));
     }
     GcReport report;
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -206,7 +208,7 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
         }
     }
     // Lock files nobody holds: taking and releasing one removes it.
-    for (const QString& name : ingest.entryList({QStringLiteral("*.lock")}, QDir::Files)) {
+    for (const QString& name : ingest.entryList({ QStringLiteral("*.lock") }, QDir::Files)) {
         QLockFile lock(ingest.filePath(name));
         lock.setStaleLockTime(0);
         if (lock.tryLock(0)) {

@@ -21,10 +21,11 @@ namespace {
 Error offlineError(const QString& raw, bool tag)
 {
     if (tag) {
-        return makeError(ErrorCode::Offline,
-                         QStringLiteral("offline mode forbids fetching `%1`: a tag can only be resolved online; pin it by "
-                                        "digest (…@sha256:<manifest digest>) to use the cache offline")
-                             .arg(raw));
+        return makeError(
+            ErrorCode::Offline,
+            QStringLiteral("offline mode forbids fetching `%1`: a tag can only be resolved online; pin it by "
+                           "digest (…@sha256:<manifest digest>) to use the cache offline")
+                .arg(raw));
     }
     return makeError(ErrorCode::Offline, QStringLiteral("offline mode forbids fetching `%1`").arg(raw));
 }
@@ -39,21 +40,21 @@ FileKind fileKindFor(const QString& path)
 {
     const QString lower = path.toLower();
     if (lower.endsWith(QLatin1String(".gtpack"))) {
-        return {QStringLiteral("application/vnd.greentic.gtpack+zip"), ArtifactType::Pack};
+        return { QStringLiteral("application/vnd.greentic.gtpack+zip"), ArtifactType::Pack };
     }
     if (lower.endsWith(QLatin1String(".tar.gz")) || lower.endsWith(QLatin1String(".tgz"))) {
-        return {QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip"), ArtifactType::Bundle};
+        return { QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip"), ArtifactType::Bundle };
     }
     if (lower.endsWith(QLatin1String(".tar.zst"))) {
-        return {QStringLiteral("application/vnd.oci.image.layer.v1.tar+zstd"), ArtifactType::Bundle};
+        return { QStringLiteral("application/vnd.oci.image.layer.v1.tar+zstd"), ArtifactType::Bundle };
     }
     if (lower.endsWith(QLatin1String(".tar"))) {
-        return {QStringLiteral("application/vnd.oci.image.layer.v1.tar"), ArtifactType::Bundle};
+        return { QStringLiteral("application/vnd.oci.image.layer.v1.tar"), ArtifactType::Bundle };
     }
     if (lower.endsWith(QLatin1String(".json"))) {
-        return {QStringLiteral("application/json"), ArtifactType::Component};
+        return { QStringLiteral("application/json"), ArtifactType::Component };
     }
-    return {QStringLiteral("application/wasm"), ArtifactType::Component};
+    return { QStringLiteral("application/wasm"), ArtifactType::Component };
 }
 
 CacheEntry baseEntry(const Digest& digest, qint64 size, const QString& raw, const QString& kind,
@@ -69,8 +70,31 @@ CacheEntry baseEntry(const Digest& digest, qint64 size, const QString& raw, cons
     e.fetchedAt = now;
     e.lastAccessedAt = now;
     e.state = EntryState::Ready;
-    e.sourceSnapshot = SourceSnapshot{raw, canonical, kind, raw == canonical};
+    e.sourceSnapshot = SourceSnapshot { raw, canonical, kind, raw == canonical };
     return e;
+}
+
+// A cached entry is reused only when it is sound; one that `cache verify` marked Corrupt (or whose
+// blob vanished) is fetched again rather than served.
+Result<CacheEntry> reusable(Result<CacheEntry> entry)
+{
+    if (entry && entry->state == EntryState::Corrupt) {
+        return makeError(
+            ErrorCode::Integrity,
+            QStringLiteral("corrupt artifact `%1`: marked corrupt by cache verify").arg(entry->digest.toString()));
+    }
+    return entry;
+}
+
+// Clears whatever broken entry occupies a digest before a fresh copy is committed. Callers hold the
+// digest's lock.
+void clearBroken(Cache& cache, const Digest& d)
+{
+    auto existing = cache.stat(d);
+    if ((existing && existing->state == EntryState::Corrupt) || (!existing && existing.code() != ErrorCode::NotFound)) {
+        qCWarning(lcCache).noquote() << "replacing broken cache entry" << d.toString();
+        (void)cache.remove(d);
+    }
 }
 
 bool isLoopbackHost(const QString& host)
@@ -148,9 +172,8 @@ Result<OciReference> DistClient::ociFor(const Reference& ref) const
         }
         // A target that already names a registry host is used as it is.
         const qsizetype slash = t.indexOf(u'/');
-        const QString mapped = (slash > 0 && OciReference::looksLikeRegistryHost(QStringView(t).left(slash)))
-            ? t
-            : b + u'/' + t;
+        const QString mapped
+            = (slash > 0 && OciReference::looksLikeRegistryHost(QStringView(t).left(slash))) ? t : b + u'/' + t;
         auto oci = OciReference::parse(mapped);
         if (!oci) {
             return makeError(ErrorCode::InvalidInput,
@@ -273,9 +296,8 @@ void DistClient::resolve(const QString& reference, std::function<void(Result<Dig
         later([done, reference, tag = !oci->isDigestPinned()] { done(offlineError(reference, tag)); });
         return;
     }
-    m_oci->resolve(oci.value(), m_options.layers, [done](Result<OciResolution> r) {
-        r ? done(r->manifestDigest) : done(r.error());
-    });
+    m_oci->resolve(oci.value(), m_options.layers,
+                   [done](Result<OciResolution> r) { r ? done(r->manifestDigest) : done(r.error()); });
 }
 
 void DistClient::pull(const QString& reference, const Digest& pin, PullDone done)
@@ -289,18 +311,19 @@ void DistClient::pull(const QString& reference, const Digest& pin, PullDone done
     case ReferenceKind::CacheDigest: {
         if (!pin.isNull() && pin != ref->digest()) {
             later([done, reference, pin] {
-                done(makeError(ErrorCode::Integrity, QStringLiteral("corrupt artifact `%1`: lock digest %2 did not "
-                                                                     "match resolved descriptor %1")
-                                                         .arg(reference, pin.toString())));
+                done(makeError(ErrorCode::Integrity,
+                               QStringLiteral("corrupt artifact `%1`: lock digest %2 did not "
+                                              "match resolved descriptor %1")
+                                   .arg(reference, pin.toString())));
             });
             return;
         }
-        auto hit = m_cache.lookup(ref->digest());
+        auto hit = reusable(m_cache.lookup(ref->digest()));
         if (hit) {
             hit = m_cache.open(hit->digest);
         }
         later([done, hit, reference, d = ref->digest()] {
-            hit ? done(PullResult{reference, d, hit.value(), false}) : done(hit.error());
+            hit ? done(PullResult { reference, d, hit.value(), false }) : done(hit.error());
         });
         return;
     }
@@ -327,9 +350,10 @@ void DistClient::pull(const QString& reference, const Digest& pin, PullDone done
         return;
     case ReferenceKind::RegistryPack:
         later([done, reference] {
-            done(makeError(ErrorCode::InvalidInput, QStringLiteral("invalid reference `%1`: pack registry references "
-                                                                   "are not yet supported by this build")
-                                                        .arg(reference)));
+            done(makeError(ErrorCode::InvalidInput,
+                           QStringLiteral("invalid reference `%1`: pack registry references "
+                                          "are not yet supported by this build")
+                               .arg(reference)));
         });
         return;
     case ReferenceKind::BundledPack:
@@ -357,20 +381,21 @@ void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference 
     if (!pin.isNull()) {
         if (oci.isDigestPinned() && oci.digest() != pin) {
             later([done, raw, pin, d = oci.digest()] {
-                done(makeError(ErrorCode::Integrity, QStringLiteral("corrupt artifact `%1`: lock digest %2 did not "
-                                                                     "match resolved descriptor %3")
-                                                         .arg(raw, pin.toString(), d.toString())));
+                done(makeError(ErrorCode::Integrity,
+                               QStringLiteral("corrupt artifact `%1`: lock digest %2 did not "
+                                              "match resolved descriptor %3")
+                                   .arg(raw, pin.toString(), d.toString())));
             });
             return;
         }
         oci = oci.withDigest(pin);
     }
     if (oci.isDigestPinned()) {
-        auto hit = m_cache.lookup(oci.digest());
+        auto hit = reusable(m_cache.lookup(oci.digest()));
         if (hit) {
             hit = m_cache.open(hit->digest);
             later([done, hit, raw, d = oci.digest()] {
-                hit ? done(PullResult{raw, d, hit.value(), false}) : done(hit.error());
+                hit ? done(PullResult { raw, d, hit.value(), false }) : done(hit.error());
             });
             return;
         }
@@ -393,7 +418,7 @@ void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference 
                 return;
             }
             const Digest content = entry->digest;
-            for (const Digest& m : {resolution.manifestDigest, resolution.platformManifestDigest}) {
+            for (const Digest& m : { resolution.manifestDigest, resolution.platformManifestDigest }) {
                 if (!m.isNull()) {
                     if (auto r = m_cache.recordManifest(m, content); !r) {
                         done(r.error());
@@ -401,17 +426,13 @@ void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference 
                     }
                 }
             }
-            done(PullResult{raw, resolution.manifestDigest, entry.value(), fetched});
+            done(PullResult { raw, resolution.manifestDigest, entry.value(), fetched });
         };
 
-        auto hit = m_cache.open(content);
+        auto hit = reusable(m_cache.open(content));
         if (hit) {
             complete(hit, false);
             return;
-        }
-        if (hit.code() != ErrorCode::NotFound) {
-            // A broken entry of our own (blob gone, entry.json unreadable) is repaired by fetching again.
-            qCWarning(lcCache).noquote() << "replacing broken cache entry:" << hit.message();
         }
         auto& job = m_blobJobs[content];
         const bool start = !job;
@@ -440,10 +461,11 @@ void DistClient::startBlobJob(const Digest& content)
             }
             job->lock = lock.value();
             // Another process may have committed it while we waited for the lock.
-            if (auto hit = m_cache.open(content)) {
+            if (auto hit = reusable(m_cache.open(content))) {
                 finishBlobJob(content, hit, false);
                 return;
             }
+            clearBroken(m_cache, content);
             const OciDescriptor layer = job->res.choice.layer;
             auto ingest = IngestFile::openForDigest(m_cache.ingestDir(), content, layer.size, true);
             if (!ingest) {
@@ -481,8 +503,8 @@ void DistClient::startBlobJob(const Digest& content)
                         return;
                     }
                     const OciResolution& res = job->res;
-                    const QString canonical
-                        = QStringLiteral("oci://%1@%2").arg(res.reference.repositoryPath(), res.manifestDigest.toString());
+                    const QString canonical = QStringLiteral("oci://%1@%2")
+                                                  .arg(res.reference.repositoryPath(), res.manifestDigest.toString());
                     CacheEntry e = baseEntry(content, job->ingest->size(), job->raw, job->sourceKind, canonical);
                     e.mediaType = res.choice.layer.mediaType;
                     e.artifactType = res.choice.type;
@@ -490,8 +512,8 @@ void DistClient::startBlobJob(const Digest& content)
                     e.manifestDigest = res.manifestDigest.toString();
                     e.platformManifestDigest = res.platformManifestDigest.toString();
                     e.manifestMediaType = res.manifestMediaType;
-                    e.artifactMediaType
-                        = res.manifest.artifactType.isEmpty() ? res.manifest.config.mediaType : res.manifest.artifactType;
+                    e.artifactMediaType = res.manifest.artifactType.isEmpty() ? res.manifest.config.mediaType
+                                                                              : res.manifest.artifactType;
                     e.fetchedFrom = res.registryUrl + u'/' + res.reference.repository();
                     finishBlobJob(content, m_cache.commit(*job->ingest, e), true);
                 },
@@ -524,20 +546,22 @@ void DistClient::pullLocalFile(const QString& raw, const Reference& ref, const Q
 {
     const QFileInfo info(path);
     if (!info.exists()) {
-        later([done, raw] { done(makeError(ErrorCode::NotFound, QStringLiteral("reference `%1` not found").arg(raw))); });
+        later(
+            [done, raw] { done(makeError(ErrorCode::NotFound, QStringLiteral("reference `%1` not found").arg(raw))); });
         return;
     }
     if (!info.isFile()) {
         later([done, raw] {
-            done(makeError(ErrorCode::InvalidInput, QStringLiteral("invalid reference `%1`: not a regular file").arg(raw)));
+            done(makeError(ErrorCode::InvalidInput,
+                           QStringLiteral("invalid reference `%1`: not a regular file").arg(raw)));
         });
         return;
     }
     if (!pin.isNull()) {
-        if (auto hit = m_cache.lookup(pin)) {
+        if (auto hit = reusable(m_cache.lookup(pin))) {
             auto opened = m_cache.open(hit->digest);
             later([done, opened, raw, pin] {
-                opened ? done(PullResult{raw, pin, opened.value(), false}) : done(opened.error());
+                opened ? done(PullResult { raw, pin, opened.value(), false }) : done(opened.error());
             });
             return;
         }
@@ -595,10 +619,10 @@ void DistClient::pullHttps(const QString& raw, const Reference& ref, const Diges
 {
     const QUrl url = ref.url();
     if (!pin.isNull()) {
-        if (auto hit = m_cache.lookup(pin)) {
+        if (auto hit = reusable(m_cache.lookup(pin))) {
             auto opened = m_cache.open(hit->digest);
             later([done, opened, raw, pin] {
-                opened ? done(PullResult{raw, pin, opened.value(), false}) : done(opened.error());
+                opened ? done(PullResult { raw, pin, opened.value(), false }) : done(opened.error());
             });
             return;
         }
@@ -609,8 +633,9 @@ void DistClient::pullHttps(const QString& raw, const Reference& ref, const Diges
     }
     if (url.scheme() == u"http" && !(m_options.http.allowInsecureLocalHttp && isLoopbackHost(url.host()))) {
         later([done, url] {
-            done(makeError(ErrorCode::InvalidInput, QStringLiteral("insecure url `%1`: only https is allowed")
-                                                        .arg(url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo))));
+            done(makeError(ErrorCode::InvalidInput,
+                           QStringLiteral("insecure url `%1`: only https is allowed")
+                               .arg(url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo))));
         });
         return;
     }
@@ -661,36 +686,38 @@ void DistClient::commitIngest(const QString& raw, std::shared_ptr<IngestFile> in
     if (!pin.isNull() && pin != digest) {
         ingest->discard();
         later([done, raw, pin, digest] {
-            done(makeError(ErrorCode::Integrity, QStringLiteral("corrupt artifact `%1`: lock digest %2 did not match "
-                                                                 "the content digest %3")
-                                                     .arg(raw, pin.toString(), digest.toString())));
+            done(makeError(ErrorCode::Integrity,
+                           QStringLiteral("corrupt artifact `%1`: lock digest %2 did not match "
+                                          "the content digest %3")
+                               .arg(raw, pin.toString(), digest.toString())));
         });
         return;
     }
-    if (auto hit = m_cache.open(digest)) {
+    if (auto hit = reusable(m_cache.open(digest))) {
         ingest->discard();
-        later([done, hit, raw, digest] { done(PullResult{raw, digest, hit.value(), false}); });
+        later([done, hit, raw, digest] { done(PullResult { raw, digest, hit.value(), false }); });
         return;
     }
-    LockWaiter::acquire(m_cache.lockPath(digest), this, [this, raw, ingest, entry, digest, done](Result<std::shared_ptr<QLockFile>> lock) {
-        if (!lock) {
-            ingest->discard();
-            done(lock.error());
-            return;
-        }
-        auto committed = m_cache.commit(*ingest, entry);
-        lock.value()->unlock();
-        if (!committed) {
-            ingest->discard();
-            done(committed.error());
-            return;
-        }
-        done(PullResult{raw, digest, committed.value(), true});
-    });
+    LockWaiter::acquire(m_cache.lockPath(digest), this,
+                        [this, raw, ingest, entry, digest, done](Result<std::shared_ptr<QLockFile>> lock) {
+                            if (!lock) {
+                                ingest->discard();
+                                done(lock.error());
+                                return;
+                            }
+                            clearBroken(m_cache, digest);
+                            auto committed = m_cache.commit(*ingest, entry);
+                            lock.value()->unlock();
+                            if (!committed) {
+                                ingest->discard();
+                                done(committed.error());
+                                return;
+                            }
+                            done(PullResult { raw, digest, committed.value(), true });
+                        });
 }
 
-void DistClient::pullAll(const QList<LockEntry>& entries, int jobs,
-                         std::function<void(Result<QList<PullResult>>)> done)
+void DistClient::pullAll(const QList<LockEntry>& entries, int jobs, std::function<void(Result<QList<PullResult>>)> done)
 {
     struct State
     {

@@ -61,8 +61,7 @@ QByteArray HttpResponse::header(const QByteArray& name) const
     return {};
 }
 
-HttpExchange::HttpExchange(QNetworkAccessManager* nam, RegistryAuth* auth, const HttpOptions& options,
-                           QObject* parent)
+HttpExchange::HttpExchange(QNetworkAccessManager* nam, RegistryAuth* auth, const HttpOptions& options, QObject* parent)
     : QObject(parent)
     , m_nam(nam)
     , m_auth(auth)
@@ -238,10 +237,11 @@ void HttpExchange::onReadyRead()
     }
     if (m_sink) {
         if (m_request.expectedSize >= 0 && m_sink->size() + chunk.size() > m_request.expectedSize) {
-            m_abortError = makeError(ErrorCode::Integrity, QStringLiteral("%1 is larger than the %2 bytes its "
-                                                                          "descriptor declares")
-                                                               .arg(m_request.what)
-                                                               .arg(m_request.expectedSize));
+            m_abortError = makeError(ErrorCode::Integrity,
+                                     QStringLiteral("%1 is larger than the %2 bytes its "
+                                                    "descriptor declares")
+                                         .arg(m_request.what)
+                                         .arg(m_request.expectedSize));
             m_reply->abort();
             return;
         }
@@ -260,9 +260,9 @@ void HttpExchange::onReadyRead()
         }
     } else {
         if (m_body.size() + chunk.size() > m_request.maxBodyBytes) {
-            m_abortError = makeError(ErrorCode::Protocol, QStringLiteral("%1 is larger than the %2-byte limit")
-                                                              .arg(m_request.what)
-                                                              .arg(m_request.maxBodyBytes));
+            m_abortError = makeError(
+                ErrorCode::Protocol,
+                QStringLiteral("%1 is larger than the %2-byte limit").arg(m_request.what).arg(m_request.maxBodyBytes));
             m_reply->abort();
             return;
         }
@@ -304,9 +304,9 @@ void HttpExchange::onFinished()
         if (RetryPolicy::isRetryableNetworkError(netError)) {
             retryLater(reply->errorString());
         } else {
-            finish(makeError(ErrorCode::Network, QStringLiteral("network error: %1 %2: %3")
-                                                     .arg(QString::fromLatin1(m_request.method), safeUrl(m_url),
-                                                          reply->errorString())));
+            finish(makeError(ErrorCode::Network,
+                             QStringLiteral("network error: %1 %2: %3")
+                                 .arg(QString::fromLatin1(m_request.method), safeUrl(m_url), reply->errorString())));
         }
         return;
     }
@@ -320,13 +320,14 @@ void HttpExchange::onFinished()
         }
         const QUrl next = m_url.resolved(QUrl::fromEncoded(location));
         if (++m_redirects > m_options.maxRedirects) {
-            finish(makeError(ErrorCode::Network, QStringLiteral("network error: too many redirects for %1")
-                                                     .arg(m_request.what)));
+            finish(makeError(ErrorCode::Network,
+                             QStringLiteral("network error: too many redirects for %1").arg(m_request.what)));
             return;
         }
         if (!next.isValid() || !schemeAllowed(next)) {
-            finish(makeError(ErrorCode::Network, QStringLiteral("network error: refusing redirect of %1 to %2")
-                                                     .arg(m_request.what, safeUrl(next))));
+            finish(makeError(
+                ErrorCode::Network,
+                QStringLiteral("network error: refusing redirect of %1 to %2").arg(m_request.what, safeUrl(next))));
             return;
         }
         qCDebug(lcHttp).noquote() << "redirect" << status << "to" << safeUrl(next)
@@ -358,15 +359,17 @@ void HttpExchange::onFinished()
         if (m_auth && !m_request.authHost.isEmpty()) {
             m_auth->forget(m_request.authHost, m_request.authScope);
         }
-        finish(makeError(ErrorCode::AuthRequired, QStringLiteral("unauthorized for `%1`: HTTP %2%3")
-                                                      .arg(m_request.what)
-                                                      .arg(status)
-                                                      .arg(registryErrorDetail(m_errorBody))));
+        finish(makeError(ErrorCode::AuthRequired,
+                         QStringLiteral("unauthorized for `%1`: HTTP %2%3")
+                             .arg(m_request.what)
+                             .arg(status)
+                             .arg(registryErrorDetail(m_errorBody))));
         return;
     }
     if (status == 404) {
-        finish(makeError(ErrorCode::NotFound, QStringLiteral("reference `%1` not found%2")
-                                                  .arg(m_request.what, registryErrorDetail(m_errorBody))));
+        finish(makeError(
+            ErrorCode::NotFound,
+            QStringLiteral("reference `%1` not found%2").arg(m_request.what, registryErrorDetail(m_errorBody))));
         return;
     }
     if (status == 416 && m_sink && m_rangeSent) {
@@ -383,10 +386,11 @@ void HttpExchange::onFinished()
         return;
     }
     if (status < 200 || status > 299) {
-        finish(makeError(ErrorCode::Network, QStringLiteral("network error: %1 %2: HTTP %3%4")
-                                                 .arg(QString::fromLatin1(m_request.method), safeUrl(m_url))
-                                                 .arg(status)
-                                                 .arg(registryErrorDetail(m_errorBody))));
+        finish(makeError(ErrorCode::Network,
+                         QStringLiteral("network error: %1 %2: HTTP %3%4")
+                             .arg(QString::fromLatin1(m_request.method), safeUrl(m_url))
+                             .arg(status)
+                             .arg(registryErrorDetail(m_errorBody))));
         return;
     }
     if (netError != QNetworkReply::NoError) {
@@ -410,10 +414,11 @@ void HttpExchange::onFinished()
 void HttpExchange::retryLater(const QString& why, qint64 retryAfterMs)
 {
     if (!m_retry.canRetry(m_attempts)) {
-        finish(makeError(ErrorCode::Network, QStringLiteral("network error: %1 failed after %2 attempts: %3")
-                                                 .arg(m_request.what)
-                                                 .arg(m_attempts)
-                                                 .arg(why)));
+        finish(makeError(ErrorCode::Network,
+                         QStringLiteral("network error: %1 failed after %2 attempts: %3")
+                             .arg(m_request.what)
+                             .arg(m_attempts)
+                             .arg(why)));
         return;
     }
     // Signed redirect targets expire; every retry starts again at the registry.

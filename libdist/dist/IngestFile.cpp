@@ -49,8 +49,8 @@ Result<std::unique_ptr<IngestFile>> IngestFile::openTemporary(const QString& ing
     }
     std::unique_ptr<IngestFile> f(new IngestFile);
     for (int attempt = 0; attempt < 16; ++attempt) {
-        const QString name = QStringLiteral("tmp-%1.partial")
-                                 .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
+        const QString name
+            = QStringLiteral("tmp-%1.partial").arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
         f->m_file.setFileName(ingestDir + u'/' + name);
         if (f->m_file.open(QIODevice::ReadWrite | QIODevice::NewOnly)) {
             return f;

@@ -46,7 +46,7 @@ void OciClient::fetchManifest(const OciReference& ref, const QString& reference,
     HttpRequest req;
     req.url = base.value();
     req.url.setPath(QStringLiteral("/v2/%1/manifests/%2").arg(ref.repository(), reference));
-    req.headers.append({QByteArrayLiteral("Accept"), MediaTypes::manifestAccept()});
+    req.headers.append({ QByteArrayLiteral("Accept"), MediaTypes::manifestAccept() });
     req.authHost = ref.registry();
     req.authScope = scope(ref);
     req.maxBodyBytes = 4 << 20;
@@ -60,15 +60,17 @@ void OciClient::fetchManifest(const OciReference& ref, const QString& reference,
         const Digest actual = Sha256::hash(r->body);
         const QByteArray claimed = r->header("Docker-Content-Digest");
         if (!claimed.isEmpty() && QString::fromLatin1(claimed.trimmed()) != actual.toString()) {
-            done(makeError(ErrorCode::Integrity, QStringLiteral("corrupt artifact `%1`: the registry says the manifest "
-                                                                "is %2 but its bytes hash to %3")
-                                                     .arg(what, QString::fromLatin1(claimed.trimmed()), actual.toString())));
+            done(makeError(ErrorCode::Integrity,
+                           QStringLiteral("corrupt artifact `%1`: the registry says the manifest "
+                                          "is %2 but its bytes hash to %3")
+                               .arg(what, QString::fromLatin1(claimed.trimmed()), actual.toString())));
             return;
         }
         if (!expected.isNull() && actual != expected) {
-            done(makeError(ErrorCode::Integrity, QStringLiteral("corrupt artifact `%1`: manifest digest %2 does not "
-                                                                "match the pinned %3")
-                                                     .arg(what, actual.toString(), expected.toString())));
+            done(makeError(ErrorCode::Integrity,
+                           QStringLiteral("corrupt artifact `%1`: manifest digest %2 does not "
+                                          "match the pinned %3")
+                               .arg(what, actual.toString(), expected.toString())));
             return;
         }
         auto manifest = OciManifest::parse(r->body, QString::fromLatin1(r->header("Content-Type")));
@@ -85,52 +87,54 @@ void OciClient::resolve(const OciReference& ref, const LayerPolicy& policy,
 {
     auto base = baseUrl(ref);
     const QString registryUrl = base ? base->toString() : QString();
-    fetchManifest(ref, ref.manifestReference(), ref.digest(),
-                  [this, ref, policy, done, registryUrl](Result<std::pair<OciManifest, Digest>> top) {
-        if (!top) {
-            done(top.error());
-            return;
-        }
-        OciResolution res;
-        res.reference = ref;
-        res.manifestDigest = top->second;
-        res.manifestMediaType = top->first.mediaType;
-        res.registryUrl = registryUrl;
-        auto finishWith = [policy, done](OciResolution res, OciManifest image) {
-            auto choice = policy.select(image);
-            if (!choice) {
-                done(choice.error());
+    fetchManifest(
+        ref, ref.manifestReference(), ref.digest(),
+        [this, ref, policy, done, registryUrl](Result<std::pair<OciManifest, Digest>> top) {
+            if (!top) {
+                done(top.error());
                 return;
             }
-            res.manifest = std::move(image);
-            res.choice = choice.value();
-            done(std::move(res));
-        };
-        if (!top->first.isIndex()) {
-            finishWith(std::move(res), std::move(top->first));
-            return;
-        }
-        auto entry = selectFromIndex(top->first, QStringLiteral("linux"), hostOciArchitecture());
-        if (!entry) {
-            done(makeError(entry.code(), QStringLiteral("%1: %2").arg(ref.toString(), entry.message())));
-            return;
-        }
-        const Digest platformDigest = entry->digest;
-        qCDebug(lcOci).noquote() << ref.toString() << "is an index; using" << platformDigest.toString();
-        fetchManifest(ref, platformDigest.toString(), platformDigest,
-                      [res, finishWith, platformDigest, done](Result<std::pair<OciManifest, Digest>> image) mutable {
-            if (!image) {
-                done(image.error());
+            OciResolution res;
+            res.reference = ref;
+            res.manifestDigest = top->second;
+            res.manifestMediaType = top->first.mediaType;
+            res.registryUrl = registryUrl;
+            auto finishWith = [policy, done](OciResolution res, OciManifest image) {
+                auto choice = policy.select(image);
+                if (!choice) {
+                    done(choice.error());
+                    return;
+                }
+                res.manifest = std::move(image);
+                res.choice = choice.value();
+                done(std::move(res));
+            };
+            if (!top->first.isIndex()) {
+                finishWith(std::move(res), std::move(top->first));
                 return;
             }
-            if (image->first.isIndex()) {
-                done(makeError(ErrorCode::Protocol, QStringLiteral("nested image indexes are not supported")));
+            auto entry = selectFromIndex(top->first, QStringLiteral("linux"), hostOciArchitecture());
+            if (!entry) {
+                done(makeError(entry.code(), QStringLiteral("%1: %2").arg(ref.toString(), entry.message())));
                 return;
             }
-            res.platformManifestDigest = platformDigest;
-            finishWith(std::move(res), std::move(image->first));
+            const Digest platformDigest = entry->digest;
+            qCDebug(lcOci).noquote() << ref.toString() << "is an index; using" << platformDigest.toString();
+            fetchManifest(
+                ref, platformDigest.toString(), platformDigest,
+                [res, finishWith, platformDigest, done](Result<std::pair<OciManifest, Digest>> image) mutable {
+                    if (!image) {
+                        done(image.error());
+                        return;
+                    }
+                    if (image->first.isIndex()) {
+                        done(makeError(ErrorCode::Protocol, QStringLiteral("nested image indexes are not supported")));
+                        return;
+                    }
+                    res.platformManifestDigest = platformDigest;
+                    finishWith(std::move(res), std::move(image->first));
+                });
         });
-    });
 }
 
 HttpExchange* OciClient::fetchBlob(const OciReference& ref, const OciDescriptor& blob, IngestFile* sink,
@@ -150,13 +154,16 @@ HttpExchange* OciClient::fetchBlob(const OciReference& ref, const OciDescriptor&
     req.authScope = scope(ref);
     req.expectedSize = blob.size;
     req.what = QStringLiteral("%1@%2").arg(ref.repositoryPath(), blob.digest.toString());
-    exchange->start(req, sink, [done](Result<HttpResponse> r) {
-        if (!r) {
-            done(r.error());
-            return;
-        }
-        done({});
-    }, std::move(progress));
+    exchange->start(
+        req, sink,
+        [done](Result<HttpResponse> r) {
+            if (!r) {
+                done(r.error());
+                return;
+            }
+            done({});
+        },
+        std::move(progress));
     return exchange;
 }
 

@@ -12,8 +12,8 @@ namespace MediaTypes {
 
 QByteArray manifestAccept()
 {
-    return (OciManifest + QStringLiteral(", ") + OciIndex + QStringLiteral(", ") + DockerManifest
-            + QStringLiteral(", ") + DockerList)
+    return (OciManifest + QStringLiteral(", ") + OciIndex + QStringLiteral(", ") + DockerManifest + QStringLiteral(", ")
+            + DockerList)
         .toLatin1();
 }
 
@@ -150,7 +150,7 @@ Result<OciDescriptor> parseDescriptor(const QJsonValue& v, const QString& where)
 
 Result<OciManifest> OciManifest::parse(const QByteArray& body, const QString& contentType)
 {
-    QJsonParseError perr{};
+    QJsonParseError perr {};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);
     if (perr.error != QJsonParseError::NoError) {
         return bad(QStringLiteral("not JSON (%1)").arg(perr.errorString()));
@@ -159,7 +159,8 @@ Result<OciManifest> OciManifest::parse(const QByteArray& body, const QString& co
         return bad(QStringLiteral("not a JSON object"));
     }
     const QJsonObject o = doc.object();
-    if (o.value(QStringLiteral("schemaVersion")).toInt(-1) != 2 || !o.value(QStringLiteral("schemaVersion")).isDouble()) {
+    if (o.value(QStringLiteral("schemaVersion")).toInt(-1) != 2
+        || !o.value(QStringLiteral("schemaVersion")).isDouble()) {
         return bad(QStringLiteral("schemaVersion must be 2"));
     }
     OciManifest m;
@@ -245,7 +246,42 @@ OciDescriptor pickPreferred(const QList<OciDescriptor>& layers, const QStringLis
 
 ArtifactType packTypeFor(const QString& mediaType)
 {
-    return mediaType.startsWith(QLatin1String("application/vnd.greentic.")) ? ArtifactType::Pack : ArtifactType::Bundle;
+    const bool isPack = mediaType.contains(QLatin1String("gtpack")) || mediaType.contains(QLatin1String(".pack+"))
+        || mediaType.contains(QLatin1String(".pack."));
+    if (isPack) {
+        return ArtifactType::Pack;
+    }
+    return MediaTypes::isTarLike(mediaType) || mediaType.startsWith(QLatin1String("application/vnd.oci.image.layer."))
+        ? ArtifactType::Bundle
+        : ArtifactType::Pack;
+}
+
+// Pack layers in preference order: the greentic pack types, then any tarball, then the README-ish
+// rest. (The Rust client ranks text/markdown above tarballs and so returns a pack's README.)
+OciDescriptor pickPackLayer(const QList<OciDescriptor>& layers)
+{
+    const QStringList& preferred = MediaTypes::preferredPackLayers();
+    auto rank = [&](const OciDescriptor& l) -> int {
+        const qsizetype r = preferred.indexOf(l.mediaType);
+        if (r >= 0 && l.mediaType != u"text/markdown") {
+            return static_cast<int>(r);
+        }
+        if (MediaTypes::isTarLike(l.mediaType)
+            || l.mediaType.startsWith(QLatin1String("application/vnd.oci.image.layer."))) {
+            return 100;
+        }
+        if (l.mediaType == u"text/markdown") {
+            return 200;
+        }
+        return 300;
+    };
+    const OciDescriptor* best = &layers.first();
+    for (const OciDescriptor& l : layers) {
+        if (rank(l) < rank(*best)) {
+            best = &l;
+        }
+    }
+    return *best;
 }
 
 } // namespace
@@ -260,18 +296,24 @@ Result<LayerChoice> LayerPolicy::select(const OciManifest& manifest) const
     const bool allComponent = std::all_of(manifest.layers.begin(), manifest.layers.end(),
                                           [&](const OciDescriptor& l) { return component.contains(l.mediaType); });
     if (allComponent) {
-        return LayerChoice{pickPreferred(manifest.layers, component), ArtifactType::Component};
+        return LayerChoice { pickPreferred(manifest.layers, component), ArtifactType::Component };
     }
     QStringList pack = MediaTypes::packLayers();
     pack += extraPackTypes;
-    for (const OciDescriptor& l : manifest.layers) {
-        if (!pack.contains(l.mediaType) && !MediaTypes::isTarLike(l.mediaType)) {
-            return makeError(ErrorCode::Protocol,
-                             QStringLiteral("oci error: Incompatible layer media type: %1").arg(l.mediaType));
+    auto isPack
+        = [&](const OciDescriptor& l) { return pack.contains(l.mediaType) || MediaTypes::isTarLike(l.mediaType); };
+    if (!std::all_of(manifest.layers.begin(), manifest.layers.end(), isPack)) {
+        // Name the layer neither list accepts; failing that, the first that keeps it from being a pack.
+        auto bad = std::find_if(manifest.layers.begin(), manifest.layers.end(),
+                                [&](const OciDescriptor& l) { return !isPack(l) && !component.contains(l.mediaType); });
+        if (bad == manifest.layers.end()) {
+            bad = std::find_if_not(manifest.layers.begin(), manifest.layers.end(), isPack);
         }
+        return makeError(ErrorCode::Protocol,
+                         QStringLiteral("oci error: Incompatible layer media type: %1").arg(bad->mediaType));
     }
-    const OciDescriptor chosen = pickPreferred(manifest.layers, MediaTypes::preferredPackLayers());
-    return LayerChoice{chosen, packTypeFor(chosen.mediaType)};
+    const OciDescriptor chosen = pickPackLayer(manifest.layers);
+    return LayerChoice { chosen, packTypeFor(chosen.mediaType) };
 }
 
 QString hostOciArchitecture()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "OciReference.h"
 
+#include "Reference.h"
+
 #include <QHostAddress>
 #include <QRegularExpression>
 
@@ -10,7 +12,8 @@ namespace {
 
 Error invalid(const QString& text, const QString& why)
 {
-    return makeError(ErrorCode::InvalidInput, QStringLiteral("invalid reference `%1`: %2").arg(text, why));
+    return makeError(ErrorCode::InvalidInput,
+                     QStringLiteral("invalid reference `%1`: %2").arg(Reference::displayable(text), why));
 }
 
 bool isValidHost(const QString& host)
@@ -82,9 +85,10 @@ Result<OciReference> OciReference::parse(const QString& text)
     }
     const QString host = rest.left(slash);
     if (!looksLikeRegistryHost(host)) {
-        return invalid(text, QStringLiteral("`%1` is not a registry host; to pull from Docker Hub write "
-                                            "oci://docker.io/%2")
-                                 .arg(host, rest));
+        return invalid(text,
+                       QStringLiteral("`%1` is not a registry host; to pull from Docker Hub write "
+                                      "oci://docker.io/%2")
+                           .arg(host, rest));
     }
     if (!isValidHost(host)) {
         return invalid(text, QStringLiteral("`%1` is not a valid registry host").arg(host));
@@ -99,9 +103,10 @@ Result<OciReference> OciReference::parse(const QString& text)
         }
     }
     if (!isValidRepository(path)) {
-        return invalid(text, QStringLiteral("`%1` is not a valid repository name (lowercase letters, digits and "
-                                            "separators . _ __ - between path components)")
-                                 .arg(path));
+        return invalid(text,
+                       QStringLiteral("`%1` is not a valid repository name (lowercase letters, digits and "
+                                      "separators . _ __ - between path components)")
+                           .arg(path));
     }
     if (host.size() + 1 + path.size() > 255) {
         return invalid(text, QStringLiteral("registry host and repository are longer than 255 characters"));

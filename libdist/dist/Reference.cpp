@@ -10,16 +10,34 @@ namespace {
 
 Error invalid(const QString& text, const QString& why)
 {
-    return makeError(ErrorCode::InvalidInput, QStringLiteral("invalid reference `%1`: %2").arg(text, why));
+    return makeError(ErrorCode::InvalidInput,
+                     QStringLiteral("invalid reference `%1`: %2").arg(Reference::displayable(text), why));
 }
 
 bool isPathLike(const QString& s)
 {
-    return s.startsWith(u'/') || s.startsWith(QLatin1String("./")) || s.startsWith(QLatin1String("../"))
-        || s == u"." || s == u"..";
+    return s.startsWith(u'/') || s.startsWith(QLatin1String("./")) || s.startsWith(QLatin1String("../")) || s == u"."
+        || s == u"..";
 }
 
 } // namespace
+
+QString Reference::displayable(const QString& text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (QChar c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f) {
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        } else {
+            out += c;
+        }
+    }
+    if (out.size() > 300) {
+        out = out.left(300) + QStringLiteral("...");
+    }
+    return out;
+}
 
 QString referenceKindName(ReferenceKind kind)
 {
@@ -155,7 +173,7 @@ Result<Reference> Reference::parse(const QString& input)
             if (!url.isValid() || !(url.host().isEmpty() || url.host() == u"localhost")) {
                 return invalid(input, QStringLiteral("file URLs must name a local absolute path"));
             }
-            const QString path = url.toLocalFile();
+            const QString path = url.path();
             if (path.isEmpty() || !path.startsWith(u'/')) {
                 return invalid(input, QStringLiteral("file URLs must name a local absolute path"));
             }
@@ -186,9 +204,10 @@ Result<Reference> Reference::parse(const QString& input)
             ref.m_path = rest;
             return ref;
         }
-        return invalid(input, QStringLiteral("unsupported scheme `%1://` (use oci://, https://, file://, "
-                                             "fixture://, repo:// or store://)")
-                                  .arg(name));
+        return invalid(input,
+                       QStringLiteral("unsupported scheme `%1://` (use oci://, https://, file://, "
+                                      "fixture://, repo:// or store://)")
+                           .arg(name));
     }
 
     if (isPathLike(text)) {
@@ -252,14 +271,16 @@ Result<Reference> Reference::parse(const QString& input)
     }
 
     if (slash < 0 && at < 0 && !text.contains(u':')) {
-        return invalid(input, QStringLiteral("no such file, and a name without a registry host is never sent to "
-                                             "Docker Hub; write ./%1 for a local file or oci://docker.io/library/%1 "
-                                             "for Docker Hub")
-                                  .arg(text));
+        return invalid(input,
+                       QStringLiteral("no such file, and a name without a registry host is never sent to "
+                                      "Docker Hub; write ./%1 for a local file or oci://docker.io/library/%1 "
+                                      "for Docker Hub")
+                           .arg(text));
     }
-    return invalid(input, QStringLiteral("a registry host is required (a name without one is never sent to Docker "
-                                         "Hub); write oci://docker.io/%1 for Docker Hub")
-                              .arg(text));
+    return invalid(input,
+                   QStringLiteral("a registry host is required (a name without one is never sent to Docker "
+                                  "Hub); write oci://docker.io/%1 for Docker Hub")
+                       .arg(text));
 }
 
 } // namespace dist

@@ -45,6 +45,9 @@ public:
     // store://greentic-biz/<tenant>/<path>
     bool isGreenticBizStore() const;
 
+    // The text with control characters escaped and the length bounded, for one-line messages.
+    static QString displayable(const QString& text);
+
     static Result<void> validatePackName(const QString& name);
     static Result<void> validatePackVersion(const QString& version);
 

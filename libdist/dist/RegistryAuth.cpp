@@ -71,7 +71,8 @@ void RegistryAuth::respond(const QString& host, const QString& scope, const QByt
                 return;
             }
             if (realm.scheme() != u"https"
-                && !(realm.scheme() == u"http" && (isLoopbackHost(realm.host()) || m_options.insecureRegistries.contains(host)))) {
+                && !(realm.scheme() == u"http"
+                     && (isLoopbackHost(realm.host()) || m_options.insecureRegistries.contains(host)))) {
                 done(makeError(ErrorCode::AuthRequired,
                                QStringLiteral("refusing token endpoint %1: only https is allowed")
                                    .arg(realm.toString(QUrl::RemoveQuery))));
@@ -100,50 +101,57 @@ void RegistryAuth::respond(const QString& host, const QString& scope, const QByt
             }
             auto* exchange = new HttpExchange(m_nam, nullptr, m_options, this);
             const QString tokenKey = key(host, scope);
-            exchange->start(req, nullptr, [this, tokenKey, what, hasCredential = credential.has_value(), done](Result<HttpResponse> r) {
-                if (!r) {
-                    if (r.code() == ErrorCode::AuthRequired || r.code() == ErrorCode::NotFound) {
-                        done(makeError(ErrorCode::AuthRequired,
-                                       hasCredential ? QStringLiteral("unauthorized for `%1`: the registry refused the "
-                                                                      "stored credentials")
-                                                           .arg(what)
-                                                     : QStringLiteral("unauthorized for `%1`: credentials are required")
-                                                           .arg(what)));
-                    } else {
-                        done(r.error());
+            exchange->start(
+                req, nullptr,
+                [this, tokenKey, what, hasCredential = credential.has_value(), done](Result<HttpResponse> r) {
+                    if (!r) {
+                        if (r.code() == ErrorCode::AuthRequired || r.code() == ErrorCode::NotFound) {
+                            done(makeError(
+                                ErrorCode::AuthRequired,
+                                hasCredential
+                                    ? QStringLiteral("unauthorized for `%1`: the registry refused the "
+                                                     "stored credentials")
+                                          .arg(what)
+                                    : QStringLiteral("unauthorized for `%1`: credentials are required").arg(what)));
+                        } else {
+                            done(r.error());
+                        }
+                        return;
                     }
-                    return;
-                }
-                const QJsonObject o = QJsonDocument::fromJson(r->body).object();
-                QString token = o.value(QStringLiteral("token")).toString();
-                if (token.isEmpty()) {
-                    token = o.value(QStringLiteral("access_token")).toString();
-                }
-                if (token.isEmpty()) {
-                    done(makeError(ErrorCode::Protocol, QStringLiteral("the token endpoint for %1 returned no token").arg(what)));
-                    return;
-                }
-                int lifetime = o.value(QStringLiteral("expires_in")).toInt(60);
-                lifetime = std::max(lifetime, 60);
-                // Renew a little early so a token never expires between check and use.
-                m_tokens.insert(tokenKey, Token{"Bearer " + token.toUtf8(),
-                                                QDateTime::currentDateTimeUtc().addSecs(lifetime - 10)});
-                qCDebug(lcAuth).noquote() << "bearer token for" << what << "valid for" << lifetime << "s";
-                done({});
-            });
+                    const QJsonObject o = QJsonDocument::fromJson(r->body).object();
+                    QString token = o.value(QStringLiteral("token")).toString();
+                    if (token.isEmpty()) {
+                        token = o.value(QStringLiteral("access_token")).toString();
+                    }
+                    if (token.isEmpty()) {
+                        done(makeError(ErrorCode::Protocol,
+                                       QStringLiteral("the token endpoint for %1 returned no token").arg(what)));
+                        return;
+                    }
+                    int lifetime = o.value(QStringLiteral("expires_in")).toInt(60);
+                    lifetime = std::max(lifetime, 60);
+                    // Renew a little early so a token never expires between check and use.
+                    m_tokens.insert(
+                        tokenKey,
+                        Token { "Bearer " + token.toUtf8(), QDateTime::currentDateTimeUtc().addSecs(lifetime - 10) });
+                    qCDebug(lcAuth).noquote() << "bearer token for" << what << "valid for" << lifetime << "s";
+                    done({});
+                });
             return;
         }
     }
     for (const AuthChallenge& ch : challenges) {
         if (ch.scheme == u"basic") {
             if (!credential) {
-                done(makeError(ErrorCode::AuthRequired,
-                               QStringLiteral("unauthorized for `%1`: the registry wants a username and password").arg(host)));
+                done(makeError(
+                    ErrorCode::AuthRequired,
+                    QStringLiteral("unauthorized for `%1`: the registry wants a username and password").arg(host)));
                 return;
             }
             if (m_basicHosts.contains(host)) {
-                done(makeError(ErrorCode::AuthRequired,
-                               QStringLiteral("unauthorized for `%1`: the registry refused the stored credentials").arg(host)));
+                done(makeError(
+                    ErrorCode::AuthRequired,
+                    QStringLiteral("unauthorized for `%1`: the registry refused the stored credentials").arg(host)));
                 return;
             }
             m_basicHosts.insert(host, basicHeader(*credential));
@@ -151,8 +159,9 @@ void RegistryAuth::respond(const QString& host, const QString& scope, const QByt
             return;
         }
     }
-    done(makeError(ErrorCode::AuthRequired, QStringLiteral("unauthorized for `%1`: unsupported challenge `%2`")
-                                                .arg(what, QString::fromLatin1(wwwAuthenticate.left(100)))));
+    done(makeError(ErrorCode::AuthRequired,
+                   QStringLiteral("unauthorized for `%1`: unsupported challenge `%2`")
+                       .arg(what, QString::fromLatin1(wwwAuthenticate.left(100)))));
 }
 
 } // namespace dist

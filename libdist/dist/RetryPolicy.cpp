@@ -71,7 +71,8 @@ qint64 RetryPolicy::parseRetryAfterMs(const QByteArray& value)
         return secs < 0 ? -1 : secs * 1000;
     }
     // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT"
-    const QDateTime when = QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    const QDateTime when
+        = QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     if (!when.isValid()) {
         return -1;
     }

@@ -53,8 +53,7 @@ Result<Digest> Sha256::hashFile(const QString& path, qint64* size)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return makeError(file.error() == QFileDevice::OpenError && !file.exists() ? ErrorCode::NotFound
-                                                                                    : ErrorCode::Io,
+        return makeError(file.error() == QFileDevice::OpenError && !file.exists() ? ErrorCode::NotFound : ErrorCode::Io,
                          QStringLiteral("cannot read `%1`: %2").arg(path, file.errorString()));
     }
     Sha256 h;

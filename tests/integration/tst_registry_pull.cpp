@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: MIT
+// The pull path against a real CNCF distribution registry on loopback, with fixtures pushed by
+// skopeo from OCI layouts generated here. Every case runs the real greentic-dist binary.
+#include "CliRunner.h"
+#include "OciLayout.h"
+#include "TestRegistry.h"
+#include "ThrottleProxy.h"
+
+#include <dist/Cache.h>
+#include <dist/Sha256.h>
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace dist;
+using namespace dist::test;
+
+namespace {
+
+QByteArray patterned(qint64 size, int seed)
+{
+    QByteArray b(size, Qt::Uninitialized);
+    quint32 x = 2463534242u + static_cast<quint32>(seed);
+    for (qint64 i = 0; i < size; ++i) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        b[i] = static_cast<char>(x);
+    }
+    return b;
+}
+
+QByteArray tarball(const QString& dir, const QString& compressor)
+{
+    QProcess tar;
+    QStringList args { QStringLiteral("-C"), dir, QStringLiteral("-cf"), QStringLiteral("-") };
+    if (!compressor.isEmpty()) {
+        args.prepend(QStringLiteral("--use-compress-program=") + compressor);
+    }
+    args << QStringLiteral(".");
+    tar.start(QStringLiteral("tar"), args);
+    tar.waitForFinished(60000);
+    return tar.readAllStandardOutput();
+}
+
+} // namespace
+
+class TestRegistryPull : public QObject
+{
+    Q_OBJECT
+
+    TestRegistry m_registry;
+    QTemporaryDir m_work;
+    QString m_layout;
+    OciDescriptor m_componentManifest;
+    OciDescriptor m_componentLayer;
+    OciDescriptor m_gzipLayer;
+    OciDescriptor m_zstdLayer;
+    OciDescriptor m_index;
+    OciDescriptor m_indexedLayer;
+    OciDescriptor m_bigLayer;
+    OciDescriptor m_corruptLayer;
+    QByteArray m_componentBytes;
+    QByteArray m_bigBytes;
+
+    QString ref(const QString& repoAndTag) const { return m_registry.host() + u'/' + repoAndTag; }
+
+    CliRunner runner(const QString& name) const { return CliRunner(m_work.filePath(QStringLiteral("cache-") + name)); }
+
+    // Waits for a started process while the test's event loop keeps running (the proxy needs it).
+    static CliResult await(QProcess& p, int timeoutMs = 120000)
+    {
+        if (p.state() != QProcess::NotRunning) {
+            QSignalSpy finished(&p, &QProcess::finished);
+            finished.wait(timeoutMs);
+        }
+        return CliRunner::collect(p, 1000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString started = m_registry.start();
+        if (!started.isEmpty()) {
+            QFAIL(qPrintable(started));
+        }
+        m_layout = m_work.filePath(QStringLiteral("layout"));
+        OciLayout layout(m_layout);
+
+        m_componentBytes = QByteArray("\0asm\x0d\0\x01\0", 8) + patterned(4096, 1);
+        m_componentLayer = layout.addBlob(m_componentBytes, QStringLiteral("application/vnd.wasm.component.v1+wasm"));
+        m_componentManifest
+            = layout.addManifest({ m_componentLayer }, { { QStringLiteral("issuer"), QStringLiteral("tests") } },
+                                 QStringLiteral("application/vnd.greentic.component.v1"));
+        layout.tag(QStringLiteral("component"), m_componentManifest);
+
+        // Packs: a directory tarred with gzip and with zstd, with a README layer next to it.
+        QTemporaryDir packDir;
+        QDir().mkpath(packDir.filePath(QStringLiteral("bundle")));
+        QFile manifest(packDir.filePath(QStringLiteral("bundle/manifest.json")));
+        QVERIFY(manifest.open(QIODevice::WriteOnly));
+        manifest.write(R"({"name":"zain-x"})");
+        manifest.close();
+        QFile data(packDir.filePath(QStringLiteral("bundle/data.bin")));
+        QVERIFY(data.open(QIODevice::WriteOnly));
+        data.write(patterned(200000, 2));
+        data.close();
+        const QByteArray gz = tarball(packDir.path(), QStringLiteral("gzip"));
+        const QByteArray zst = tarball(packDir.path(), QStringLiteral("zstd"));
+        QVERIFY(gz.size() > 100 && zst.size() > 100);
+        QVERIFY(gz.startsWith("\x1f\x8b"));
+        QVERIFY(zst.startsWith("\x28\xb5\x2f\xfd"));
+        m_gzipLayer = layout.addBlob(gz, QStringLiteral("application/vnd.greentic.bundle.v1+tar+gzip"));
+        m_zstdLayer = layout.addBlob(zst, QStringLiteral("application/vnd.greentic.bundle.v1+tar+zstd"));
+        const OciDescriptor gzManifest = layout.addManifest({ m_gzipLayer });
+        const OciDescriptor zstManifest = layout.addManifest({ m_zstdLayer });
+        layout.tag(QStringLiteral("gzip"), gzManifest);
+        layout.tag(QStringLiteral("zstd"), zstManifest);
+
+        // An index with two platforms; the host's must be chosen.
+        const OciDescriptor otherLayer = layout.addBlob(patterned(777, 3), QStringLiteral("application/wasm"));
+        m_indexedLayer = layout.addBlob(patterned(999, 4), QStringLiteral("application/wasm"));
+        const OciDescriptor otherManifest = layout.addManifest({ otherLayer });
+        const OciDescriptor hostManifest = layout.addManifest({ m_indexedLayer });
+        m_index = layout.addIndex({ otherManifest, hostManifest },
+                                  { QJsonObject { { QStringLiteral("os"), QStringLiteral("linux") },
+                                                  { QStringLiteral("architecture"), QStringLiteral("riscv64") } },
+                                    QJsonObject { { QStringLiteral("os"), QStringLiteral("linux") },
+                                                  { QStringLiteral("architecture"), hostOciArchitecture() } } });
+        layout.tag(QStringLiteral("index"), m_index);
+
+        // A bigger blob for resume and concurrency, and one we will corrupt in storage.
+        m_bigBytes = patterned(24 * 1024 * 1024, 5);
+        m_bigLayer = layout.addBlob(m_bigBytes, QStringLiteral("application/octet-stream"));
+        layout.tag(QStringLiteral("big"), layout.addManifest({ m_bigLayer }));
+        m_corruptLayer = layout.addBlob(patterned(50000, 6), QStringLiteral("application/wasm"));
+        layout.tag(QStringLiteral("corrupt"), layout.addManifest({ m_corruptLayer }));
+        layout.finish();
+
+        for (const auto& [tag, repo] : { std::pair { QStringLiteral("component"), QStringLiteral("components/hello") },
+                                         std::pair { QStringLiteral("gzip"), QStringLiteral("packs/zain-x") },
+                                         std::pair { QStringLiteral("zstd"), QStringLiteral("packs/zain-x") },
+                                         std::pair { QStringLiteral("big"), QStringLiteral("blobs/big") },
+                                         std::pair { QStringLiteral("corrupt"), QStringLiteral("blobs/corrupt") } }) {
+            const QString pushed = m_registry.push(m_layout, tag, repo);
+            QVERIFY2(pushed.isEmpty(), qPrintable(pushed));
+        }
+        const QString pushed = m_registry.push(m_layout, QStringLiteral("index"), QStringLiteral("components/multi"),
+                                               QStringLiteral("1.0"), true);
+        QVERIFY2(pushed.isEmpty(), qPrintable(pushed));
+    }
+
+    void resolveTagGivesManifestDigest()
+    {
+        const CliResult r = runner(QStringLiteral("resolve"))
+                                .run({ QStringLiteral("resolve"), ref(QStringLiteral("components/hello:component")) });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out, (m_componentManifest.digest.toString() + u'\n').toUtf8());
+        const CliResult oci = runner(QStringLiteral("resolve"))
+                                  .run({ QStringLiteral("resolve"),
+                                         QStringLiteral("oci://") + ref(QStringLiteral("components/hello:component")),
+                                         QStringLiteral("--json") });
+        QCOMPARE(oci.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(oci.out).object();
+        QCOMPARE(o.value(QStringLiteral("digest")).toString(), m_componentManifest.digest.toString());
+        // resolve downloads no blob
+        QVERIFY(Cache(runner(QStringLiteral("resolve")).cacheDir()).digests().isEmpty());
+    }
+
+    void pullComponent()
+    {
+        const CliRunner cli = runner(QStringLiteral("component"));
+        const CliResult r = cli.run(
+            { QStringLiteral("pull"), ref(QStringLiteral("components/hello:component")), QStringLiteral("--json") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("digest")).toString(), m_componentManifest.digest.toString());
+        QCOMPARE(o.value(QStringLiteral("fetched")).toBool(), true);
+        const QString path = o.value(QStringLiteral("cache_path")).toString();
+        QFile blob(path);
+        QVERIFY(blob.open(QIODevice::ReadOnly));
+        QCOMPARE(blob.readAll(), m_componentBytes);
+        auto entry = Cache(cli.cacheDir()).stat(m_componentLayer.digest);
+        QVERIFY(entry);
+        QCOMPARE(entry->artifactType, ArtifactType::Component);
+        QCOMPARE(entry->mediaType, QStringLiteral("application/vnd.wasm.component.v1+wasm"));
+        QCOMPARE(entry->manifestDigest, m_componentManifest.digest.toString());
+        QCOMPARE(entry->canonicalRef,
+                 QStringLiteral("oci://%1/components/hello@%2")
+                     .arg(m_registry.host(), m_componentManifest.digest.toString()));
+        QCOMPARE(entry->annotations.value(QStringLiteral("issuer")), QStringLiteral("tests"));
+        QCOMPARE(entry->sourceKind, QStringLiteral("Oci"));
+
+        // Pinned by manifest digest: a cache hit, offline too, without the network.
+        const QString pinned = ref(QStringLiteral("components/hello@")) + m_componentManifest.digest.toString();
+        const CliResult offline = cli.run({ QStringLiteral("--offline"), QStringLiteral("pull"), pinned });
+        QVERIFY2(offline.exitCode == 0, offline.err.constData());
+        QCOMPARE(offline.out, (path + u'\n').toUtf8());
+        const CliResult resolveOffline = cli.run({ QStringLiteral("resolve"), pinned, QStringLiteral("--offline") });
+        QCOMPARE(resolveOffline.out, (m_componentManifest.digest.toString() + u'\n').toUtf8());
+        // By tag offline: exit 4.
+        const CliResult tagOffline = cli.run(
+            { QStringLiteral("pull"), ref(QStringLiteral("components/hello:component")), QStringLiteral("--offline") });
+        QCOMPARE(tagOffline.exitCode, 4);
+        QVERIFY(tagOffline.err.contains("offline mode forbids fetching"));
+        // A pinned digest that is not cached, offline: also 4.
+        const CliResult missOffline
+            = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("components/hello@")) + Sha256::hash("x").toString(),
+                        QStringLiteral("--offline") });
+        QCOMPARE(missOffline.exitCode, 4);
+        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("verify") }).exitCode, 0);
+    }
+
+    void pullPacks_data()
+    {
+        QTest::addColumn<QString>("tag");
+        QTest::addColumn<QString>("mediaType");
+        QTest::newRow("tar+gzip") << QStringLiteral("gzip")
+                                  << QStringLiteral("application/vnd.greentic.bundle.v1+tar+gzip");
+        QTest::newRow("tar+zstd") << QStringLiteral("zstd")
+                                  << QStringLiteral("application/vnd.greentic.bundle.v1+tar+zstd");
+    }
+    void pullPacks()
+    {
+        QFETCH(QString, tag);
+        QFETCH(QString, mediaType);
+        const CliRunner cli = runner(QStringLiteral("pack-") + tag);
+        const CliResult r = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("packs/zain-x:") + tag) });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const OciDescriptor& layer = tag == u"gzip" ? m_gzipLayer : m_zstdLayer;
+        auto entry = Cache(cli.cacheDir()).stat(layer.digest);
+        QVERIFY(entry);
+        QCOMPARE(entry->mediaType, mediaType);
+        QCOMPARE(entry->artifactType, ArtifactType::Bundle);
+        QCOMPARE(entry->sizeBytes, layer.size);
+        QCOMPARE(Sha256::hashFile(QString::fromUtf8(r.out.trimmed())).value(), layer.digest);
+        // the bytes are a readable tarball with the bundle inside
+        QProcess tar;
+        tar.start(QStringLiteral("tar"), { QStringLiteral("-tf"), QString::fromUtf8(r.out.trimmed()) });
+        QVERIFY(tar.waitForFinished(30000));
+        QVERIFY(tar.readAllStandardOutput().contains("bundle/manifest.json"));
+    }
+
+    void pullThroughIndex()
+    {
+        const CliRunner cli = runner(QStringLiteral("index"));
+        const CliResult resolved = cli.run({ QStringLiteral("resolve"), ref(QStringLiteral("components/multi:1.0")) });
+        QCOMPARE(resolved.exitCode, 0);
+        QCOMPARE(resolved.out, (m_index.digest.toString() + u'\n').toUtf8());
+        const CliResult r = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("components/multi:1.0")) });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(Sha256::hashFile(QString::fromUtf8(r.out.trimmed())).value(), m_indexedLayer.digest);
+        auto entry = Cache(cli.cacheDir()).stat(m_indexedLayer.digest);
+        QCOMPARE(entry->manifestDigest, m_index.digest.toString());
+        QVERIFY(!entry->platformManifestDigest.isEmpty());
+        // the index digest is a valid pin, offline
+        const CliResult pinned
+            = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("components/multi@")) + m_index.digest.toString(),
+                        QStringLiteral("--offline") });
+        QCOMPARE(pinned.exitCode, 0);
+        QCOMPARE(pinned.out, r.out);
+    }
+
+    void errorsMapToExitCodes()
+    {
+        const CliRunner cli = runner(QStringLiteral("errors"));
+        const CliResult unknownRepo = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("nobody/here:1")) });
+        QCOMPARE(unknownRepo.exitCode, 3);
+        QVERIFY(unknownRepo.err.contains("not found"));
+        const CliResult unknownTag
+            = cli.run({ QStringLiteral("resolve"), ref(QStringLiteral("components/hello:nope")) });
+        QCOMPARE(unknownTag.exitCode, 3);
+        const CliResult badRef = cli.run({ QStringLiteral("pull"), QStringLiteral("components/hello:component") });
+        QCOMPARE(badRef.exitCode, 2);
+        const CliResult wrongPin = cli.run(
+            { QStringLiteral("pull"), ref(QStringLiteral("components/hello@")) + m_gzipLayer.digest.toString() });
+        QVERIFY(wrongPin.exitCode == 3 || wrongPin.exitCode == 6);
+        // Plain http to a loopback registry is refused unless explicitly allowed.
+        CliRunner strict = runner(QStringLiteral("errors"));
+        strict.env().remove(QStringLiteral("GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP"));
+        strict.env().insert(QStringLiteral("GREENTIC_DIST_MAX_ATTEMPTS"), QStringLiteral("1"));
+        const CliResult https
+            = strict.run({ QStringLiteral("pull"), ref(QStringLiteral("components/hello:component")) });
+        QCOMPARE(https.exitCode, 10);
+        QVERIFY(Cache(cli.cacheDir()).digests().isEmpty());
+    }
+
+    void corruptBlobExit6NothingCached()
+    {
+        QFile data(m_registry.blobDataPath(m_corruptLayer.digest));
+        QVERIFY2(data.exists(), qPrintable(data.fileName()));
+        QVERIFY(data.open(QIODevice::ReadWrite));
+        data.seek(1000);
+        data.write("CORRUPTED");
+        data.close();
+        const CliRunner cli = runner(QStringLiteral("corrupt"));
+        const CliResult r = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("blobs/corrupt:corrupt")) });
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY2(r.err.contains("did not match"), r.err.constData());
+        const Cache cache(cli.cacheDir());
+        QVERIFY(cache.digests().isEmpty());
+        QVERIFY(QDir(cache.ingestDir()).entryList({ QStringLiteral("*.partial") }).isEmpty());
+        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("verify") }).exitCode, 0);
+    }
+
+    void killedPullResumes()
+    {
+        ThrottleProxy proxy(m_registry.port());
+        QVERIFY(proxy.listen());
+        proxy.setBytesPerSecond(4 * 1024 * 1024);
+        const CliRunner cli = runner(QStringLiteral("kill"));
+        const QString viaProxy = QStringLiteral("127.0.0.1:%1/blobs/big:big").arg(proxy.port());
+        const Cache cache(cli.cacheDir());
+        const QString partial = cache.ingestDir() + u'/' + m_bigLayer.digest.hex() + QStringLiteral(".partial");
+
+        auto p = cli.start({ QStringLiteral("pull"), viaProxy });
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 6 * 1024 * 1024, 30000);
+        ::kill(static_cast<pid_t>(p->processId()), SIGKILL);
+        const CliResult killed = await(*p);
+        QVERIFY(killed.crashed);
+        const qint64 kept = QFileInfo(partial).size();
+        QVERIFY(kept > 0 && kept < m_bigBytes.size());
+        // nothing visible
+        QVERIFY(cache.digests().isEmpty());
+        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("ls") }).out, QByteArray());
+
+        proxy.setBytesPerSecond(0);
+        proxy.resetCounters();
+        auto second = cli.start({ QStringLiteral("pull"), viaProxy, QStringLiteral("-v") });
+        const CliResult r = await(*second);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("resuming"), r.err.constData());
+        // only the missing part crossed the wire (plus headers and the manifest)
+        QVERIFY2(
+            proxy.downstreamBytes() < m_bigBytes.size() - kept + 256 * 1024,
+            qPrintable(QStringLiteral("%1 bytes downstream, %2 were kept").arg(proxy.downstreamBytes()).arg(kept)));
+        QCOMPARE(Sha256::hashFile(QString::fromUtf8(r.out.trimmed())).value(), m_bigLayer.digest);
+        QVERIFY(!QFile::exists(partial));
+        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("verify") }).exitCode, 0);
+    }
+
+    void concurrentProcessesShareOneDownload()
+    {
+        ThrottleProxy proxy(m_registry.port());
+        QVERIFY(proxy.listen());
+        proxy.setBytesPerSecond(32 * 1024 * 1024);
+        const CliRunner cli = runner(QStringLiteral("concurrent"));
+        const QString viaProxy = QStringLiteral("127.0.0.1:%1/blobs/big:big").arg(proxy.port());
+        std::vector<std::unique_ptr<QProcess>> procs;
+        for (int i = 0; i < 4; ++i) {
+            procs.push_back(cli.start({ QStringLiteral("pull"), viaProxy }));
+        }
+        QByteArray firstOut;
+        for (auto& p : procs) {
+            const CliResult r = await(*p);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            if (firstOut.isEmpty()) {
+                firstOut = r.out;
+            }
+            QCOMPARE(r.out, firstOut);
+        }
+        const Cache cache(cli.cacheDir());
+        QCOMPARE(cache.digests(), QList<Digest> { m_bigLayer.digest });
+        QCOMPARE(Sha256::hashFile(cache.blobPath(m_bigLayer.digest)).value(), m_bigLayer.digest);
+        // one blob transfer in total, not four
+        QVERIFY2(proxy.downstreamBytes() < 2 * m_bigBytes.size(),
+                 qPrintable(QStringLiteral("%1 bytes downstream").arg(proxy.downstreamBytes())));
+        QVERIFY(
+            QDir(cache.ingestDir()).entryList({ QStringLiteral("*.partial"), QStringLiteral("*.commit-*") }).isEmpty());
+    }
+
+    void lockfileWithOciAndParallelJobs()
+    {
+        const CliRunner cli = runner(QStringLiteral("lock"));
+        const QString lock = m_work.filePath(QStringLiteral("pack.lock.json"));
+        QFile f(lock);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"schema_version":1,"components":[
+            {"name":"hello","ref":"%1","digest":"%2"},
+            {"ref":"%3"},
+            "%4"]})")
+                    .arg(ref(QStringLiteral("components/hello:component")), m_componentManifest.digest.toString(),
+                         ref(QStringLiteral("packs/zain-x:gzip")), ref(QStringLiteral("components/multi:1.0")))
+                    .toUtf8());
+        f.close();
+        const CliResult r = cli.run({ QStringLiteral("pull"), QStringLiteral("--lock"), lock, QStringLiteral("--jobs"),
+                                      QStringLiteral("3"), QStringLiteral("--json") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray arr = QJsonDocument::fromJson(r.out).array();
+        QCOMPARE(arr.size(), 3);
+        QCOMPARE(arr.at(0).toObject().value(QStringLiteral("digest")).toString(),
+                 m_componentManifest.digest.toString());
+        QCOMPARE(arr.at(0).toObject().value(QStringLiteral("reference")).toString(),
+                 ref(QStringLiteral("components/hello:component")));
+        QCOMPARE(arr.at(2).toObject().value(QStringLiteral("digest")).toString(), m_index.digest.toString());
+        QCOMPARE(Cache(cli.cacheDir()).digests().size(), 3);
+        // The lock pins the component: offline, the pinned entry is served from the cache.
+        const QString pinnedOnly = m_work.filePath(QStringLiteral("pinned.lock.json"));
+        QFile p(pinnedOnly);
+        QVERIFY(p.open(QIODevice::WriteOnly));
+        p.write(QStringLiteral(R"([{"ref":"%1","digest":"%2"}])")
+                    .arg(ref(QStringLiteral("components/hello:component")), m_componentManifest.digest.toString())
+                    .toUtf8());
+        p.close();
+        QCOMPARE(cli.run({ QStringLiteral("pull"), QStringLiteral("--lock"), pinnedOnly, QStringLiteral("--offline") })
+                     .exitCode,
+                 0);
+        // A pin that does not match what the tag resolves to fails with 6 and caches nothing new.
+        const CliRunner fresh = runner(QStringLiteral("lock-mismatch"));
+        QVERIFY(p.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        p.write(QStringLiteral(R"([{"ref":"%1","digest":"%2"}])")
+                    .arg(ref(QStringLiteral("components/hello:component")), m_index.digest.toString())
+                    .toUtf8());
+        p.close();
+        const CliResult mismatch = fresh.run({ QStringLiteral("pull"), QStringLiteral("--lock"), pinnedOnly });
+        QVERIFY2(mismatch.exitCode == 6 || mismatch.exitCode == 3, mismatch.err.constData());
+        QVERIFY(Cache(fresh.cacheDir()).digests().isEmpty());
+    }
+
+    void cleanupTestCase() { m_registry.stop(); }
+};
+
+QTEST_GUILESS_MAIN(TestRegistryPull)
+#include "tst_registry_pull.moc"

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+#include "TestRegistry.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+namespace dist::test {
+
+TestRegistry::TestRegistry() = default;
+
+TestRegistry::~TestRegistry()
+{
+    stop();
+}
+
+quint16 TestRegistry::freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+QString TestRegistry::host() const
+{
+    return QStringLiteral("127.0.0.1:%1").arg(m_port);
+}
+
+QString TestRegistry::storageDir() const
+{
+    return m_dir.path() + QStringLiteral("/storage");
+}
+
+QString TestRegistry::blobDataPath(const Digest& digest) const
+{
+    return storageDir() + QStringLiteral("/docker/registry/v2/blobs/sha256/") + digest.hex().left(2) + u'/'
+        + digest.hex() + QStringLiteral("/data");
+}
+
+QString TestRegistry::start()
+{
+    const QString exe = QStandardPaths::findExecutable(QStringLiteral("docker-registry"));
+    if (exe.isEmpty()) {
+        return QStringLiteral("docker-registry is not installed (Debian package docker-registry)");
+    }
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        m_port = freePort();
+        const QString config = m_dir.path() + QStringLiteral("/config.yml");
+        QFile f(config);
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        f.write(QStringLiteral("version: 0.1\n"
+                               "log:\n  level: error\n  accesslog:\n    disabled: true\n"
+                               "storage:\n  filesystem:\n    rootdirectory: %1\n  delete:\n    enabled: true\n"
+                               "http:\n  addr: 127.0.0.1:%2\n")
+                    .arg(storageDir())
+                    .arg(m_port)
+                    .toUtf8());
+        f.close();
+        m_process = std::make_unique<QProcess>();
+        // The registry logs every 404 a test provokes; keep that out of the test output.
+        m_process->setProcessChannelMode(QProcess::MergedChannels);
+        m_process->setStandardOutputFile(m_dir.path() + QStringLiteral("/registry.log"));
+        m_process->start(exe, { QStringLiteral("serve"), config });
+        if (!m_process->waitForStarted(5000)) {
+            continue;
+        }
+        QDeadlineTimer deadline(10000);
+        while (!deadline.hasExpired() && m_process->state() == QProcess::Running) {
+            QTcpSocket s;
+            s.connectToHost(QHostAddress::LocalHost, m_port);
+            if (s.waitForConnected(200)) {
+                return {};
+            }
+            QThread::msleep(50);
+        }
+        stop();
+    }
+    return QStringLiteral("docker-registry did not start");
+}
+
+void TestRegistry::stop()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(3000)) {
+            m_process->kill();
+            m_process->waitForFinished(3000);
+        }
+    }
+    m_process.reset();
+}
+
+QString TestRegistry::push(const QString& layoutDir, const QString& layoutTag, const QString& repository,
+                           const QString& tag, bool all) const
+{
+    QProcess skopeo;
+    QStringList args { QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--preserve-digests"),
+                       QStringLiteral("--dest-tls-verify=false") };
+    if (all) {
+        args << QStringLiteral("--all");
+    }
+    args << QStringLiteral("oci:%1:%2").arg(layoutDir, layoutTag)
+         << QStringLiteral("docker://%1/%2:%3").arg(host(), repository, tag.isEmpty() ? layoutTag : tag);
+    skopeo.start(QStringLiteral("skopeo"), args);
+    if (!skopeo.waitForFinished(300000) || skopeo.exitCode() != 0) {
+        return QStringLiteral("skopeo %1 failed: %2")
+            .arg(args.join(u' '), QString::fromUtf8(skopeo.readAllStandardError()));
+    }
+    return {};
+}
+
+} // namespace dist::test

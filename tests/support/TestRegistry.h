@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <dist/Digest.h>
+
+#include <QProcess>
+#include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace dist::test {
+
+// A real CNCF distribution registry (Debian's docker-registry) on a free 127.0.0.1 port, with its
+// storage in a temporary directory. Stopped (and its storage removed) on destruction.
+class TestRegistry
+{
+public:
+    TestRegistry();
+    ~TestRegistry();
+
+    // Empty on success, else why the registry could not start.
+    QString start();
+    void stop();
+
+    quint16 port() const { return m_port; }
+    QString host() const; // 127.0.0.1:<port>
+    QString storageDir() const;
+    // Where the registry keeps a blob's bytes (to corrupt it in tests).
+    QString blobDataPath(const Digest& digest) const;
+
+    // skopeo copy oci:<layout>:<tag> docker://<host>/<repository>:<tag>; empty on success.
+    QString push(const QString& layoutDir, const QString& layoutTag, const QString& repository,
+                 const QString& tag = QString(), bool all = false) const;
+
+    static quint16 freePort();
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<QProcess> m_process;
+    quint16 m_port = 0;
+};
+
+} // namespace dist::test

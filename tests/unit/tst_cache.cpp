@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+#include <dist/Cache.h>
+#include <dist/CacheMaintenance.h>
+#include <dist/IngestFile.h>
+#include <dist/Sha256.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QLockFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace dist;
+
+class TestCache : public QObject
+{
+    Q_OBJECT
+
+    static CacheEntry entryFor(const Digest& d, qint64 size)
+    {
+        CacheEntry e;
+        e.digest = d;
+        e.mediaType = QStringLiteral("application/wasm");
+        e.sizeBytes = size;
+        e.sourceKind = QStringLiteral("File");
+        e.rawRef = QStringLiteral("./x.wasm");
+        e.canonicalRef = QStringLiteral("file:///x.wasm@") + d.toString();
+        e.fetchedAt = 100;
+        e.lastAccessedAt = 100;
+        e.sourceSnapshot = { e.rawRef, e.canonicalRef, e.sourceKind, false };
+        return e;
+    }
+
+    // Ingests bytes the way a download does and commits them.
+    static Result<CacheEntry> put(Cache& cache, const QByteArray& bytes)
+    {
+        auto ingest = IngestFile::openTemporary(cache.ingestDir());
+        if (!ingest) {
+            return ingest.error();
+        }
+        if (auto w = (*ingest)->write(bytes); !w) {
+            return w.error();
+        }
+        auto d = (*ingest)->finish();
+        return cache.commit(**ingest, entryFor(d.value(), bytes.size()));
+    }
+
+private Q_SLOTS:
+    void commitStatOpen()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto e = put(cache, "hello-component");
+        QVERIFY2(e, qPrintable(e ? QString() : e.message()));
+        const Digest d = Sha256::hash("hello-component");
+        QCOMPARE(e->digest, d);
+        QVERIFY(QFile::exists(dir.path() + QStringLiteral("/artifacts/sha256/") + d.hex().left(2) + u'/'
+                              + d.hex().mid(2) + QStringLiteral("/blob")));
+        QCOMPARE(cache.digests(), QList<Digest> { d });
+        auto s = cache.stat(d);
+        QVERIFY(s);
+        QCOMPARE(s->localPath, cache.blobPath(d));
+        QCOMPARE(s->lastAccessedAt, qint64(100));
+        // open records the access: real LRU, not "least recently fetched"
+        auto o = cache.open(d);
+        QVERIFY(o);
+        QVERIFY(o->lastAccessedAt >= QDateTime::currentSecsSinceEpoch() - 5);
+        QCOMPARE(cache.stat(d)->lastAccessedAt, o->lastAccessedAt);
+        QCOMPARE(cache.stat(d)->fetchedAt, qint64(100));
+        // nothing left behind in ingest/
+        QCOMPARE(QDir(cache.ingestDir()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries), QStringList());
+    }
+
+    void missingEntryIsNotFound()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto s = cache.stat(Sha256::hash("x"));
+        QVERIFY(!s);
+        QCOMPARE(s.code(), ErrorCode::NotFound);
+    }
+
+    void missingBlobIsCorruptNotMiss()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto e = put(cache, "abc");
+        QVERIFY(QFile::remove(cache.blobPath(e->digest)));
+        auto s = cache.stat(e->digest);
+        QVERIFY(!s);
+        QCOMPARE(s.code(), ErrorCode::Integrity);
+        QVERIFY(s.message().contains(QLatin1String("blob is missing")));
+    }
+
+    void malformedEntryIsCacheError()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto e = put(cache, "abc");
+        auto good = put(cache, "def");
+        QFile f(cache.entryPath(e->digest));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("{ broken");
+        f.close();
+        QCOMPARE(cache.stat(e->digest).code(), ErrorCode::Cache);
+        QStringList problems;
+        const auto entries = cache.entries(&problems);
+        QCOMPARE(entries.size(), 1);
+        QCOMPARE(entries.first().digest, good->digest);
+        QCOMPARE(problems.size(), 1);
+    }
+
+    void directoryWithoutEntryJsonIsInvisible()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        const Digest d = Sha256::hash("orphan");
+        QVERIFY(QDir().mkpath(cache.entryDir(d)));
+        QFile blob(cache.blobPath(d));
+        QVERIFY(blob.open(QIODevice::WriteOnly));
+        blob.write("orphan");
+        blob.close();
+        QVERIFY(cache.digests().isEmpty());
+        QCOMPARE(cache.stat(d).code(), ErrorCode::NotFound);
+        // a later commit of the same digest replaces the leftover
+        auto e = put(cache, "orphan");
+        QVERIFY(e);
+        QCOMPARE(cache.digests().size(), 1);
+    }
+
+    void secondCommitOfSameDigestKeepsFirst()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto first = put(cache, "same");
+        auto second = put(cache, "same");
+        QVERIFY(first && second);
+        QCOMPARE(second->fetchedAt, first->fetchedAt);
+        QCOMPARE(cache.digests().size(), 1);
+        QVERIFY(QDir(cache.ingestDir()).entryList({ QStringLiteral("*.partial") }).isEmpty());
+    }
+
+    void manifestIndex()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto e = put(cache, "layer-bytes");
+        const Digest manifest = Sha256::hash("manifest");
+        QVERIFY(!cache.lookup(manifest));
+        QVERIFY(cache.recordManifest(manifest, e->digest));
+        auto hit = cache.lookup(manifest);
+        QVERIFY(hit);
+        QCOMPARE(hit->digest, e->digest);
+        QVERIFY(cache.lookup(e->digest));
+        QVERIFY(cache.remove(e->digest));
+        QCOMPARE(cache.lookup(manifest).code(), ErrorCode::NotFound);
+    }
+
+    void removeReportsBytes()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto e = put(cache, QByteArray(1000, 'z'));
+        auto bytes = cache.remove(e->digest);
+        QVERIFY(bytes);
+        QVERIFY(bytes.value() >= 1000);
+        QVERIFY(!QFile::exists(cache.entryDir(e->digest)));
+        QCOMPARE(cache.remove(e->digest).code(), ErrorCode::NotFound);
+    }
+
+    void ingestResumesAfterCrash()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        QByteArray data(3 * 1024 * 1024, Qt::Uninitialized);
+        for (int i = 0; i < data.size(); ++i) {
+            data[i] = static_cast<char>((i * 7) ^ (i >> 8));
+        }
+        const Digest d = Sha256::hash(data);
+        {
+            auto first = IngestFile::openForDigest(cache.ingestDir(), d, data.size(), true);
+            QVERIFY(first);
+            QVERIFY((*first)->write(data.left(1000000)));
+            // dropped without finish(): what a killed process leaves behind
+        }
+        auto resumed = IngestFile::openForDigest(cache.ingestDir(), d, data.size(), true);
+        QVERIFY(resumed);
+        QCOMPARE((*resumed)->size(), qint64(1000000));
+        QCOMPARE((*resumed)->resumedFrom(), qint64(1000000));
+        QVERIFY((*resumed)->write(data.mid(1000000)));
+        auto digest = (*resumed)->finish();
+        QVERIFY(digest);
+        QCOMPARE(digest.value(), d);
+    }
+
+    void ingestRestartsWhenPartialIsTooLong()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        const Digest d = Sha256::hash("short");
+        {
+            auto f = IngestFile::openForDigest(cache.ingestDir(), d, 5, true);
+            QVERIFY((*f)->write(QByteArray("much too long")));
+        }
+        auto f = IngestFile::openForDigest(cache.ingestDir(), d, 5, true);
+        QCOMPARE((*f)->size(), qint64(0));
+        QVERIFY((*f)->write("short"));
+        QCOMPARE((*f)->finish().value(), d);
+        auto fresh = IngestFile::openForDigest(cache.ingestDir(), d, 5, false);
+        QCOMPARE((*fresh)->size(), qint64(0));
+    }
+
+    void verifyMarksCorrupt()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto good = put(cache, "good");
+        auto bad = put(cache, "bad");
+        QFile f(cache.blobPath(bad->digest));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("evil");
+        f.close();
+        CacheMaintenance m(cache);
+        const auto outcomes = m.verify({});
+        QCOMPARE(outcomes.size(), 2);
+        int corrupt = 0;
+        for (const auto& o : outcomes) {
+            if (o.digest == bad->digest) {
+                QVERIFY(!o.ok);
+                QVERIFY(o.detail.contains(QLatin1String("hashes to")));
+                ++corrupt;
+            } else {
+                QVERIFY(o.ok);
+            }
+        }
+        QCOMPARE(corrupt, 1);
+        QCOMPARE(cache.stat(bad->digest)->state, EntryState::Corrupt);
+        QVERIFY(cache.stat(good->digest)->lastVerifiedAt.has_value());
+    }
+
+    void evict()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto a = put(cache, "aaaa");
+        auto b = put(cache, "bbbb");
+        CacheMaintenance m(cache);
+        const QString missing = Sha256::hash("nope").toString();
+        auto report = m.evict({ a->digest.toString(), b->digest.hex(), missing });
+        QVERIFY(report);
+        QCOMPARE(report->scanned, 3);
+        QCOMPARE(report->evicted, 2);
+        QCOMPARE(report->refusals.size(), 1);
+        QVERIFY(report->refusals.first().startsWith(missing));
+        QVERIFY(cache.digests().isEmpty());
+        QCOMPARE(m.evict({ QStringLiteral("not-a-digest") }).code(), ErrorCode::InvalidInput);
+    }
+
+    void evictRefusesEntryBeingWritten()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto a = put(cache, "busy");
+        QLockFile writer(cache.lockPath(a->digest));
+        QVERIFY(writer.tryLock(0));
+        CacheMaintenance m(cache);
+        auto report = m.evict({ a->digest.toString() });
+        QCOMPARE(report->evicted, 0);
+        QCOMPARE(report->refusals.size(), 1);
+        QVERIFY(cache.stat(a->digest));
+    }
+
+    void gcCollectsLeftovers()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto keep = put(cache, "keep");
+        auto broken = put(cache, "broken");
+        QVERIFY(QFile::remove(cache.blobPath(broken->digest)));
+        // a stale temporary partial and a fresh one
+        QDir().mkpath(cache.ingestDir());
+        const QString stale = cache.ingestDir() + QStringLiteral("/tmp-0000000000000001.partial");
+        const QString fresh = cache.ingestDir() + QStringLiteral("/tmp-0000000000000002.partial");
+        for (const QString& p : { stale, fresh }) {
+            QFile f(p);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("x");
+        }
+        QFile staleFile(stale);
+        QVERIFY(staleFile.open(QIODevice::ReadWrite));
+        QVERIFY(staleFile.setFileTime(QDateTime::currentDateTime().addDays(-2), QFileDevice::FileModificationTime));
+        staleFile.close();
+        // a dangling manifest record
+        QVERIFY(cache.recordManifest(Sha256::hash("m"), Sha256::hash("gone")));
+
+        CacheMaintenance m(cache);
+        auto report = m.collectGarbage();
+        QVERIFY2(report, qPrintable(report ? QString() : report.message()));
+        QCOMPARE(report->removed, QStringList { broken->digest.toString() });
+        QVERIFY(!QFile::exists(stale));
+        QVERIFY(QFile::exists(fresh));
+        QVERIFY(report->staleFiles >= 2);
+        QVERIFY(cache.stat(keep->digest));
+        QVERIFY(!QFile::exists(cache.entryDir(broken->digest)));
+    }
+
+    void gcRefusesWhileAnotherGcRuns()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        QLockFile other(cache.cacheLockPath());
+        QVERIFY(other.tryLock(0));
+        CacheMaintenance m(cache);
+        auto r = m.collectGarbage();
+        QVERIFY(!r);
+        QVERIFY(r.message().contains(QLatin1String("another process")));
+    }
+
+    void rootPrecedence()
+    {
+        qputenv("GREENTIC_DIST_CACHE_DIR", "/a");
+        qputenv("GREENTIC_CACHE_DIR", "/b");
+        qputenv("XDG_CACHE_HOME", "/c");
+        QCOMPARE(Cache::resolveRoot(QStringLiteral("/flag")), QStringLiteral("/flag"));
+        QCOMPARE(Cache::resolveRoot(), QStringLiteral("/a"));
+        qunsetenv("GREENTIC_DIST_CACHE_DIR");
+        QCOMPARE(Cache::resolveRoot(), QStringLiteral("/b"));
+        qunsetenv("GREENTIC_CACHE_DIR");
+        QCOMPARE(Cache::resolveRoot(), QStringLiteral("/c/greentic/dist"));
+        qunsetenv("XDG_CACHE_HOME");
+        QCOMPARE(Cache::resolveRoot(), QDir::homePath() + QStringLiteral("/.cache/greentic/dist"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCache)
+#include "tst_cache.moc"

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+// The CLI commands run in-process against file sources (network cases are in the integration tests).
+#include "cli/CommandContext.h"
+#include "cli/CommandLine.h"
+
+#include <dist/Cache.h>
+#include <dist/Sha256.h>
+
+#include <QBuffer>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace dist;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_cache;
+    QString m_wasm;
+    QString m_other;
+
+    Run run(QStringList args)
+    {
+        QBuffer out;
+        QBuffer err;
+        out.open(QIODevice::WriteOnly);
+        err.open(QIODevice::WriteOnly);
+        QNetworkAccessManager nam;
+        cli::CommandContext ctx(&out, &err, &nam, false);
+        cli::CommandLine commandLine;
+        Run r;
+        bool done = false;
+        commandLine.run(ctx, args, [&](int code) {
+            r.code = code;
+            done = true;
+        });
+        if (!QTest::qWaitFor([&] { return done; }, 60000)) {
+            r.code = -2;
+        }
+        r.out = out.data();
+        r.err = err.data();
+        return r;
+    }
+
+    Run runCached(QStringList args)
+    {
+        args << QStringLiteral("--cache-dir") << m_cache;
+        return run(args);
+    }
+
+    void write(const QString& path, const QByteArray& bytes)
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(bytes);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        for (const char* v :
+             { "GREENTIC_DIST_CACHE_DIR", "GREENTIC_CACHE_DIR", "GREENTIC_DIST_OFFLINE", "GREENTIC_REPO_REGISTRY_BASE",
+               "GREENTIC_STORE_REGISTRY_BASE", "GREENTIC_FIXTURE_DIR", "GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP" }) {
+            qunsetenv(v);
+        }
+        m_wasm = m_dir.filePath(QStringLiteral("hello.wasm"));
+        m_other = m_dir.filePath(QStringLiteral("other.wasm"));
+        write(m_wasm, "hello-component");
+        write(m_other, "other-component");
+    }
+
+    void init()
+    {
+        m_cache = m_dir.filePath(QStringLiteral("cache-%1").arg(QString::fromLatin1(QTest::currentTestFunction())));
+    }
+
+    void helpAndVersion()
+    {
+        const Run help = run({ QStringLiteral("--help") });
+        QCOMPARE(help.code, 0);
+        QVERIFY(help.out.contains("pull"));
+        QVERIFY(help.out.contains("cache verify"));
+        const Run version = run({ QStringLiteral("--version") });
+        QCOMPARE(version.code, 0);
+        QCOMPARE(version.out, QByteArray("greentic-dist " DIST_VERSION "\n"));
+        const Run pullHelp = run({ QStringLiteral("pull"), QStringLiteral("--help") });
+        QCOMPARE(pullHelp.code, 0);
+        QVERIFY(pullHelp.out.contains("--lock"));
+    }
+
+    void usageErrorsExit2()
+    {
+        QCOMPARE(run({}).code, 2);
+        const Run unknown = run({ QStringLiteral("frobnicate") });
+        QCOMPARE(unknown.code, 2);
+        QVERIFY(unknown.err.contains("unknown command `frobnicate`"));
+        QCOMPARE(run({ QStringLiteral("resolve") }).code, 2);
+        QCOMPARE(run({ QStringLiteral("resolve"), QStringLiteral("a"), QStringLiteral("b") }).code, 2);
+        QCOMPARE(run({ QStringLiteral("pull"), QStringLiteral("--bogus") }).code, 2);
+        QCOMPARE(run({ QStringLiteral("pull"), QStringLiteral("--jobs"), QStringLiteral("0"), m_wasm }).code, 2);
+        const Run noRef = runCached({ QStringLiteral("pull") });
+        QCOMPARE(noRef.code, 2);
+        QCOMPARE(noRef.err, QByteArray("pull requires either a reference or --lock\n"));
+        QVERIFY(noRef.out.isEmpty());
+    }
+
+    void badReferenceExit2()
+    {
+        const Run r = runCached({ QStringLiteral("pull"), QStringLiteral("library/nginx:1") });
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.startsWith("invalid reference `library/nginx:1`"));
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!QDir(m_cache + QStringLiteral("/artifacts")).exists());
+    }
+
+    void pullFileTextAndJson()
+    {
+        const Digest d = Sha256::hash("hello-component");
+        const Run text = runCached({ QStringLiteral("pull"), m_wasm });
+        QCOMPARE(text.code, 0);
+        const QString blob = Cache(m_cache).blobPath(d);
+        QCOMPARE(text.out, (blob + u'\n').toUtf8());
+        // options may follow the command; the second pull is a cache hit
+        const Run json
+            = run({ QStringLiteral("pull"), m_wasm, QStringLiteral("--json"), QStringLiteral("--cache-dir"), m_cache });
+        QCOMPARE(json.code, 0);
+        QCOMPARE(json.out,
+                 QByteArray("{\n  \"reference\": \"") + m_wasm.toUtf8() + "\",\n  \"digest\": \""
+                     + d.toString().toUtf8() + "\",\n  \"cache_path\": \"" + blob.toUtf8()
+                     + "\",\n  \"fetched\": false\n}\n");
+        const Run resolve = runCached({ QStringLiteral("resolve"), m_wasm, QStringLiteral("--json") });
+        QCOMPARE(resolve.out,
+                 QByteArray("{\n  \"reference\": \"") + m_wasm.toUtf8() + "\",\n  \"digest\": \""
+                     + d.toString().toUtf8() + "\"\n}\n");
+        auto entry = Cache(m_cache).stat(d);
+        QVERIFY(entry);
+        QCOMPARE(entry->sourceKind, QStringLiteral("File"));
+        QCOMPARE(entry->canonicalRef, QStringLiteral("file://%1@%2").arg(m_wasm, d.toString()));
+        QCOMPARE(entry->mediaType, QStringLiteral("application/wasm"));
+    }
+
+    void fixtureAndCacheDigest()
+    {
+        qputenv("GREENTIC_FIXTURE_DIR", m_dir.path().toUtf8());
+        const Run r = runCached({ QStringLiteral("pull"), QStringLiteral("fixture://hello") });
+        qunsetenv("GREENTIC_FIXTURE_DIR");
+        QCOMPARE(r.code, 0);
+        const Digest d = Sha256::hash("hello-component");
+        const Run byDigest = runCached({ QStringLiteral("resolve"), d.toString() });
+        QCOMPARE(byDigest.code, 0);
+        QCOMPARE(byDigest.out, (d.toString() + u'\n').toUtf8());
+        const Run miss = runCached({ QStringLiteral("pull"), Sha256::hash("absent").toString() });
+        QCOMPARE(miss.code, 3);
+        QVERIFY(miss.err.contains("not found"));
+        const Run noFixtureDir = runCached({ QStringLiteral("pull"), QStringLiteral("fixture://hello") });
+        QCOMPARE(noFixtureDir.code, 2);
+    }
+
+    void missingFileExit3()
+    {
+        const Run r = runCached({ QStringLiteral("pull"), m_dir.filePath(QStringLiteral("nope.wasm")) });
+        QCOMPARE(r.code, 3);
+    }
+
+    void policyExitCodes()
+    {
+        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("https://example.com/x.wasm"),
+                             QStringLiteral("--offline") })
+                     .code,
+                 4);
+        qputenv("GREENTIC_DIST_OFFLINE", "1");
+        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("ghcr.io/o/x:1") }).code, 4);
+        qunsetenv("GREENTIC_DIST_OFFLINE");
+        const Run insecure = runCached({ QStringLiteral("pull"), QStringLiteral("http://example.com/x.wasm") });
+        QCOMPARE(insecure.code, 2);
+        QVERIFY(insecure.err.startsWith("insecure url `http://example.com/x.wasm`"));
+        const Run repo = runCached({ QStringLiteral("pull"), QStringLiteral("repo://component-a") });
+        QCOMPARE(repo.code, 5);
+        QVERIFY(repo.err.startsWith("resolution unavailable for `repo://component-a`"));
+        const Run store = runCached({ QStringLiteral("pull"), QStringLiteral("store://greentic-biz/acme/pkgs/x:1") });
+        QCOMPARE(store.code, 5);
+        QVERIFY(store.err.startsWith("store auth error: tenant `acme`"));
+        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("store://greentic-biz/acme") }).code, 2);
+        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("store://acme/x") }).code, 5);
+        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("hello-pack@1.0.0") }).code, 2);
+    }
+
+    void lockfileBothShapesInParallel()
+    {
+        const Digest a = Sha256::hash("hello-component");
+        const Digest b = Sha256::hash("other-component");
+        const QString lock1 = m_dir.filePath(QStringLiteral("array.lock.json"));
+        write(lock1,
+              QJsonDocument(QJsonArray { m_wasm,
+                                         QJsonObject { { QStringLiteral("ref"), m_other },
+                                                       { QStringLiteral("digest"), b.toString() } } })
+                  .toJson());
+        const Run r = runCached(
+            { QStringLiteral("pull"), QStringLiteral("--lock"), lock1, QStringLiteral("--jobs"), QStringLiteral("2") });
+        QCOMPARE(r.code, 0);
+        const Cache cache(m_cache);
+        QCOMPARE(r.out,
+                 (a.toString() + u' ' + cache.blobPath(a) + u'\n' + b.toString() + u' ' + cache.blobPath(b) + u'\n')
+                     .toUtf8());
+
+        const QString lock2 = m_dir.filePath(QStringLiteral("object.lock.json"));
+        write(lock2,
+              QJsonDocument(
+                  QJsonObject { { QStringLiteral("schema_version"), 1 },
+                                { QStringLiteral("components"),
+                                  QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("hello") },
+                                                             { QStringLiteral("ref"), m_wasm },
+                                                             { QStringLiteral("digest"), a.toString() } },
+                                               QJsonObject { { QStringLiteral("digest"), b.toString() } } } } })
+                  .toJson());
+        const Run json = runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), lock2, QStringLiteral("--json"),
+                                     QStringLiteral("--offline") });
+        QCOMPARE(json.code, 0);
+        const QJsonArray arr = QJsonDocument::fromJson(json.out).array();
+        QCOMPARE(arr.size(), 2);
+        QCOMPARE(arr.at(0).toObject().value(QStringLiteral("reference")).toString(), m_wasm);
+        QCOMPARE(arr.at(1).toObject().value(QStringLiteral("reference")).toString(), b.toString());
+        QCOMPARE(arr.at(1).toObject().value(QStringLiteral("fetched")).toBool(), false);
+        QCOMPARE(arr.at(0).toObject().keys().size(), 4);
+    }
+
+    void lockDigestMismatchExit6AndNothingCached()
+    {
+        const QString lock = m_dir.filePath(QStringLiteral("bad.lock.json"));
+        write(lock,
+              QJsonDocument(QJsonArray { QJsonObject { { QStringLiteral("ref"), m_wasm },
+                                                       { QStringLiteral("digest"), Sha256::hash("x").toString() } } })
+                  .toJson());
+        const Run r = runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), lock });
+        QCOMPARE(r.code, 6);
+        QVERIFY(r.err.contains("did not match"));
+        QVERIFY(Cache(m_cache).digests().isEmpty());
+        QVERIFY(QDir(Cache(m_cache).ingestDir()).entryList({ QStringLiteral("*.partial") }).isEmpty());
+    }
+
+    void badLockfiles()
+    {
+        const QString lock = m_dir.filePath(QStringLiteral("broken.lock.json"));
+        write(lock, "{not json");
+        const Run r = runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), lock });
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.startsWith("invalid lockfile: "));
+        QCOMPARE(
+            runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), m_dir.filePath(QStringLiteral("absent")) })
+                .code,
+            3);
+        // a failing entry fails the run; the good one stays cached
+        write(lock, QJsonDocument(QJsonArray { m_wasm, m_dir.filePath(QStringLiteral("absent.wasm")) }).toJson());
+        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), lock, QStringLiteral("--jobs"),
+                             QStringLiteral("1") })
+                     .code,
+                 3);
+        QCOMPARE(Cache(m_cache).digests().size(), 1);
+    }
+
+    void cacheLsRmVerify()
+    {
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_other }).code, 0);
+        const Digest a = Sha256::hash("hello-component");
+        const Digest b = Sha256::hash("other-component");
+        const Run ls = runCached({ QStringLiteral("cache"), QStringLiteral("ls"), QStringLiteral("--json") });
+        QCOMPARE(ls.code, 0);
+        QStringList expected { a.toString(), b.toString() };
+        expected.sort();
+        QCOMPARE(ls.out,
+                 QByteArray("[\n  \"") + expected.at(0).toUtf8() + "\",\n  \"" + expected.at(1).toUtf8() + "\"\n]\n");
+        const Run longLs = runCached({ QStringLiteral("cache"), QStringLiteral("ls"), QStringLiteral("--long") });
+        QVERIFY(longLs.out.contains("2 entries, 30 B"));
+        QVERIFY(longLs.out.contains("application/wasm"));
+
+        QFile blob(Cache(m_cache).blobPath(b));
+        QVERIFY(blob.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        blob.write("tampered-bytes!");
+        blob.close();
+        const Run verify = runCached({ QStringLiteral("cache"), QStringLiteral("verify") });
+        QCOMPARE(verify.code, 6);
+        QVERIFY(verify.out.contains(QByteArray("corrupt  " + b.toString().toUtf8())));
+        QVERIFY(verify.out.contains(QByteArray("ok       " + a.toString().toUtf8())));
+        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("verify"), a.toString() }).code, 0);
+        // the entry verify marked corrupt is not served again: the next pull repairs it
+        const Run repair = runCached({ QStringLiteral("pull"), m_other, QStringLiteral("--json") });
+        QCOMPARE(repair.code, 0);
+        QVERIFY(repair.out.contains("\"fetched\": true"));
+        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("verify") }).code, 0);
+        // a corrupt entry reached by digest alone cannot be repaired: exit 6
+        QVERIFY(blob.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        blob.write("tampered-again!");
+        blob.close();
+        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("verify") }).code, 6);
+        QCOMPARE(runCached({ QStringLiteral("pull"), b.toString() }).code, 6);
+
+        const Run rm
+            = runCached({ QStringLiteral("cache"), QStringLiteral("rm"), b.toString(), QStringLiteral("--json") });
+        QCOMPARE(rm.code, 0);
+        const QJsonObject report = QJsonDocument::fromJson(rm.out).object();
+        QCOMPARE(report.value(QStringLiteral("evicted")).toInt(), 1);
+        QCOMPARE(report.value(QStringLiteral("scanned_entries")).toInt(), 1);
+        QVERIFY(rm.out.startsWith(
+            "{\n  \"scanned_entries\": 1,\n  \"kept\": 0,\n  \"evicted\": 1,\n  \"protected\": 0,\n"));
+        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("verify") }).code, 0);
+        const Run rmText = runCached({ QStringLiteral("cache"), QStringLiteral("rm"), a.toString() });
+        QCOMPARE(rmText.err, QByteArray("evicted 1 entries, reclaimed 15 bytes\n"));
+        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("rm"), QStringLiteral("zzz") }).code, 2);
+        const Run gc = runCached({ QStringLiteral("cache"), QStringLiteral("gc"), QStringLiteral("--json") });
+        QCOMPARE(gc.code, 0);
+        QCOMPARE(gc.out, QByteArray("[]\n"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
