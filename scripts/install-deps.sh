@@ -8,7 +8,7 @@ PACKAGES=(
     qt6-base-dev qt6-base-dev-tools libqt6svg6 qt6-httpserver-dev qtkeychain-qt6-dev libgl-dev
     libssl-dev libarchive-dev libzstd-dev libyaml-dev libtomlplusplus-dev
     docker-registry skopeo curl openssl zstd gzip tar
-    gnome-keyring dbus dbus-daemon libsecret-1-0 xvfb xauth procps psmisc
+    gnome-keyring dbus dbus-daemon libsecret-1-0 xvfb xauth procps psmisc time
 )
 
 missing=()

@@ -228,6 +228,10 @@ void HttpExchange::onReadyRead()
     if (m_status == 0) {
         onMetaData();
     }
+    if (m_streaming && m_sink) {
+        streamToSink();
+        return;
+    }
     const QByteArray chunk = m_reply->readAll();
     if (!m_streaming) {
         if (m_errorBody.size() < 65536) {
@@ -235,8 +239,26 @@ void HttpExchange::onReadyRead()
         }
         return;
     }
-    if (m_sink) {
-        if (m_request.expectedSize >= 0 && m_sink->size() + chunk.size() > m_request.expectedSize) {
+    if (m_body.size() + chunk.size() > m_request.maxBodyBytes) {
+        m_abortError = makeError(
+            ErrorCode::Protocol,
+            QStringLiteral("%1 is larger than the %2-byte limit").arg(m_request.what).arg(m_request.maxBodyBytes));
+        m_reply->abort();
+        return;
+    }
+    m_body += chunk;
+}
+
+void HttpExchange::streamToSink()
+{
+    // Read straight into the sink's buffers: no per-chunk allocation, and the hash of one chunk
+    // runs on the sink's worker while the next is read and written.
+    while (m_reply->bytesAvailable() > 0) {
+        qint64 capacity = 0;
+        char* buffer = m_sink->writeBuffer(&capacity);
+        const qint64 n = m_reply->read(buffer, capacity);
+        if (n > 0 && m_request.expectedSize >= 0 && m_sink->size() + n > m_request.expectedSize) {
+            (void)m_sink->commitBuffer(0);
             m_abortError = makeError(ErrorCode::Integrity,
                                      QStringLiteral("%1 is larger than the %2 bytes its "
                                                     "descriptor declares")
@@ -245,28 +267,22 @@ void HttpExchange::onReadyRead()
             m_reply->abort();
             return;
         }
-        if (auto r = m_sink->write(chunk); !r) {
+        if (auto r = m_sink->commitBuffer(std::max<qint64>(n, 0)); !r) {
             m_abortError = r.error();
             m_reply->abort();
             return;
         }
-        if (m_progress) {
-            qint64 total = m_request.expectedSize;
-            if (total < 0) {
-                const qint64 len = m_reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
-                total = len > 0 ? len + (m_rangeSent ? m_sink->resumedFrom() : 0) : -1;
-            }
-            m_progress(m_sink->size(), total);
+        if (n <= 0) {
+            break;
         }
-    } else {
-        if (m_body.size() + chunk.size() > m_request.maxBodyBytes) {
-            m_abortError = makeError(
-                ErrorCode::Protocol,
-                QStringLiteral("%1 is larger than the %2-byte limit").arg(m_request.what).arg(m_request.maxBodyBytes));
-            m_reply->abort();
-            return;
+    }
+    if (m_progress) {
+        qint64 total = m_request.expectedSize;
+        if (total < 0) {
+            const qint64 len = m_reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+            total = len > 0 ? len + (m_rangeSent ? m_sink->resumedFrom() : 0) : -1;
         }
-        m_body += chunk;
+        m_progress(m_sink->size(), total);
     }
 }
 

@@ -74,6 +74,7 @@ private:
     void onMetaData();
     void onReadyRead();
     void onFinished();
+    void streamToSink();
     void retryLater(const QString& why, qint64 retryAfterMs = -1);
     void finish(Result<HttpResponse> result);
     bool isSameOrigin(const QUrl& url) const;

@@ -36,6 +36,12 @@ public:
 
     Result<void> write(const char* data, qint64 size);
     Result<void> write(const QByteArray& data) { return write(data.constData(), data.size()); }
+
+    // Zero-copy streaming for big bodies: fill the buffer, then commit how much of it holds data
+    // (0 hands it back unused). The bytes are written here and hashed on a worker thread, so hashing
+    // overlaps with writing and receiving. Waits only while every buffer is still being hashed.
+    char* writeBuffer(qint64* capacity);
+    Result<void> commitBuffer(qint64 size);
     // Drop what was written so far (the server ignored a Range request, or the data was bad).
     Result<void> restart();
     // Flush and fsync; returns the digest of everything written. Closes the file.
@@ -44,14 +50,20 @@ public:
     void discard();
 
 private:
-    IngestFile() = default;
+    class Hasher;
+
+    IngestFile();
     Result<void> hashExisting();
+    void startWriteback();
 
     QFile m_file;
     Sha256 m_hash;
+    std::unique_ptr<Hasher> m_hasher; // started by the first writeBuffer()
+    int m_pendingBuffer = -1;
     Digest m_expected;
     qint64 m_size = 0;
     qint64 m_resumedFrom = 0;
+    qint64 m_syncedUpTo = 0;
     bool m_finished = false;
 };
 
