@@ -107,6 +107,7 @@ IngestFile::~IngestFile()
         m_hasher->submit(m_pendingBuffer, 0);
     }
     m_hasher.reset();
+    m_flusher.reset();
 }
 
 char* IngestFile::writeBuffer(qint64* capacity)
@@ -234,23 +235,90 @@ Result<void> IngestFile::write(const char* data, qint64 size)
     return {};
 }
 
+// Asks the kernel to start writing dirty pages out while the download goes on, so the fsync at the
+// end finds little left to do. sync_file_range can block while the device queue is full; on its own
+// thread that never stalls receiving, writing or hashing.
+class IngestFile::Flusher
+{
+public:
+    explicit Flusher(int fd)
+        : m_fd(fd)
+        , m_thread([this] { run(); })
+    {
+    }
+    ~Flusher()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_cv.notify_all();
+        m_thread.join();
+    }
+    void request(qint64 upTo)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_target = std::max(m_target, upTo);
+        }
+        m_cv.notify_all();
+    }
+    void reset()
+    {
+        std::lock_guard lock(m_mutex);
+        m_target = 0;
+        m_done = 0;
+    }
+
+private:
+    void run()
+    {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_cv.wait(lock, [this] { return m_stop || m_target > m_done; });
+            if (m_stop) {
+                return;
+            }
+            const qint64 from = m_done;
+            const qint64 to = m_target;
+            lock.unlock();
+#ifdef Q_OS_LINUX
+            ::sync_file_range(m_fd, from, to - from, SYNC_FILE_RANGE_WRITE);
+#endif
+            lock.lock();
+            m_done = std::max(m_done, to);
+        }
+    }
+
+    int m_fd;
+    qint64 m_target = 0;
+    qint64 m_done = 0;
+    bool m_stop = false;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::thread m_thread;
+};
+
 void IngestFile::startWriteback()
 {
-#ifdef Q_OS_LINUX
-    // Start writing dirty pages out while the download goes on, so the fsync at the end finds
-    // little left to do and a gigabyte of dirty cache never piles up. It only initiates I/O.
     constexpr qint64 kChunk = 8 << 20;
-    if (m_size - m_syncedUpTo >= kChunk) {
-        ::sync_file_range(m_file.handle(), m_syncedUpTo, m_size - m_syncedUpTo, SYNC_FILE_RANGE_WRITE);
-        m_syncedUpTo = m_size;
+    if (m_size - m_syncedUpTo < kChunk) {
+        return;
     }
-#endif
+    if (!m_flusher) {
+        m_flusher = std::make_unique<Flusher>(m_file.handle());
+    }
+    m_flusher->request(m_size);
+    m_syncedUpTo = m_size;
 }
 
 Result<void> IngestFile::restart()
 {
     if (m_hasher) {
         m_hasher->drain();
+    }
+    if (m_flusher) {
+        m_flusher->reset();
     }
     if (!m_file.resize(0) || !m_file.seek(0)) {
         return makeError(ErrorCode::Io, QStringLiteral("cannot truncate `%1`: %2").arg(path(), m_file.errorString()));
@@ -267,6 +335,7 @@ Result<Digest> IngestFile::finish()
     if (m_hasher) {
         m_hasher->drain();
     }
+    m_flusher.reset();
     if (!m_file.flush() || !AtomicFile::syncFile(m_file.handle())) {
         return makeError(ErrorCode::Io, QStringLiteral("cannot flush `%1`: %2").arg(path(), m_file.errorString()));
     }
@@ -277,6 +346,7 @@ Result<Digest> IngestFile::finish()
 
 void IngestFile::discard()
 {
+    m_flusher.reset();
     m_file.close();
     QFile::remove(m_file.fileName());
 }

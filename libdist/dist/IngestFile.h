@@ -51,6 +51,7 @@ public:
 
 private:
     class Hasher;
+    class Flusher;
 
     IngestFile();
     Result<void> hashExisting();
@@ -59,6 +60,7 @@ private:
     QFile m_file;
     Sha256 m_hash;
     std::unique_ptr<Hasher> m_hasher; // started by the first writeBuffer()
+    std::unique_ptr<Flusher> m_flusher; // started once there is enough to write back
     int m_pendingBuffer = -1;
     Digest m_expected;
     qint64 m_size = 0;
