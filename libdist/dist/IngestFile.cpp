@@ -20,7 +20,7 @@ namespace dist {
 class IngestFile::Hasher
 {
 public:
-    static constexpr int kBuffers = 4;
+    static constexpr int kBuffers = 8;
 
     Hasher(Sha256& hash, qint64 bufferSize)
         : m_hash(hash)
