@@ -22,6 +22,10 @@ CommandContext::~CommandContext()
 
 void CommandContext::print(const QString& line)
 {
+    // stdout and stderr usually share the terminal: never print behind a progress line.
+    if (m_progress) {
+        m_progress->clear();
+    }
     m_out->write(line.toUtf8() + '\n');
 }
 
@@ -35,6 +39,9 @@ void CommandContext::printErr(const QString& line)
 
 void CommandContext::writeOut(const QByteArray& bytes)
 {
+    if (m_progress) {
+        m_progress->clear();
+    }
     m_out->write(bytes);
 }
 

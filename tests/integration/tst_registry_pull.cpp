@@ -426,6 +426,30 @@ private Q_SLOTS:
         QVERIFY(Cache(fresh.cacheDir()).digests().isEmpty());
     }
 
+    void progressOnlyOnATerminal()
+    {
+        CliRunner cli = runner(QStringLiteral("progress"));
+        const QString target = ref(QStringLiteral("blobs/big:big"));
+        const CliResult plain = cli.run({ QStringLiteral("pull"), target });
+        QCOMPARE(plain.exitCode, 0);
+        QVERIFY(!plain.err.contains("pulling"));
+        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("rm"), m_bigLayer.digest.toString() }).exitCode, 0);
+        // util-linux `script` gives the process a pseudo-terminal.
+        QProcess tty;
+        tty.setProcessEnvironment(cli.env());
+        tty.start(QStringLiteral("script"),
+                  { QStringLiteral("-qec"), CliRunner::binary() + QStringLiteral(" pull ") + target,
+                    QStringLiteral("/dev/null") });
+        QVERIFY(tty.waitForFinished(60000));
+        const QByteArray screen = tty.readAllStandardOutput();
+        QVERIFY2(screen.contains(QByteArray("pulling " + target.toUtf8())), screen.right(300).constData());
+        QVERIFY(screen.contains("100%"));
+        // the progress line is erased before the path is printed on stdout
+        QVERIFY2(screen.contains(QByteArray("\x1b[2K" + plain.out.trimmed())), screen.right(300).constData());
+        const CliResult json = cli.run({ QStringLiteral("pull"), target, QStringLiteral("--json") });
+        QVERIFY(!json.err.contains("pulling"));
+    }
+
     void cleanupTestCase() { m_registry.stop(); }
 };
 
