@@ -7,38 +7,47 @@
 #include <QDir>
 #include <QRandomGenerator>
 
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <fcntl.h>
 #include <mutex>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace dist {
 
-// Hashes committed buffers in order on its own thread. A small pool bounds memory (4 MiB).
-class IngestFile::Hasher
+// Writes and hashes committed buffers in file order, each on its own thread, so receiving,
+// writing and hashing overlap. A small pool bounds memory (8 MiB); a buffer is reused once both
+// the writer and the hasher are done with it.
+class IngestFile::Pipeline
 {
 public:
     static constexpr int kBuffers = 8;
 
-    Hasher(Sha256& hash, qint64 bufferSize)
+    Pipeline(Sha256& hash, int fd, qint64 bufferSize)
         : m_hash(hash)
+        , m_fd(fd)
     {
         for (int i = 0; i < kBuffers; ++i) {
             m_buffers.emplace_back(static_cast<qsizetype>(bufferSize), Qt::Uninitialized);
+            m_users.push_back(0);
             m_free.push_back(i);
         }
-        m_thread = std::thread([this] { run(); });
+        m_hasher = std::thread([this] { run(m_hashQueue, [this](int i, qint64 n) { hashOne(i, n); }); });
+        m_writer = std::thread([this] { run(m_writeQueue, [this](int i, qint64 n) { writeOne(i, n); }); });
     }
-    ~Hasher()
+    ~Pipeline()
     {
         {
             std::lock_guard lock(m_mutex);
             m_stop = true;
         }
         m_cv.notify_all();
-        m_thread.join();
+        m_hasher.join();
+        m_writer.join();
     }
 
     int acquire()
@@ -56,47 +65,87 @@ public:
         {
             std::lock_guard lock(m_mutex);
             if (size > 0) {
-                m_queue.emplace_back(i, size);
+                m_users[static_cast<size_t>(i)] = 2;
+                m_hashQueue.emplace_back(i, size);
+                m_writeQueue.emplace_back(i, size);
             } else {
                 m_free.push_back(i);
             }
         }
         m_cv.notify_all();
     }
-    // Returns once every submitted byte has been hashed.
-    void drain()
+    // Returns once every submitted byte is written and hashed; reports the first write error.
+    std::optional<QString> drain()
     {
         std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [this] { return m_queue.empty() && m_free.size() == kBuffers; });
+        m_cv.wait(lock, [this] { return m_hashQueue.empty() && m_writeQueue.empty() && m_free.size() == kBuffers; });
+        return std::exchange(m_writeError, std::nullopt);
+    }
+    bool failed()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_writeError.has_value();
     }
 
 private:
-    void run()
+    using Queue = std::deque<std::pair<int, qint64>>;
+
+    void hashOne(int i, qint64 size) { m_hash.addData(m_buffers[static_cast<size_t>(i)].constData(), size); }
+    void writeOne(int i, qint64 size)
+    {
+        if (failed()) {
+            return;
+        }
+        const char* data = m_buffers[static_cast<size_t>(i)].constData();
+        qint64 written = 0;
+        while (written < size) {
+            const ssize_t n = ::write(m_fd, data + written, static_cast<size_t>(size - written));
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                const QString why = QString::fromLocal8Bit(std::strerror(n < 0 ? errno : ENOSPC));
+                std::lock_guard lock(m_mutex);
+                m_writeError = why;
+                return;
+            }
+            written += n;
+        }
+    }
+    template <typename Work>
+    void run(Queue& queue, Work work)
     {
         std::unique_lock lock(m_mutex);
         for (;;) {
-            m_cv.wait(lock, [this] { return m_stop || !m_queue.empty(); });
-            if (m_queue.empty()) {
+            m_cv.wait(lock, [&] { return m_stop || !queue.empty(); });
+            if (queue.empty()) {
                 return;
             }
-            const auto [i, size] = m_queue.front();
-            m_queue.pop_front();
+            const auto [i, size] = queue.front();
+            queue.pop_front();
             lock.unlock();
-            m_hash.addData(m_buffers[static_cast<size_t>(i)].constData(), size);
+            work(i, size);
             lock.lock();
-            m_free.push_back(i);
+            if (--m_users[static_cast<size_t>(i)] == 0) {
+                m_free.push_back(i);
+            }
             m_cv.notify_all();
         }
     }
 
     Sha256& m_hash;
+    int m_fd;
     std::vector<QByteArray> m_buffers;
+    std::vector<int> m_users;
     std::deque<int> m_free;
-    std::deque<std::pair<int, qint64>> m_queue;
+    Queue m_hashQueue;
+    Queue m_writeQueue;
+    std::optional<QString> m_writeError;
     std::mutex m_mutex;
     std::condition_variable m_cv;
     bool m_stop = false;
-    std::thread m_thread;
+    std::thread m_hasher;
+    std::thread m_writer;
 };
 
 IngestFile::IngestFile() = default;
@@ -113,7 +162,8 @@ IngestFile::~IngestFile()
 char* IngestFile::writeBuffer(qint64* capacity)
 {
     if (!m_hasher) {
-        m_hasher = std::make_unique<Hasher>(m_hash, qint64(1) << 20);
+        // The pipeline writes through the descriptor at the current offset; QFile is unbuffered.
+        m_hasher = std::make_unique<Pipeline>(m_hash, m_file.handle(), qint64(1) << 20);
     }
     Q_ASSERT(m_pendingBuffer < 0);
     m_pendingBuffer = m_hasher->acquire();
@@ -128,19 +178,24 @@ Result<void> IngestFile::commitBuffer(qint64 size)
         m_hasher->submit(i, 0);
         return {};
     }
-    const char* data = m_hasher->data(i);
-    qint64 written = 0;
-    while (written < size) {
-        const qint64 n = m_file.write(data + written, size - written);
-        if (n <= 0) {
-            m_hasher->submit(i, 0);
-            return makeError(ErrorCode::Io, QStringLiteral("cannot write `%1`: %2").arg(path(), m_file.errorString()));
-        }
-        written += n;
+    if (m_hasher->failed()) {
+        m_hasher->submit(i, 0);
+        return drainPipeline();
     }
     m_hasher->submit(i, size);
     m_size += size;
     startWriteback();
+    return {};
+}
+
+Result<void> IngestFile::drainPipeline()
+{
+    if (!m_hasher) {
+        return {};
+    }
+    if (auto error = m_hasher->drain()) {
+        return makeError(ErrorCode::Io, QStringLiteral("cannot write `%1`: %2").arg(path(), *error));
+    }
     return {};
 }
 
@@ -218,8 +273,8 @@ Result<void> IngestFile::hashExisting()
 
 Result<void> IngestFile::write(const char* data, qint64 size)
 {
-    if (m_hasher) {
-        m_hasher->drain(); // keep the hash in file order
+    if (auto r = drainPipeline(); !r) { // keep the hash and the file in order
+        return r;
     }
     qint64 written = 0;
     while (written < size) {
@@ -314,9 +369,7 @@ void IngestFile::startWriteback()
 
 Result<void> IngestFile::restart()
 {
-    if (m_hasher) {
-        m_hasher->drain();
-    }
+    (void)drainPipeline();
     if (m_flusher) {
         m_flusher->reset();
     }
@@ -332,8 +385,8 @@ Result<void> IngestFile::restart()
 
 Result<Digest> IngestFile::finish()
 {
-    if (m_hasher) {
-        m_hasher->drain();
+    if (auto r = drainPipeline(); !r) {
+        return r.error();
     }
     m_flusher.reset();
     if (!m_file.flush() || !AtomicFile::syncFile(m_file.handle())) {

@@ -50,16 +50,17 @@ public:
     void discard();
 
 private:
-    class Hasher;
+    class Pipeline;
     class Flusher;
 
     IngestFile();
     Result<void> hashExisting();
     void startWriteback();
+    Result<void> drainPipeline();
 
     QFile m_file;
     Sha256 m_hash;
-    std::unique_ptr<Hasher> m_hasher; // started by the first writeBuffer()
+    std::unique_ptr<Pipeline> m_hasher; // started by the first writeBuffer()
     std::unique_ptr<Flusher> m_flusher; // started once there is enough to write back
     int m_pendingBuffer = -1;
     Digest m_expected;
