@@ -2,6 +2,7 @@
 #pragma once
 
 // The `cache …` subcommands, one class each.
+#include "CacheDuCommand.h"
 #include "CacheGcCommand.h"
 #include "CacheListCommand.h"
 #include "CacheRemoveCommand.h"

@@ -9,10 +9,16 @@
 
 namespace dist::cli {
 
-void CacheRemoveCommand::run(CommandContext& ctx, const QCommandLineParser&, const QStringList& args, Done done)
+QList<QCommandLineOption> CacheRemoveCommand::options() const
+{
+    return { QCommandLineOption(QStringLiteral("force"),
+                                QStringLiteral("Also evict entries of staged, warming, ready or draining bundles.")) };
+}
+
+void CacheRemoveCommand::run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done)
 {
     CacheMaintenance maintenance(ctx.cache());
-    auto report = maintenance.evict(args);
+    auto report = maintenance.evict(args, parser.isSet(QStringLiteral("force")));
     if (!report) {
         done(ctx.fail(report.error()));
         return;
@@ -41,7 +47,9 @@ void CacheRemoveCommand::run(CommandContext& ctx, const QCommandLineParser&, con
             ctx.printErr(QStringLiteral("not removed: %1").arg(r));
         }
     }
-    done(ExitCode::Ok);
+    // Refusing a protected bundle is like refusing an illegal transition: the caller asked for
+    // something the lifecycle does not allow.
+    done(report->protectedCount > 0 ? ExitCode::InvalidInput : ExitCode::Ok);
 }
 
 } // namespace dist::cli

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "CommandLine.h"
 
+#include "BundleCommands.h"
 #include "CacheCommands.h"
 #include "CommandContext.h"
 #include "ExitCode.h"
 #include "PullCommand.h"
 #include "ResolveCommand.h"
+#include "RetentionCommands.h"
 
 #include <QTimer>
 
@@ -20,9 +22,13 @@ const QStringList kValuedGlobals = { QStringLiteral("--cache-dir"), QStringLiter
 CommandLine::CommandLine()
 {
     m_commands = {
-        std::make_shared<ResolveCommand>(),   std::make_shared<PullCommand>(),
-        std::make_shared<CacheListCommand>(), std::make_shared<CacheRemoveCommand>(),
-        std::make_shared<CacheGcCommand>(),   std::make_shared<CacheVerifyCommand>(),
+        std::make_shared<ResolveCommand>(),       std::make_shared<PullCommand>(),
+        std::make_shared<CacheListCommand>(),     std::make_shared<CacheRemoveCommand>(),
+        std::make_shared<CacheGcCommand>(),       std::make_shared<CacheVerifyCommand>(),
+        std::make_shared<CacheDuCommand>(),       std::make_shared<BundleListCommand>(),
+        std::make_shared<BundleShowCommand>(),    std::make_shared<BundleStateCommand>(),
+        std::make_shared<RetentionPlanCommand>(), std::make_shared<RetentionApplyCommand>(),
+
     };
 }
 

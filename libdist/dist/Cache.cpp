@@ -10,6 +10,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -207,6 +208,36 @@ QList<Digest> Cache::digests() const
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+qint64 Cache::blobBytes() const
+{
+    qint64 total = 0;
+    QDir base(m_root + QStringLiteral("/artifacts/sha256"));
+    for (const QString& prefix : base.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QDir sub(base.filePath(prefix));
+        for (const QString& rest : sub.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QFileInfo blob(sub.filePath(rest) + QStringLiteral("/blob"));
+            if (QFileInfo::exists(sub.filePath(rest) + QStringLiteral("/entry.json"))) {
+                total += blob.size();
+            }
+        }
+    }
+    return total;
+}
+
+CacheLock::CacheLock(const Cache& cache)
+    : m_lock(std::make_unique<QLockFile>(cache.cacheLockPath()))
+{
+    QDir().mkpath(cache.root());
+    m_lock->setStaleLockTime(0);
+}
+
+CacheLock::~CacheLock() = default;
+
+bool CacheLock::tryLock(int timeoutMs)
+{
+    return m_lock->tryLock(timeoutMs);
 }
 
 QList<CacheEntry> Cache::entries(QStringList* problems) const

@@ -8,7 +8,10 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <optional>
+
+class QLockFile;
 
 namespace dist {
 
@@ -47,6 +50,8 @@ public:
     Result<void> recordManifest(const Digest& manifest, const Digest& content);
 
     QList<Digest> digests() const; // sorted
+    // Sum of the blob sizes of all entries, from directory metadata only (no entry.json reads).
+    qint64 blobBytes() const;
     // Entries that parse; problems describes the ones that do not.
     QList<CacheEntry> entries(QStringList* problems = nullptr) const;
 
@@ -59,6 +64,22 @@ public:
 
 private:
     QString m_root;
+};
+
+// The cache-wide lock: retention, GC and cap enforcement never run at the same time, in one
+// process or several. Released on destruction.
+class CacheLock
+{
+public:
+    explicit CacheLock(const Cache& cache);
+    ~CacheLock();
+    CacheLock(const CacheLock&) = delete;
+    CacheLock& operator=(const CacheLock&) = delete;
+
+    bool tryLock(int timeoutMs);
+
+private:
+    std::unique_ptr<QLockFile> m_lock;
 };
 
 } // namespace dist

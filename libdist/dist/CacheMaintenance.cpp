@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "CacheMaintenance.h"
 
+#include "BundleStore.h"
 #include "Logging.h"
 #include "Sha256.h"
 
@@ -83,8 +84,9 @@ QList<VerifyOutcome> CacheMaintenance::verify(const QList<Digest>& digests)
     return out;
 }
 
-Result<EvictReport> CacheMaintenance::evict(const QStringList& digests)
+Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool force)
 {
+    BundleStore bundles(m_cache.root());
     QList<Digest> parsed;
     for (const QString& text : digests) {
         auto d = Digest::parseLenient(text);
@@ -104,6 +106,19 @@ Result<EvictReport> CacheMaintenance::evict(const QStringList& digests)
             report.refusals.append(QStringLiteral("%1: not in the cache").arg(digests.at(i)));
             continue;
         }
+        const QString bundleId = BundleId::forDigest(content);
+        auto record = bundles.stat(bundleId);
+        if (!record && record.code() != ErrorCode::NotFound) {
+            return record.error();
+        }
+        if (record && !force
+            && (record->state == BundleState::Staged || record->state == BundleState::Warming
+                || record->state == BundleState::Ready || record->state == BundleState::Draining)) {
+            ++report.protectedCount;
+            report.refusals.append(QStringLiteral("%1: bundle is %2; use --force to evict it anyway")
+                                       .arg(digests.at(i), bundleStateName(record->state)));
+            continue;
+        }
         QLockFile lock(m_cache.lockPath(content));
         lock.setStaleLockTime(0);
         QDir().mkpath(m_cache.ingestDir());
@@ -116,19 +131,19 @@ Result<EvictReport> CacheMaintenance::evict(const QStringList& digests)
             report.refusals.append(QStringLiteral("%1: %2").arg(digests.at(i), removed.message()));
             continue;
         }
+        (void)bundles.remove(bundleId);
         ++report.evicted;
         // Counted as the Rust client counts it: the artifact's size, not the directory's.
         report.bytesReclaimed += entry ? entry->sizeBytes : removed.value();
     }
     report.kept = report.scanned - report.evicted - static_cast<int>(report.refusals.size());
+    report.kept = std::max(report.kept, 0);
     return report;
 }
 
 Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
 {
-    QDir().mkpath(m_cache.root());
-    QLockFile cacheLock(m_cache.cacheLockPath());
-    cacheLock.setStaleLockTime(0);
+    CacheLock cacheLock(m_cache);
     if (!cacheLock.tryLock(0)) {
         return makeError(ErrorCode::Io,
                          QStringLiteral("cache error at `%1`: another process is collecting garbage or "
@@ -213,6 +228,21 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
         lock.setStaleLockTime(0);
         if (lock.tryLock(0)) {
             lock.unlock();
+        }
+    }
+
+    // Bundle records whose entry is gone (the Rust client's gc). The index is strict: a malformed
+    // record fails the collection rather than being skipped.
+    BundleStore bundles(m_cache.root());
+    auto records = bundles.list();
+    if (!records) {
+        return records.error();
+    }
+    for (const BundleRecord& r : records.value()) {
+        if (!QFileInfo::exists(m_cache.entryPath(r.cacheKey)) && bundles.remove(r.bundleId)) {
+            if (!report.removed.contains(r.cacheKey.toString())) {
+                report.removed.append(r.cacheKey.toString());
+            }
         }
     }
 

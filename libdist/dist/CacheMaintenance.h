@@ -45,9 +45,10 @@ public:
     // Re-hashes blobs (all entries when `digests` is empty). A corrupt entry is marked Corrupt in its
     // entry.json (so retention evicts it first); a sound one gets last_verified_at.
     QList<VerifyOutcome> verify(const QList<Digest>& digests);
-    // Removes the named entries (content or manifest digests). Entries another process is writing
-    // are refused, not waited for.
-    Result<EvictReport> evict(const QStringList& digests);
+    // Removes the named entries (content or manifest digests) and their bundle records. Entries of
+    // staged, warming, ready or draining bundles are refused unless `force`; entries another process
+    // is writing are refused, not waited for.
+    Result<EvictReport> evict(const QStringList& digests, bool force = false);
     // Removes broken entries, stale partial downloads, leftover staging directories, free lock files
     // and dangling manifest index records. Fails fast if another GC holds the cache lock.
     Result<GcReport> collectGarbage(qint64 staleAgeSeconds = 24 * 3600);

@@ -5,6 +5,7 @@
 #include "LockWaiter.h"
 #include "Logging.h"
 #include "RegistryAuth.h"
+#include "Retention.h"
 #include "Sha256.h"
 
 #include <QDateTime>
@@ -124,6 +125,7 @@ DistOptions DistOptions::fromEnvironment(const QString& cacheDirOverride)
     o.fixtureDir = qEnvironmentVariable("GREENTIC_FIXTURE_DIR");
     o.repoRegistryBase = qEnvironmentVariable("GREENTIC_REPO_REGISTRY_BASE");
     o.storeRegistryBase = qEnvironmentVariable("GREENTIC_STORE_REGISTRY_BASE");
+    o.cacheMaxBytes = Retention::cacheCapFromEnvironment();
     return o;
 }
 
@@ -515,7 +517,7 @@ void DistClient::startBlobJob(const Digest& content)
                     e.artifactMediaType = res.manifest.artifactType.isEmpty() ? res.manifest.config.mediaType
                                                                               : res.manifest.artifactType;
                     e.fetchedFrom = res.registryUrl + u'/' + res.reference.repository();
-                    finishBlobJob(content, m_cache.commit(*job->ingest, e), true);
+                    finishBlobJob(content, commitAndEnforceCap(*job->ingest, e), true);
                 },
                 [this, raw](qint64 received, qint64 total) { Q_EMIT progress(raw, received, total); });
             if (exchange) {
@@ -706,7 +708,8 @@ void DistClient::commitIngest(const QString& raw, std::shared_ptr<IngestFile> in
                                 return;
                             }
                             clearBroken(m_cache, digest);
-                            auto committed = m_cache.commit(*ingest, entry);
+                            auto committed = commitAndEnforceCap(*ingest, entry);
+
                             lock.value()->unlock();
                             if (!committed) {
                                 ingest->discard();
@@ -715,6 +718,23 @@ void DistClient::commitIngest(const QString& raw, std::shared_ptr<IngestFile> in
                             }
                             done(PullResult { raw, digest, committed.value(), true });
                         });
+}
+
+Result<CacheEntry> DistClient::commitAndEnforceCap(IngestFile& ingest, const CacheEntry& entry)
+{
+    auto committed = m_cache.commit(ingest, entry);
+    if (!committed) {
+        return committed;
+    }
+    auto cap = Retention::enforceCap(m_cache, committed->digest, m_options.cacheMaxBytes);
+    if (!cap) {
+        return cap.error();
+    }
+    if (cap->evicted > 0) {
+        qCInfo(lcCache).noquote() << "cache over its cap: evicted" << cap->evicted << "entries," << cap->bytesReclaimed
+                                  << "bytes";
+    }
+    return committed;
 }
 
 void DistClient::pullAll(const QList<LockEntry>& entries, int jobs, std::function<void(Result<QList<PullResult>>)> done)

@@ -36,8 +36,10 @@ struct DistOptions
     QString repoRegistryBase; // GREENTIC_REPO_REGISTRY_BASE
     QString storeRegistryBase; // GREENTIC_STORE_REGISTRY_BASE
     LayerPolicy layers;
+    qint64 cacheMaxBytes = 3221225472; // enforced after every write; 0 = no cap
 
-    // Reads GREENTIC_DIST_OFFLINE, GREENTIC_FIXTURE_DIR, the registry bases and HttpOptions::fromEnvironment.
+    // Reads GREENTIC_DIST_OFFLINE, GREENTIC_FIXTURE_DIR, the registry bases, GREENTIC_CACHE_MAX_BYTES
+    // and HttpOptions::fromEnvironment.
     static DistOptions fromEnvironment(const QString& cacheDirOverride = QString());
 };
 
@@ -95,6 +97,7 @@ private:
     // Commits a finished ingest of unknown-in-advance content under its per-digest lock.
     void commitIngest(const QString& raw, std::shared_ptr<IngestFile> ingest, CacheEntry entry, const Digest& pin,
                       PullDone done);
+    Result<CacheEntry> commitAndEnforceCap(IngestFile& ingest, const CacheEntry& entry);
     template <typename F>
     void later(F&& f);
 

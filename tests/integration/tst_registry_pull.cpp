@@ -121,7 +121,10 @@ private Q_SLOTS:
         QVERIFY(zst.startsWith("\x28\xb5\x2f\xfd"));
         m_gzipLayer = layout.addBlob(gz, QStringLiteral("application/vnd.greentic.bundle.v1+tar+gzip"));
         m_zstdLayer = layout.addBlob(zst, QStringLiteral("application/vnd.greentic.bundle.v1+tar+zstd"));
-        const OciDescriptor gzManifest = layout.addManifest({ m_gzipLayer });
+        // A README next to the tarball: the tarball is the pack, not the README.
+        const OciDescriptor readme = layout.addBlob("# zain-x\n", QStringLiteral("text/markdown"));
+        const OciDescriptor gzManifest = layout.addManifest({ readme, m_gzipLayer });
+
         const OciDescriptor zstManifest = layout.addManifest({ m_zstdLayer });
         layout.tag(QStringLiteral("gzip"), gzManifest);
         layout.tag(QStringLiteral("zstd"), zstManifest);

@@ -3,6 +3,7 @@
 #include "cli/CommandContext.h"
 #include "cli/CommandLine.h"
 
+#include <dist/BundleStore.h>
 #include <dist/Cache.h>
 #include <dist/Sha256.h>
 
@@ -329,6 +330,154 @@ private Q_SLOTS:
         const Run gc = runCached({ QStringLiteral("cache"), QStringLiteral("gc"), QStringLiteral("--json") });
         QCOMPARE(gc.code, 0);
         QCOMPARE(gc.out, QByteArray("[]\n"));
+    }
+
+    void bundleStateMatrixThroughCli()
+    {
+        const Digest d = Sha256::hash("matrix");
+        const QString id = BundleId::forDigest(d);
+        BundleStore store(m_cache);
+        int legal = 0;
+        for (BundleState from : allBundleStates()) {
+            for (BundleState to : allBundleStates()) {
+                QVERIFY(store.write({ id, d, QStringLiteral("file:///m@x"), QStringLiteral("File"), 1, from }));
+                QFile f(store.pathFor(id));
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QByteArray before = f.readAll();
+                f.close();
+                // lowercase state names are accepted
+                const QString toName = int(to) % 2 ? bundleStateName(to).toLower() : bundleStateName(to);
+                const Run r = runCached({ QStringLiteral("bundle"), QStringLiteral("state"), id, toName });
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QByteArray after = f.readAll();
+                f.close();
+                if (isLegalTransition(from, to)) {
+                    ++legal;
+                    QVERIFY2(r.code == 0, r.err.constData());
+                    QCOMPARE(store.stat(id)->state, to);
+                } else {
+                    QCOMPARE(r.code, 2);
+                    QVERIFY(r.err.contains("is not on the matrix"));
+                    QCOMPARE(after, before);
+                }
+            }
+        }
+        QCOMPARE(legal, 15);
+        QCOMPARE(runCached({ QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("Running") }).code,
+                 2);
+        QCOMPARE(runCached({ QStringLiteral("bundle"), QStringLiteral("state"), QStringLiteral("bundle:x"),
+                             QStringLiteral("Ready") })
+                     .code,
+                 2);
+        QCOMPARE(runCached({ QStringLiteral("bundle"), QStringLiteral("state"),
+                             BundleId::forDigest(Sha256::hash("none")), QStringLiteral("Ready") })
+                     .code,
+                 3);
+        const Run show = runCached({ QStringLiteral("bundle"), QStringLiteral("show"), id, QStringLiteral("--json") });
+        QCOMPARE(show.code, 0);
+        QVERIFY(show.out.contains("\"legal_transitions\": ["));
+    }
+
+    void malformedRecordIsACacheErrorInListsAndWrites()
+    {
+        QDir().mkpath(m_cache + QStringLiteral("/bundles"));
+        write(m_cache + QStringLiteral("/bundles/bundle__sha256__broken.json"), "{ nope");
+        const Run ls = runCached({ QStringLiteral("bundle"), QStringLiteral("ls") });
+        QCOMPARE(ls.code, 10);
+        QVERIFY(ls.err.startsWith("cache error at `"));
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 10);
+        QCOMPARE(runCached({ QStringLiteral("retention"), QStringLiteral("plan") }).code, 10);
+        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("gc") }).code, 10);
+    }
+
+    void cacheRmRefusesProtectedUnlessForced()
+    {
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
+        const Digest d = Sha256::hash("hello-component");
+        BundleStore store(m_cache);
+        QVERIFY(store.write(
+            { BundleId::forDigest(d), d, QStringLiteral("x"), QStringLiteral("File"), 1, BundleState::Ready }));
+        const Run refused = runCached({ QStringLiteral("cache"), QStringLiteral("rm"), d.toString() });
+        QCOMPARE(refused.code, 2);
+        QVERIFY2(refused.err.contains("bundle is Ready; use --force"), refused.err.constData());
+        QVERIFY(Cache(m_cache).stat(d));
+        const Run forced = runCached({ QStringLiteral("cache"), QStringLiteral("rm"), d.toString(),
+                                       QStringLiteral("--force"), QStringLiteral("--json") });
+        QCOMPARE(forced.code, 0);
+        QVERIFY(forced.out.contains("\"evicted\": 1"));
+        QCOMPARE(Cache(m_cache).stat(d).code(), ErrorCode::NotFound);
+        QCOMPARE(store.stat(BundleId::forDigest(d)).code(), ErrorCode::NotFound);
+    }
+
+    void retentionPlanAndApply()
+    {
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_other }).code, 0);
+        const Digest a = Sha256::hash("hello-component");
+        const Digest b = Sha256::hash("other-component");
+        BundleStore store(m_cache);
+        QVERIFY(store.write(
+            { BundleId::forDigest(a), a, QStringLiteral("x"), QStringLiteral("File"), 1, BundleState::Staged }));
+        const Run plan = runCached({ QStringLiteral("retention"), QStringLiteral("plan"), QStringLiteral("--max-bytes"),
+                                     QStringLiteral("1"), QStringLiteral("--json") });
+        QCOMPARE(plan.code, 0);
+        const QJsonArray decisions
+            = QJsonDocument::fromJson(plan.out).object().value(QStringLiteral("decisions")).toArray();
+        QCOMPARE(decisions.size(), 2);
+        for (const QJsonValue& v : decisions) {
+            const QJsonObject o = v.toObject();
+            const bool isA = o.value(QStringLiteral("cache_key")).toString() == a.toString();
+            QCOMPARE(o.value(QStringLiteral("decision")).toString(),
+                     isA ? QStringLiteral("Protect") : QStringLiteral("Evict"));
+            QCOMPARE(o.value(QStringLiteral("reason_code")).toString(),
+                     isA ? QStringLiteral("staged_bundle") : QStringLiteral("cache_budget"));
+        }
+        // planning changes nothing
+        QCOMPARE(Cache(m_cache).digests().size(), 2);
+        const Run badActive = runCached({ QStringLiteral("retention"), QStringLiteral("plan"),
+                                          QStringLiteral("--active"), QStringLiteral("nope") });
+        QCOMPARE(badActive.code, 2);
+        const Run apply = runCached({ QStringLiteral("retention"), QStringLiteral("apply"),
+                                      QStringLiteral("--max-bytes"), QStringLiteral("1"), QStringLiteral("--json") });
+        QCOMPARE(apply.code, 0);
+        const QJsonObject report = QJsonDocument::fromJson(apply.out).object();
+        QCOMPARE(report.value(QStringLiteral("evicted")).toInt(), 1);
+        QCOMPARE(report.value(QStringLiteral("bytes_reclaimed")).toInt(), 15);
+        QCOMPARE(report.value(QStringLiteral("protected")).toInt(), 1);
+        QCOMPARE(Cache(m_cache).digests(), QList<Digest> { a });
+        Q_UNUSED(b);
+    }
+
+    void cacheDu()
+    {
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
+        qputenv("GREENTIC_CACHE_MAX_BYTES", "1000");
+        const Run du = runCached({ QStringLiteral("cache"), QStringLiteral("du"), QStringLiteral("--json") });
+        qunsetenv("GREENTIC_CACHE_MAX_BYTES");
+        QCOMPARE(du.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(du.out).object();
+        QCOMPARE(o.value(QStringLiteral("entries")).toInt(), 1);
+        QCOMPARE(o.value(QStringLiteral("total_bytes")).toInt(), 15);
+        QCOMPARE(o.value(QStringLiteral("max_bytes")).toInt(), 1000);
+        QCOMPARE(o.value(QStringLiteral("by_type"))
+                     .toObject()
+                     .value(QStringLiteral("Component"))
+                     .toObject()
+                     .value(QStringLiteral("bytes"))
+                     .toInt(),
+                 15);
+        const Run text = runCached({ QStringLiteral("cache"), QStringLiteral("du") });
+        QVERIFY(text.out.contains("15 B in 1 entries"));
+    }
+
+    void capIsEnforcedAfterPull()
+    {
+        qputenv("GREENTIC_CACHE_MAX_BYTES", "20");
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_other }).code, 0);
+        qunsetenv("GREENTIC_CACHE_MAX_BYTES");
+        // 30 bytes over a 20-byte cap: the older entry went, the one just written stays
+        QCOMPARE(Cache(m_cache).digests(), QList<Digest> { Sha256::hash("other-component") });
     }
 };
 

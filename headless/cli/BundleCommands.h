@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The `bundle …` subcommands, one class each.
+#include "BundleListCommand.h"
+#include "BundleShowCommand.h"
+#include "BundleStateCommand.h"

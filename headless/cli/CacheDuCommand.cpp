@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#include "CacheDuCommand.h"
+
+#include "CommandContext.h"
+#include "ExitCode.h"
+#include "ProgressPrinter.h"
+
+#include <dist/JsonWriter.h>
+#include <dist/Retention.h>
+
+#include <QMap>
+
+namespace dist::cli {
+
+void CacheDuCommand::run(CommandContext& ctx, const QCommandLineParser&, const QStringList&, Done done)
+{
+    QStringList problems;
+    const QList<CacheEntry> entries = ctx.cache().entries(&problems);
+    struct Usage
+    {
+        int entries = 0;
+        qint64 bytes = 0;
+    };
+    QMap<QString, Usage> byType;
+    for (ArtifactType t : { ArtifactType::Component, ArtifactType::Pack, ArtifactType::Bundle }) {
+        byType.insert(artifactTypeName(t), Usage {});
+    }
+    Usage total;
+    int corrupt = 0;
+    for (const CacheEntry& e : entries) {
+        Usage& u = byType[artifactTypeName(e.artifactType)];
+        ++u.entries;
+        u.bytes += e.sizeBytes;
+        ++total.entries;
+        total.bytes += e.sizeBytes;
+        corrupt += e.state == EntryState::Corrupt ? 1 : 0;
+    }
+    const qint64 cap = ctx.client().options().cacheMaxBytes;
+    if (ctx.globals().json) {
+        JsonWriter w;
+        w.beginObject()
+            .field(QStringLiteral("root"), ctx.cache().root())
+            .field(QStringLiteral("entries"), total.entries)
+            .field(QStringLiteral("total_bytes"), total.bytes)
+            .field(QStringLiteral("max_bytes"), cap)
+            .field(QStringLiteral("corrupt_entries"), corrupt)
+            .field(QStringLiteral("unreadable_entries"), static_cast<int>(problems.size()));
+        w.key(QStringLiteral("by_type")).beginObject();
+        for (auto it = byType.cbegin(); it != byType.cend(); ++it) {
+            w.key(it.key())
+                .beginObject()
+                .field(QStringLiteral("entries"), it->entries)
+                .field(QStringLiteral("bytes"), it->bytes)
+                .endObject();
+        }
+        w.endObject().endObject();
+        ctx.writeOut(w.toByteArray());
+        done(ExitCode::Ok);
+        return;
+    }
+    ctx.print(QStringLiteral("%1  %2 in %3 entries")
+                  .arg(ctx.cache().root(), ProgressPrinter::humanBytes(total.bytes))
+                  .arg(total.entries));
+    for (auto it = byType.cbegin(); it != byType.cend(); ++it) {
+        ctx.print(QStringLiteral("  %1 %2 in %3 entries")
+                      .arg(it.key().leftJustified(10), ProgressPrinter::humanBytes(it->bytes).rightJustified(10))
+                      .arg(it->entries));
+    }
+    if (cap > 0) {
+        ctx.print(QStringLiteral("  cap        %1 (%2% used)")
+                      .arg(ProgressPrinter::humanBytes(cap).rightJustified(10))
+                      .arg(static_cast<double>(total.bytes) * 100.0 / static_cast<double>(cap), 0, 'f', 1));
+    } else {
+        ctx.print(QStringLiteral("  cap        none"));
+    }
+    if (corrupt > 0) {
+        ctx.print(QStringLiteral("  %1 entries are marked corrupt; `greentic-dist retention apply` evicts them")
+                      .arg(corrupt));
+    }
+    for (const QString& p : std::as_const(problems)) {
+        ctx.printErr(QStringLiteral("warning: %1").arg(p));
+    }
+    done(ExitCode::Ok);
+}
+
+} // namespace dist::cli

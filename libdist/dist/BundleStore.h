@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "Bundle.h"
+#include "Result.h"
+
+#include <QList>
+#include <QString>
+
+namespace dist {
+
+// The bundle records under <cache>/bundles/. The index is strict: a malformed record is a cache
+// error for every listing and every write that needs the list, never silently skipped.
+class BundleStore
+{
+public:
+    explicit BundleStore(const QString& cacheRoot);
+
+    QString directory() const { return m_dir; }
+    QString pathFor(const QString& bundleId) const;
+
+    Result<BundleRecord> stat(const QString& bundleId) const; // NotFound, Cache, InvalidInput (bad id)
+    Result<QList<BundleRecord>> list() const; // sorted by bundle_id
+    Result<void> write(const BundleRecord& record); // atomic
+    // Validates the edge against the matrix; an illegal one leaves the record untouched.
+    Result<BundleRecord> setState(const QString& bundleId, BundleState to);
+    Result<void> remove(const QString& bundleId);
+
+private:
+    QString m_root;
+    QString m_dir;
+};
+
+} // namespace dist
