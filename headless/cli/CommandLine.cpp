@@ -21,15 +21,22 @@ const QStringList kValuedGlobals = { QStringLiteral("--cache-dir"), QStringLiter
 
 CommandLine::CommandLine()
 {
-    m_commands = {
-        std::make_shared<ResolveCommand>(),       std::make_shared<PullCommand>(),
-        std::make_shared<CacheListCommand>(),     std::make_shared<CacheRemoveCommand>(),
-        std::make_shared<CacheGcCommand>(),       std::make_shared<CacheVerifyCommand>(),
-        std::make_shared<CacheDuCommand>(),       std::make_shared<BundleListCommand>(),
-        std::make_shared<BundleShowCommand>(),    std::make_shared<BundleStateCommand>(),
-        std::make_shared<RetentionPlanCommand>(), std::make_shared<RetentionApplyCommand>(),
-
-    };
+    // One entry per line; the order is the order of `--help`.
+    m_commands.append(std::make_shared<ResolveCommand>());
+    m_commands.append(std::make_shared<PullCommand>());
+    m_commands.append(std::make_shared<CacheListCommand>());
+    m_commands.append(std::make_shared<CacheRemoveCommand>());
+    m_commands.append(std::make_shared<CacheGcCommand>());
+    m_commands.append(std::make_shared<CacheVerifyCommand>());
+    m_commands.append(std::make_shared<CacheDuCommand>());
+    m_commands.append(std::make_shared<BundleListCommand>());
+    m_commands.append(std::make_shared<BundleShowCommand>());
+    m_commands.append(std::make_shared<BundleStateCommand>());
+    m_commands.append(std::make_shared<BundleStageCommand>());
+    m_commands.append(std::make_shared<BundleWarmCommand>());
+    m_commands.append(std::make_shared<BundleRollbackCommand>());
+    m_commands.append(std::make_shared<RetentionPlanCommand>());
+    m_commands.append(std::make_shared<RetentionApplyCommand>());
 }
 
 CommandLine::~CommandLine() = default;

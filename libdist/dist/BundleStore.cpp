@@ -109,7 +109,35 @@ Result<BundleRecord> BundleStore::setState(const QString& bundleId, BundleState 
     return record;
 }
 
+Result<BundleRecord> BundleStore::stage(const BundleRecord& fresh, bool* unchanged)
+{
+    QDir().mkpath(m_root);
+    QLockFile lock(m_root + QStringLiteral("/bundles.lock"));
+    lock.setStaleLockTime(0);
+    if (!lock.tryLock(5000)) {
+        return makeError(
+            ErrorCode::Io,
+            QStringLiteral("cache error at `%1`: another process keeps the bundle records locked").arg(m_root));
+    }
+    *unchanged = false;
+    auto existing = stat(fresh.bundleId);
+    if (!existing && existing.code() != ErrorCode::NotFound) {
+        return existing;
+    }
+    if (existing && !isLegalTransition(existing->state, BundleState::Staged)) {
+        *unchanged = true;
+        return existing;
+    }
+    BundleRecord record = fresh;
+    record.state = BundleState::Staged;
+    if (auto w = write(record); !w) {
+        return w.error();
+    }
+    return record;
+}
+
 Result<void> BundleStore::remove(const QString& bundleId)
+
 {
     const QString path = pathFor(bundleId);
     if (QFile::exists(path) && !QFile::remove(path)) {

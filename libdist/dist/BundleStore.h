@@ -25,6 +25,10 @@ public:
     // Validates the edge against the matrix; an illegal one leaves the record untouched.
     Result<BundleRecord> setState(const QString& bundleId, BundleState to);
     Result<void> remove(const QString& bundleId);
+    // Records a freshly staged bundle. An existing record moves to Staged only along a legal edge
+    // (Inactive or Failed); a Staged, Warming, Ready, Draining or Archived one is left as it is and
+    // `unchanged` says so: restaging never silently resets a bundle.
+    Result<BundleRecord> stage(const BundleRecord& fresh, bool* unchanged);
 
 private:
     QString m_root;

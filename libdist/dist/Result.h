@@ -56,7 +56,9 @@ public:
     T& value() & { return std::get<0>(m_data); }
     const T& value() const& { return std::get<0>(m_data); }
     T&& value() && { return std::get<0>(std::move(m_data)); }
+    T valueOr(T fallback) const { return ok() ? std::get<0>(m_data) : std::move(fallback); }
     T* operator->() { return &std::get<0>(m_data); }
+
     const T* operator->() const { return &std::get<0>(m_data); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }

@@ -453,6 +453,75 @@ private Q_SLOTS:
         QVERIFY(!json.err.contains("pulling"));
     }
 
+    void stageWarmRollbackWithoutNetwork()
+    {
+        auto proxy = std::make_unique<ThrottleProxy>(m_registry.port());
+        QVERIFY(proxy->listen());
+        const QString viaProxy = QStringLiteral("127.0.0.1:%1/components/hello:component").arg(proxy->port());
+        const CliRunner cli = runner(QStringLiteral("lifecycle"));
+        auto stage = [&] {
+            auto p
+                = cli.start({ QStringLiteral("bundle"), QStringLiteral("stage"), viaProxy, QStringLiteral("--json") });
+            return await(*p);
+        };
+        const CliResult staged = stage();
+        QVERIFY2(staged.exitCode == 0, staged.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(staged.out).object();
+        const QString id = o.value(QStringLiteral("bundle_id")).toString();
+        QCOMPARE(id, QStringLiteral("bundle:") + m_componentLayer.digest.toString());
+        QCOMPARE(o.value(QStringLiteral("lifecycle_state")).toString(), QStringLiteral("Staged"));
+        QVERIFY(o.value(QStringLiteral("verification_report")).toObject().value(QStringLiteral("passed")).toBool());
+        QVERIFY(cli.run({ QStringLiteral("bundle"), QStringLiteral("ls") }).out.contains(QByteArray(id.toUtf8() + "  Staged")));
+        // restaging a Ready bundle never resets it
+        QCOMPARE(cli.run({ QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("Warming") }).exitCode,
+                 0);
+        QCOMPARE(cli.run({ QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("ready") }).exitCode,
+                 0);
+        const CliResult restaged = stage();
+        QCOMPARE(restaged.exitCode, 0);
+        const QJsonObject again = QJsonDocument::fromJson(restaged.out).object();
+        QCOMPARE(again.value(QStringLiteral("lifecycle_state")).toString(), QStringLiteral("Ready"));
+        QCOMPARE(again.value(QStringLiteral("state_unchanged")).toBool(), true);
+
+        // The network goes away: the proxy's port is closed.
+        proxy.reset();
+        QCOMPARE(cli.run({ QStringLiteral("pull"), viaProxy.section(u':', 0, 1) + QStringLiteral(":other") }).exitCode,
+                 10);
+
+        const CliResult warm
+            = cli.run({ QStringLiteral("bundle"), QStringLiteral("warm"), id, QStringLiteral("--json") });
+        QVERIFY2(warm.exitCode == 0, warm.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(warm.out).object().value(QStringLiteral("bundle_open_mode")).toString(),
+                 QStringLiteral("Userspace"));
+        const CliResult dry
+            = cli.run({ QStringLiteral("bundle"), QStringLiteral("warm"), id, QStringLiteral("--dry-run"),
+                        QStringLiteral("--smoke-test"), QStringLiteral("--json") });
+        const QJsonObject dryJson = QJsonDocument::fromJson(dry.out).object();
+        QCOMPARE(dryJson.value(QStringLiteral("bundle_open_mode")).toString(), QStringLiteral("CacheReuse"));
+        QVERIFY(dryJson.value(QStringLiteral("warnings"))
+                    .toArray()
+                    .contains(QStringLiteral("smoke test requested but no bundle runtime opener is configured")));
+        const CliResult rollback
+            = cli.run({ QStringLiteral("bundle"), QStringLiteral("rollback"), id,
+                        QStringLiteral("--expected-cache-key"), m_componentLayer.digest.toString() });
+        QVERIFY2(rollback.exitCode == 0, rollback.err.constData());
+        QCOMPARE(cli.run({ QStringLiteral("bundle"), QStringLiteral("rollback"), id,
+                           QStringLiteral("--expected-cache-key"), m_bigLayer.digest.toString() })
+                     .exitCode,
+                 2);
+
+        // A blob altered on disk fails warm and rollback with a digest mismatch.
+        QFile blob(Cache(cli.cacheDir()).blobPath(m_componentLayer.digest));
+        QVERIFY(blob.open(QIODevice::ReadWrite));
+        blob.seek(100);
+        blob.write("XX");
+        blob.close();
+        const CliResult broken = cli.run({ QStringLiteral("bundle"), QStringLiteral("warm"), id });
+        QCOMPARE(broken.exitCode, 6);
+        QVERIFY2(broken.err.contains("content_digest_match"), broken.err.constData());
+        QCOMPARE(cli.run({ QStringLiteral("bundle"), QStringLiteral("rollback"), id }).exitCode, 6);
+    }
+
     void cleanupTestCase() { m_registry.stop(); }
 };
 

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <dist/Verification.h>
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QList>
+
+#include <optional>
+
+namespace dist::cli {
+
+// --policy FILE and --advisory FILE, shared by bundle stage, warm and rollback.
+struct VerificationOptions
+{
+    VerificationPolicy policy;
+    std::optional<AdvisorySet> advisory;
+
+    static QList<QCommandLineOption> options();
+    static Result<VerificationOptions> fromParser(const QCommandLineParser& parser);
+};
+
+} // namespace dist::cli
