@@ -3,6 +3,7 @@
 
 #include "CommandContext.h"
 #include "ExitCode.h"
+#include "ReleaseOptions.h"
 
 #include <dist/DistClient.h>
 #include <dist/JsonWriter.h>
@@ -12,9 +13,10 @@ namespace dist::cli {
 
 QList<QCommandLineOption> PullCommand::options() const
 {
-    return { QCommandLineOption(QStringLiteral("lock"),
-                                QStringLiteral("Pull every entry of a lockfile (wins over REF)."),
-                                QStringLiteral("FILE")) };
+    return QList<QCommandLineOption> { QCommandLineOption(
+               QStringLiteral("lock"), QStringLiteral("Pull every entry of a lockfile (wins over REF)."),
+               QStringLiteral("FILE")) }
+    + ReleaseOptions::options();
 }
 
 void PullCommand::writeResult(JsonWriter& w, const PullResult& r)
@@ -29,7 +31,18 @@ void PullCommand::writeResult(JsonWriter& w, const PullResult& r)
 void PullCommand::run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done)
 {
     const bool json = ctx.globals().json;
+    auto release = ReleaseOptions::fromParser(parser);
+    if (!release) {
+        done(ctx.fail(release.error()));
+        return;
+    }
     if (parser.isSet(QStringLiteral("lock"))) {
+        if (release->isSet()) {
+            done(ctx.fail(makeError(ErrorCode::InvalidInput,
+                                    QStringLiteral("--release is only supported when pulling a single reference"))));
+            return;
+        }
+
         auto entries = Lockfile::load(parser.value(QStringLiteral("lock")));
         if (!entries) {
             done(ctx.fail(entries.error()));
@@ -62,20 +75,23 @@ void PullCommand::run(CommandContext& ctx, const QCommandLineParser& parser, con
             ctx.fail(makeError(ErrorCode::InvalidInput, QStringLiteral("pull requires either a reference or --lock"))));
         return;
     }
-    ctx.client().pull(args.first(), Digest(), [&ctx, json, done](Result<PullResult> r) {
-        if (!r) {
-            done(ctx.fail(r.error()));
-            return;
-        }
-        if (json) {
-            JsonWriter w;
-            writeResult(w, r.value());
-            ctx.writeOut(w.toByteArray());
-        } else {
-            ctx.print(r->entry.localPath.isEmpty() ? r->digest.toString() : r->entry.localPath);
-        }
-        done(ExitCode::Ok);
-    });
+    ctx.client().pull(
+        args.first(), Digest(),
+        [&ctx, json, done](Result<PullResult> r) {
+            if (!r) {
+                done(ctx.fail(r.error()));
+                return;
+            }
+            if (json) {
+                JsonWriter w;
+                writeResult(w, r.value());
+                ctx.writeOut(w.toByteArray());
+            } else {
+                ctx.print(r->entry.localPath.isEmpty() ? r->digest.toString() : r->entry.localPath);
+            }
+            done(ExitCode::Ok);
+        },
+        release.value());
 }
 
 } // namespace dist::cli

@@ -13,6 +13,8 @@ public:
     QString usage() const override { return QStringLiteral("<REF>"); }
     int minPositionals() const override { return 1; }
     int maxPositionals() const override { return 1; }
+    QList<QCommandLineOption> options() const override;
+
     void run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done) override;
 };
 

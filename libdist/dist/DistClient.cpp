@@ -236,8 +236,24 @@ Result<OciReference> DistClient::ociFor(const Reference& ref) const
     }
 }
 
-void DistClient::resolve(const QString& reference, std::function<void(Result<Digest>)> done)
+std::optional<Result<Digest>> DistClient::releasePin(const Reference& ref, const OciReference& oci,
+                                                     const ReleaseContext& release) const
 {
+    if (!release.isSet()) {
+        return std::nullopt;
+    }
+    // OCI references are looked up as written; repo:// and store:// by the reference they map to.
+    QString key = ref.kind() == ReferenceKind::Oci ? ref.raw() : oci.toString();
+    if (key.startsWith(QLatin1String("oci://"))) {
+        key = key.mid(6);
+    }
+    return ReleaseIndex::lookup(m_cache, key, release, m_options.offline);
+}
+
+void DistClient::resolve(const QString& reference, std::function<void(Result<Digest>)> done,
+                         const ReleaseContext& release)
+{
+
     auto ref = Reference::parse(reference);
     if (!ref) {
         later([done, e = ref.error()] { done(e); });
@@ -290,6 +306,10 @@ void DistClient::resolve(const QString& reference, std::function<void(Result<Dig
         later([done, e = oci.error()] { done(e); });
         return;
     }
+    if (auto pinned = releasePin(ref.value(), oci.value(), release)) {
+        later([done, pinned = *pinned] { done(pinned); });
+        return;
+    }
     if (oci->isDigestPinned() && m_cache.lookup(oci->digest())) {
         later([done, d = oci->digest()] { done(d); });
         return;
@@ -302,7 +322,7 @@ void DistClient::resolve(const QString& reference, std::function<void(Result<Dig
                    [done](Result<OciResolution> r) { r ? done(r->manifestDigest) : done(r.error()); });
 }
 
-void DistClient::pull(const QString& reference, const Digest& pin, PullDone done)
+void DistClient::pull(const QString& reference, const Digest& pin, PullDone done, const ReleaseContext& release)
 {
     auto ref = Reference::parse(reference);
     if (!ref) {
@@ -373,6 +393,14 @@ void DistClient::pull(const QString& reference, const Digest& pin, PullDone done
     auto oci = ociFor(ref.value());
     if (!oci) {
         later([done, e = oci.error()] { done(e); });
+        return;
+    }
+    if (auto pinned = releasePin(ref.value(), oci.value(), release); pinned && pin.isNull()) {
+        if (!*pinned) {
+            later([done, e = pinned->error()] { done(e); });
+            return;
+        }
+        pullOci(reference, ref.value(), oci.value(), pinned->value(), std::move(done));
         return;
     }
     pullOci(reference, ref.value(), oci.value(), pin, std::move(done));

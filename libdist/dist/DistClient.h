@@ -8,6 +8,7 @@
 #include "Lockfile.h"
 #include "OciClient.h"
 #include "Reference.h"
+#include "ReleaseIndex.h"
 #include "Result.h"
 
 #include <QHash>
@@ -70,10 +71,14 @@ public:
 
     // The digest a reference stands for: the manifest digest for OCI (no blob download), the content
     // digest for files, fixtures and https, the digest itself for a cache digest.
-    void resolve(const QString& reference, std::function<void(Result<Digest>)> done);
+    // With a release context, a mutable tag (stable/dev/rnd) is first looked up in the local release
+    // index, which works offline.
+    void resolve(const QString& reference, std::function<void(Result<Digest>)> done,
+                 const ReleaseContext& release = ReleaseContext());
     // Ensures the artifact is in the cache. `pin`, when set, must match what the reference resolves to
     // (the lockfile digest); a pinned artifact already in the cache is served without the network.
-    void pull(const QString& reference, const Digest& pin, PullDone done);
+    void pull(const QString& reference, const Digest& pin, PullDone done,
+              const ReleaseContext& release = ReleaseContext());
     // Pulls every entry, at most `jobs` at a time. Stops starting new ones at the first failure and
     // reports it once the running ones finish. Results keep the lockfile order.
     void pullAll(const QList<LockEntry>& entries, int jobs, std::function<void(Result<QList<PullResult>>)> done);
@@ -88,6 +93,10 @@ private:
     struct BlobJob;
 
     Result<OciReference> ociFor(const Reference& ref) const;
+    // The release index's pin for an OCI, repo:// or store:// reference, if it has one.
+    std::optional<Result<Digest>> releasePin(const Reference& ref, const OciReference& oci,
+                                             const ReleaseContext& release) const;
+
     void pullOci(const QString& raw, const Reference& ref, OciReference oci, const Digest& pin, PullDone done);
     void pullLocalFile(const QString& raw, const Reference& ref, const QString& path, const Digest& pin, PullDone done);
     void pullHttps(const QString& raw, const Reference& ref, const Digest& pin, PullDone done);

@@ -471,7 +471,8 @@ private Q_SLOTS:
         QCOMPARE(id, QStringLiteral("bundle:") + m_componentLayer.digest.toString());
         QCOMPARE(o.value(QStringLiteral("lifecycle_state")).toString(), QStringLiteral("Staged"));
         QVERIFY(o.value(QStringLiteral("verification_report")).toObject().value(QStringLiteral("passed")).toBool());
-        QVERIFY(cli.run({ QStringLiteral("bundle"), QStringLiteral("ls") }).out.contains(QByteArray(id.toUtf8() + "  Staged")));
+        QVERIFY(cli.run({ QStringLiteral("bundle"), QStringLiteral("ls") })
+                    .out.contains(QByteArray(id.toUtf8() + "  Staged")));
         // restaging a Ready bundle never resets it
         QCOMPARE(cli.run({ QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("Warming") }).exitCode,
                  0);

@@ -479,6 +479,109 @@ private Q_SLOTS:
         // 30 bytes over a 20-byte cap: the older entry went, the one just written stays
         QCOMPARE(Cache(m_cache).digests(), QList<Digest> { Sha256::hash("other-component") });
     }
+
+    void releaseIndexOffline()
+    {
+        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
+        const Digest d = Sha256::hash("hello-component");
+        const QString ref = QStringLiteral("ghcr.io/greenticai/components/templates:stable");
+        auto writeIndex = [&](const QString& channel, const QString& release, const QJsonObject& refs,
+                              const QString& schema = QStringLiteral("greentic.release-index.v1")) {
+            const QString dir = m_cache + QStringLiteral("/release-index/v1/") + channel;
+            QDir().mkpath(dir);
+            write(dir + u'/' + release + QStringLiteral(".json"),
+                  QJsonDocument(QJsonObject { { QStringLiteral("schema"), schema },
+                                              { QStringLiteral("release"), release },
+                                              { QStringLiteral("channel"), channel },
+                                              { QStringLiteral("refs"), refs } })
+                      .toJson());
+        };
+        auto entry = [](const QString& digest, const QString& canonical) {
+            return QJsonObject { { QStringLiteral("version"), QStringLiteral("0.5.4") },
+                                 { QStringLiteral("digest"), digest },
+                                 { QStringLiteral("canonical_ref"), canonical } };
+        };
+        writeIndex(
+            QStringLiteral("stable"), QStringLiteral("1.0.16"),
+            QJsonObject {
+                { ref,
+                  entry(d.toString(), QStringLiteral("ghcr.io/greenticai/components/templates@") + d.toString()) } });
+        const Run resolved
+            = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"), QStringLiteral("oci://") + ref,
+                          QStringLiteral("--release"), QStringLiteral("1.0.16") });
+        QVERIFY2(resolved.code == 0, resolved.err.constData());
+        QCOMPARE(resolved.out, (d.toString() + u'\n').toUtf8());
+        const Run pulled
+            = runCached({ QStringLiteral("pull"), ref, QStringLiteral("--release"), QStringLiteral("1.0.16"),
+                          QStringLiteral("--channel"), QStringLiteral("stable"), QStringLiteral("--offline") });
+        QCOMPARE(pulled.code, 0);
+        QCOMPARE(pulled.out, (Cache(m_cache).blobPath(d) + u'\n').toUtf8());
+
+        // the CLI rules
+        const Run noRelease
+            = runCached({ QStringLiteral("resolve"), ref, QStringLiteral("--channel"), QStringLiteral("dev") });
+        QCOMPARE(noRelease.code, 2);
+        QCOMPARE(noRelease.err, QByteArray("--channel requires --release\n"));
+        const Run lock = runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), m_wasm,
+                                     QStringLiteral("--release"), QStringLiteral("1") });
+        QCOMPARE(lock.code, 2);
+        QCOMPARE(lock.err, QByteArray("--release is only supported when pulling a single reference\n"));
+        QCOMPARE(runCached({ QStringLiteral("resolve"), ref, QStringLiteral("--release"), QStringLiteral("1"),
+                             QStringLiteral("--channel"), QStringLiteral("nightly") })
+                     .code,
+                 2);
+        QCOMPARE(runCached({ QStringLiteral("resolve"), ref, QStringLiteral("--release"), QStringLiteral("a/b") }).code,
+                 2);
+
+        // no index for that release: normal resolution, which offline cannot do for a tag
+        QCOMPARE(runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"), ref, QStringLiteral("--release"),
+                             QStringLiteral("9.9.9") })
+                     .code,
+                 4);
+        // not a mutable release tag: the index is not consulted
+        QCOMPARE(runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"),
+                             QStringLiteral("ghcr.io/greenticai/components/templates:1.0"), QStringLiteral("--release"),
+                             QStringLiteral("1.0.16") })
+                     .code,
+                 4);
+        // offline, a broken index is an error, not a fallback
+        writeIndex(QStringLiteral("dev"), QStringLiteral("2"),
+                   QJsonObject { { ref.left(ref.size() - 6) + QStringLiteral("dev"),
+                                   entry(QStringLiteral("sha256:bad"), QString()) } });
+        const Run badDigest = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"),
+                                          ref.left(ref.size() - 6) + QStringLiteral("dev"), QStringLiteral("--release"),
+                                          QStringLiteral("2"), QStringLiteral("--channel"), QStringLiteral("dev") });
+        QCOMPARE(badDigest.code, 2);
+        QVERIFY(badDigest.err.contains("has invalid digest"));
+        writeIndex(QStringLiteral("rnd"), QStringLiteral("3"), QJsonObject {}, QStringLiteral("other.schema"));
+        const Run mismatch = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"),
+                                         ref.left(ref.size() - 6) + QStringLiteral("rnd"), QStringLiteral("--release"),
+                                         QStringLiteral("3"), QStringLiteral("--channel"), QStringLiteral("rnd") });
+        QCOMPARE(mismatch.code, 2);
+        QVERIFY(mismatch.err.contains("does not match requested release context"));
+        // pinned to something that is not cached
+        const Digest missing = Sha256::hash("missing");
+        writeIndex(QStringLiteral("stable"), QStringLiteral("4"),
+                   QJsonObject {
+                       { ref, entry(missing.toString(), QStringLiteral("oci://ghcr.io/x/y@") + missing.toString()) } });
+        QCOMPARE(runCached({ QStringLiteral("--offline"), QStringLiteral("pull"), ref, QStringLiteral("--release"),
+                             QStringLiteral("4") })
+                     .code,
+                 3);
+        // canonical ref not pinned
+        writeIndex(QStringLiteral("stable"), QStringLiteral("5"),
+                   QJsonObject { { ref, entry(d.toString(), QStringLiteral("ghcr.io/x/y:1")) } });
+        const Run unpinned = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"), ref,
+                                         QStringLiteral("--release"), QStringLiteral("5") });
+        QCOMPARE(unpinned.code, 2);
+        QVERIFY(unpinned.err.contains("not digest-pinned"));
+        // malformed JSON
+        write(m_cache + QStringLiteral("/release-index/v1/stable/6.json"), "{");
+        const Run malformed = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"), ref,
+                                          QStringLiteral("--release"), QStringLiteral("6") });
+        QCOMPARE(malformed.code, 2);
+        QVERIFY(malformed.err.startsWith("invalid lockfile: "));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
