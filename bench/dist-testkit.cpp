@@ -2,9 +2,17 @@
 // Helpers for the demo and the benchmarks (not installed):
 //   dist-testkit free-port
 //   dist-testkit oci-layout --out DIR --tag TAG [--artifact-type T] [--annotation K=V]... FILE=MEDIATYPE...
+//   dist-testkit synth-cache --root DIR --entries N    (a cache of N small, real entries)
 #include "OciLayout.h"
 
+#include <dist/Cache.h>
+#include <dist/Sha256.h>
+
+#include <QDateTime>
+#include <QRandomGenerator>
+
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QTcpServer>
 #include <QTextStream>
@@ -23,6 +31,41 @@ int main(int argc, char* argv[])
         QTcpServer probe;
         probe.listen(QHostAddress::LocalHost, 0);
         out << probe.serverPort() << Qt::endl;
+        return 0;
+    }
+    if (args.value(0) == u"synth-cache" && args.size() == 5 && args.at(1) == u"--root" && args.at(3) == u"--entries") {
+        // Real entries (blob + entry.json in the cache layout) with spread-out sizes and access
+        // times, so retention has real decisions to make. Written directly, without the fsyncs a
+        // pull does, because this is a throwaway fixture.
+        Cache cache(args.at(2));
+        const int n = args.at(4).toInt();
+        QRandomGenerator rng(7);
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        for (int i = 0; i < n; ++i) {
+            const QByteArray bytes = "synthetic-" + QByteArray::number(i);
+            CacheEntry e;
+            e.digest = Sha256::hash(bytes);
+            e.sizeBytes = bytes.size();
+            e.mediaType = QStringLiteral("application/wasm");
+            e.sourceKind = QStringLiteral("Oci");
+            e.rawRef = QStringLiteral("ghcr.io/bench/c%1:1.0").arg(i);
+            e.canonicalRef = QStringLiteral("oci://ghcr.io/bench/c%1@").arg(i) + e.digest.toString();
+            e.fetchedAt = now - rng.bounded(86400 * 30);
+            e.lastAccessedAt = e.fetchedAt + rng.bounded(3600);
+            e.state = rng.bounded(100) == 0 ? EntryState::Corrupt : EntryState::Ready;
+            e.sourceSnapshot = { e.rawRef, e.canonicalRef, e.sourceKind, false };
+            e.localPath = cache.blobPath(e.digest);
+            QDir().mkpath(cache.entryDir(e.digest));
+            QFile blob(cache.blobPath(e.digest));
+            QFile json(cache.entryPath(e.digest));
+            if (!blob.open(QIODevice::WriteOnly) || !json.open(QIODevice::WriteOnly)) {
+                err << "cannot write " << cache.entryDir(e.digest) << Qt::endl;
+                return 1;
+            }
+            blob.write(bytes);
+            json.write(e.toJson());
+        }
+        out << n << Qt::endl;
         return 0;
     }
     if (args.value(0) != u"oci-layout") {

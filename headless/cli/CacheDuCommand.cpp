@@ -5,7 +5,9 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
+#include <dist/EntryIndex.h>
 #include <dist/JsonWriter.h>
+
 #include <dist/Retention.h>
 
 #include <QMap>
@@ -15,7 +17,7 @@ namespace dist::cli {
 void CacheDuCommand::run(CommandContext& ctx, const QCommandLineParser&, const QStringList&, Done done)
 {
     QStringList problems;
-    const QList<CacheEntry> entries = ctx.cache().entries(&problems);
+    const QList<CacheEntry> entries = EntryIndex(ctx.cache()).summaries(&problems);
     struct Usage
     {
         int entries = 0;

@@ -7,6 +7,7 @@
 
 #include <dist/BundleStore.h>
 #include <dist/Cache.h>
+#include <dist/EntryIndex.h>
 
 #include <QDateTime>
 
@@ -69,7 +70,7 @@ Result<RetentionInput> RetentionPlanCommand::buildInput(CommandContext& ctx, con
         return r.error();
     }
     QStringList problems;
-    input.entries = ctx.cache().entries(&problems);
+    input.entries = EntryIndex(ctx.cache()).summaries(&problems);
     for (const QString& p : std::as_const(problems)) {
         ctx.printErr(QStringLiteral("warning: %1 (run `greentic-dist cache gc`)").arg(p));
     }

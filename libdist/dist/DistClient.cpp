@@ -754,7 +754,11 @@ Result<CacheEntry> DistClient::commitAndEnforceCap(IngestFile& ingest, const Cac
     if (!committed) {
         return committed;
     }
-    auto cap = Retention::enforceCap(m_cache, committed->digest, m_options.cacheMaxBytes);
+    if (m_cacheBytes) {
+        *m_cacheBytes += committed->sizeBytes;
+    }
+    auto cap = Retention::enforceCap(m_cache, committed->digest, m_options.cacheMaxBytes, &m_cacheBytes);
+
     if (!cap) {
         return cap.error();
     }

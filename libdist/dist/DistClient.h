@@ -117,6 +117,7 @@ private:
     OciClient* m_oci;
     QHash<Digest, std::shared_ptr<BlobJob>> m_blobJobs; // in flight, by content digest
     QList<QPointer<HttpExchange>> m_exchanges;
+    std::optional<qint64> m_cacheBytes; // blob bytes as last measured plus this client's writes
 };
 
 } // namespace dist

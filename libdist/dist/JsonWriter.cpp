@@ -17,7 +17,7 @@ void JsonWriter::newline()
 {
     if (m_style == Style::Pretty) {
         m_out += '\n';
-        m_out += QByteArray(m_stack.size() * 2, ' ');
+        m_out.append(m_stack.size() * 2, ' ');
     }
 }
 
@@ -76,7 +76,7 @@ JsonWriter& JsonWriter::endArray()
 JsonWriter& JsonWriter::key(const QString& name)
 {
     beforeValue();
-    m_out += escape(name);
+    escapeInto(m_out, name);
     m_out += m_style == Style::Pretty ? ": " : ":";
     m_afterKey = true;
     return *this;
@@ -85,52 +85,94 @@ JsonWriter& JsonWriter::key(const QString& name)
 QByteArray JsonWriter::escape(const QString& s)
 {
     QByteArray out;
-    out.reserve(s.size() + 2);
-    out += '"';
-    const QByteArray utf8 = s.toUtf8();
-    for (char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
+    escapeInto(out, s);
+    return out;
+}
+
+void JsonWriter::escapeInto(QByteArray& out, QStringView s)
+{
+    // Written straight into the output: large documents (100,000 retention decisions) must not
+    // pay for a temporary per string.
+    static const char hex[] = "0123456789abcdef";
+    const qsizetype start = out.size();
+    out.resize(start + s.size() * 6 + 2);
+    char* p = out.data() + start;
+    *p++ = '"';
+    for (qsizetype i = 0; i < s.size(); ++i) {
+        const char16_t c = s[i].unicode();
+        if (c >= 0x20 && c < 0x80 && c != u'"' && c != u'\\') {
+            *p++ = static_cast<char>(c);
+            continue;
+        }
         switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
+        case u'"':
+            *p++ = '\\';
+            *p++ = '"';
+            continue;
+        case u'\\':
+            *p++ = '\\';
+            *p++ = '\\';
+            continue;
+        case u'\n':
+            *p++ = '\\';
+            *p++ = 'n';
+            continue;
+        case u'\r':
+            *p++ = '\\';
+            *p++ = 'r';
+            continue;
+        case u'\t':
+            *p++ = '\\';
+            *p++ = 't';
+            continue;
+        case u'\b':
+            *p++ = '\\';
+            *p++ = 'b';
+            continue;
+        case u'\f':
+            *p++ = '\\';
+            *p++ = 'f';
+            continue;
         default:
-            if (u < 0x20) {
-                static const char hex[] = "0123456789abcdef";
-                out += "\\u00";
-                out += hex[u >> 4];
-                out += hex[u & 0xf];
-            } else {
-                out += c;
-            }
+            break;
+        }
+        if (c < 0x20) {
+            *p++ = '\\';
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 0xf];
+            continue;
+        }
+        // Non-ASCII: UTF-8, with surrogate pairs combined (at most 4 bytes per pair of units).
+        char32_t cp = c;
+        if (QChar::isHighSurrogate(c) && i + 1 < s.size() && QChar::isLowSurrogate(s[i + 1].unicode())) {
+            cp = QChar::surrogateToUcs4(c, s[i + 1].unicode());
+            ++i;
+        }
+        if (cp < 0x800) {
+            *p++ = static_cast<char>(0xc0 | (cp >> 6));
+            *p++ = static_cast<char>(0x80 | (cp & 0x3f));
+        } else if (cp < 0x10000) {
+            *p++ = static_cast<char>(0xe0 | (cp >> 12));
+            *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+            *p++ = static_cast<char>(0x80 | (cp & 0x3f));
+        } else {
+            *p++ = static_cast<char>(0xf0 | (cp >> 18));
+            *p++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+            *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+            *p++ = static_cast<char>(0x80 | (cp & 0x3f));
         }
     }
-    out += '"';
-    return out;
+    *p++ = '"';
+    out.resize(p - out.data());
 }
 
 JsonWriter& JsonWriter::value(const QString& s)
 {
     beforeValue();
-    m_out += escape(s);
+    escapeInto(m_out, s);
     return *this;
 }
 

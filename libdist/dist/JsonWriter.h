@@ -50,6 +50,7 @@ public:
 
     QByteArray toByteArray() const; // with a trailing newline in pretty mode
     static QByteArray escape(const QString& s);
+    static void escapeInto(QByteArray& out, QStringView s);
 
 private:
     void beforeValue();

@@ -3,6 +3,8 @@
 
 #include "BundleStore.h"
 #include "Cache.h"
+#include "EntryIndex.h"
+
 #include "JsonWriter.h"
 
 #include <QDateTime>
@@ -105,24 +107,38 @@ RetentionOutcome Retention::evaluate(const RetentionInput& input)
     }
 
     auto age = [&](const CacheEntry& e) { return std::max<qint64>(0, input.now - e.lastAccessedAt); };
-    std::sort(candidates.begin(), candidates.end(), [&](qsizetype ia, qsizetype ib) {
-        const CacheEntry& a = input.entries.at(ia);
-        const CacheEntry& b = input.entries.at(ib);
-        const bool ca = a.state == EntryState::Corrupt;
-        const bool cb = b.state == EntryState::Corrupt;
-        if (ca != cb) {
-            return ca;
+    // Sort keys computed once per candidate: corrupt first, rollback-eligible last, oldest use
+    // first, then cache key.
+    struct Key
+    {
+        bool corrupt;
+        bool rollback;
+        qint64 age;
+        qsizetype index;
+    };
+    std::vector<Key> keys;
+    keys.reserve(static_cast<size_t>(candidates.size()));
+    for (qsizetype i : std::as_const(candidates)) {
+        const CacheEntry& e = input.entries.at(i);
+        keys.push_back(Key { e.state == EntryState::Corrupt,
+                             !rollback.isEmpty() && rollback.contains(out.decisions.at(i).bundleId), age(e), i });
+    }
+    std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+        if (a.corrupt != b.corrupt) {
+            return a.corrupt;
         }
-        const bool ra = rollback.contains(out.decisions.at(ia).bundleId);
-        const bool rb = rollback.contains(out.decisions.at(ib).bundleId);
-        if (ra != rb) {
-            return rb;
+        if (a.rollback != b.rollback) {
+            return b.rollback;
         }
-        if (age(a) != age(b)) {
-            return age(a) > age(b);
+        if (a.age != b.age) {
+            return a.age > b.age;
         }
-        return a.digest < b.digest;
+        return input.entries.at(a.index).digest < input.entries.at(b.index).digest;
     });
+    candidates.clear();
+    for (const Key& k : keys) {
+        candidates.append(k.index);
+    }
 
     for (qsizetype i : std::as_const(candidates)) {
         const CacheEntry& e = input.entries.at(i);
@@ -223,26 +239,38 @@ qint64 Retention::cacheCapFromEnvironment()
     return ok && v >= 0 ? v : kDefault;
 }
 
-Result<RetentionReport> Retention::enforceCap(Cache& cache, const Digest& justWritten, qint64 maxBytes)
+Result<RetentionReport> Retention::enforceCap(Cache& cache, const Digest& justWritten, qint64 maxBytes,
+                                              std::optional<qint64>* runningTotal)
 {
     BundleStore bundles(cache.root());
     RetentionInput input;
     if (auto r = addBundleStates(input, bundles); !r) {
         return r.error();
     }
-    if (maxBytes <= 0 || cache.blobBytes() <= maxBytes) {
+    if (maxBytes <= 0) {
         return RetentionReport {};
     }
+    std::optional<qint64> local;
+    std::optional<qint64>& total = runningTotal ? *runningTotal : local;
+    if (!total || *total > maxBytes) {
+        total = cache.blobBytes(); // measure for real before deciding anything
+    }
+    if (*total <= maxBytes) {
+        return RetentionReport {};
+    }
+
     CacheLock lock(cache);
     if (!lock.tryLock(2000)) {
         // Whoever holds the lock is collecting garbage or applying retention already.
         return RetentionReport {};
     }
-    input.entries = cache.entries();
+    input.entries = EntryIndex(cache).summaries();
     input.stagedBundleIds.append(BundleId::forDigest(justWritten));
     input.maxCacheBytes = maxBytes;
     input.now = QDateTime::currentSecsSinceEpoch();
-    return apply(cache, bundles, evaluate(input));
+    const RetentionReport report = apply(cache, bundles, evaluate(input));
+    total = cache.blobBytes();
+    return report;
 }
 
 void RetentionReport::write(JsonWriter& w) const

@@ -85,7 +85,11 @@ public:
     // Run after every cache write: when the blobs exceed `maxBytes`, evicts under budget pressure,
     // protecting staged, warming, ready and draining bundles and the entry just written. Reads the
     // bundle records every time (strict), so a malformed record fails the write that triggered it.
-    static Result<RetentionReport> enforceCap(Cache& cache, const Digest& justWritten, qint64 maxBytes);
+    // `runningTotal` lets a caller that writes many entries scan the cache once: it holds the cache's
+    // blob bytes as last measured plus what the caller added since; a scan happens only when it is
+    // unknown or over the cap.
+    static Result<RetentionReport> enforceCap(Cache& cache, const Digest& justWritten, qint64 maxBytes,
+                                              std::optional<qint64>* runningTotal = nullptr);
 };
 
 } // namespace dist
