@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#include <dist/Cache.h>
+#include <dist/EntryIndex.h>
+#include <dist/IngestFile.h>
+#include <dist/Sha256.h>
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using namespace dist;
+
+class TestEntryIndex : public QObject
+{
+    Q_OBJECT
+
+    static CacheEntry put(Cache& cache, const QByteArray& bytes, qint64 lastAccess)
+    {
+        auto ingest = IngestFile::openTemporary(cache.ingestDir());
+        (void)(*ingest)->write(bytes);
+        CacheEntry e;
+        e.digest = (*ingest)->finish().value();
+        e.sizeBytes = bytes.size();
+        e.fetchedAt = lastAccess;
+        e.lastAccessedAt = lastAccess;
+        e.artifactType = ArtifactType::Pack;
+        return cache.commit(**ingest, e).value();
+    }
+
+    static const CacheEntry* find(const QList<CacheEntry>& list, const Digest& d)
+    {
+        for (const CacheEntry& e : list) {
+            if (e.digest == d) {
+                return &e;
+            }
+        }
+        return nullptr;
+    }
+
+private Q_SLOTS:
+    void summariesFollowTheEntries()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        const CacheEntry a = put(cache, "alpha", 10);
+        const CacheEntry b = put(cache, "bravo-bytes", 20);
+        EntryIndex index(cache);
+        QList<CacheEntry> first = index.summaries();
+        QCOMPARE(first.size(), 2);
+        QVERIFY(QFile::exists(index.snapshotPath()));
+        QCOMPARE(find(first, b.digest)->sizeBytes, qint64(11));
+        QCOMPARE(find(first, b.digest)->artifactType, ArtifactType::Pack);
+        QCOMPARE(find(first, a.digest)->lastAccessedAt, qint64(10));
+
+        // A rewritten entry.json is picked up even though the snapshot says otherwise.
+        CacheEntry changed = cache.stat(a.digest).value();
+        changed.lastAccessedAt = 99;
+        changed.state = EntryState::Corrupt;
+        QVERIFY(cache.writeEntry(changed));
+        const CacheEntry c = put(cache, "charlie", 30);
+        QVERIFY(cache.remove(b.digest));
+        QList<CacheEntry> second = index.summaries();
+        QCOMPARE(second.size(), 2);
+        QCOMPARE(find(second, a.digest)->lastAccessedAt, qint64(99));
+        QCOMPARE(find(second, a.digest)->state, EntryState::Corrupt);
+        QVERIFY(find(second, c.digest));
+        QVERIFY(!find(second, b.digest));
+        QVERIFY(second.at(0).digest < second.at(1).digest);
+    }
+
+    void snapshotIsOnlyACache()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        put(cache, "one", 1);
+        put(cache, "two", 2);
+        EntryIndex index(cache);
+        const QList<CacheEntry> before = index.summaries();
+        // garbage in the snapshot, then no snapshot at all: the answers stay the same
+        QFile f(index.snapshotPath());
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("not a snapshot");
+        f.close();
+        QCOMPARE(index.summaries().size(), before.size());
+        QVERIFY(QFile::remove(index.snapshotPath()));
+        const QList<CacheEntry> after = index.summaries();
+        QCOMPARE(after.size(), before.size());
+        for (int i = 0; i < after.size(); ++i) {
+            QCOMPARE(after.at(i).digest, before.at(i).digest);
+            QCOMPARE(after.at(i).lastAccessedAt, before.at(i).lastAccessedAt);
+        }
+    }
+
+    void malformedEntriesAreReported()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        const CacheEntry bad = put(cache, "bad", 1);
+        put(cache, "good", 2);
+        QFile f(cache.entryPath(bad.digest));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("{");
+        f.close();
+        QStringList problems;
+        QCOMPARE(EntryIndex(cache).summaries(&problems).size(), 1);
+        QCOMPARE(problems.size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEntryIndex)
+#include "tst_entryindex.moc"
