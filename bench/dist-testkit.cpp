@@ -53,7 +53,7 @@ int main(int argc, char* argv[])
             e.fetchedAt = now - rng.bounded(86400 * 30);
             e.lastAccessedAt = e.fetchedAt + rng.bounded(3600);
             e.state = rng.bounded(100) == 0 ? EntryState::Corrupt : EntryState::Ready;
-            e.sourceSnapshot = { e.rawRef, e.canonicalRef, e.sourceKind, false };
+            e.sourceSnapshot = {e.rawRef, e.canonicalRef, e.sourceKind, false};
             e.localPath = cache.blobPath(e.digest);
             QDir().mkpath(cache.entryDir(e.digest));
             QFile blob(cache.blobPath(e.digest));
@@ -91,7 +91,7 @@ int main(int argc, char* argv[])
             const QString kv = args.at(++i);
             annotations.insert(kv.section(u'=', 0, 0), kv.section(u'=', 1));
         } else if (a.contains(u'=')) {
-            layers.append({ a.section(u'=', 0, 0), a.section(u'=', 1) });
+            layers.append({a.section(u'=', 0, 0), a.section(u'=', 1)});
         } else {
             err << "unexpected argument " << a << Qt::endl;
             return 2;

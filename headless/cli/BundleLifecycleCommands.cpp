@@ -85,13 +85,12 @@ void BundleStageCommand::run(CommandContext& ctx, const QCommandLineParser& pars
 QList<QCommandLineOption> BundleWarmCommand::options() const
 {
     return VerificationOptions::options()
-        + QList<QCommandLineOption> {
-              QCommandLineOption(QStringLiteral("dry-run"), QStringLiteral("Verify and summarise without opening.")),
-              QCommandLineOption(QStringLiteral("smoke-test"), QStringLiteral("Ask the opener for a smoke test.")),
-              QCommandLineOption(QStringLiteral("expected-operator-version"),
-                                 QStringLiteral("Check compatibility with this operator version."),
-                                 QStringLiteral("V")),
-          };
+        + QList<QCommandLineOption>{
+            QCommandLineOption(QStringLiteral("dry-run"), QStringLiteral("Verify and summarise without opening.")),
+            QCommandLineOption(QStringLiteral("smoke-test"), QStringLiteral("Ask the opener for a smoke test.")),
+            QCommandLineOption(QStringLiteral("expected-operator-version"),
+                               QStringLiteral("Check compatibility with this operator version."), QStringLiteral("V")),
+        };
 }
 
 void BundleWarmCommand::run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done)
@@ -152,9 +151,9 @@ void BundleWarmCommand::run(CommandContext& ctx, const QCommandLineParser& parse
 QList<QCommandLineOption> BundleRollbackCommand::options() const
 {
     return VerificationOptions::options()
-        + QList<QCommandLineOption> { QCommandLineOption(
+        + QList<QCommandLineOption>{QCommandLineOption(
             QStringLiteral("expected-cache-key"),
-            QStringLiteral("Refuse unless the bundle's cache key is this digest."), QStringLiteral("DIGEST")) };
+            QStringLiteral("Refuse unless the bundle's cache key is this digest."), QStringLiteral("DIGEST"))};
 }
 
 void BundleRollbackCommand::run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args,

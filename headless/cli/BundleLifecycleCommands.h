@@ -8,7 +8,7 @@ namespace dist::cli {
 class BundleStageCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("bundle"), QStringLiteral("stage") }; }
+    QStringList path() const override { return {QStringLiteral("bundle"), QStringLiteral("stage")}; }
     QString summary() const override { return QStringLiteral("Fetch, verify and record a bundle as Staged"); }
     QString usage() const override { return QStringLiteral("<REF>"); }
     int minPositionals() const override { return 1; }
@@ -20,7 +20,7 @@ public:
 class BundleWarmCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("bundle"), QStringLiteral("warm") }; }
+    QStringList path() const override { return {QStringLiteral("bundle"), QStringLiteral("warm")}; }
     QString summary() const override
     {
         return QStringLiteral("Reopen a bundle from the cache, verify it, hand it to the opener (no network)");
@@ -35,7 +35,7 @@ public:
 class BundleRollbackCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("bundle"), QStringLiteral("rollback") }; }
+    QStringList path() const override { return {QStringLiteral("bundle"), QStringLiteral("rollback")}; }
     QString summary() const override
     {
         return QStringLiteral("Reopen a staged bundle by id and verify it again (no network)");

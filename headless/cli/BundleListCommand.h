@@ -13,7 +13,7 @@ namespace dist::cli {
 class BundleListCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("bundle"), QStringLiteral("ls") }; }
+    QStringList path() const override { return {QStringLiteral("bundle"), QStringLiteral("ls")}; }
     QString summary() const override { return QStringLiteral("List bundle records and their lifecycle states"); }
     void run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done) override;
 

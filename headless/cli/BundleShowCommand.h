@@ -8,7 +8,7 @@ namespace dist::cli {
 class BundleShowCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("bundle"), QStringLiteral("show") }; }
+    QStringList path() const override { return {QStringLiteral("bundle"), QStringLiteral("show")}; }
     QString summary() const override
     {
         return QStringLiteral("Show a bundle record, its cache entry and its legal next states");

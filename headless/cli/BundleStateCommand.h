@@ -8,7 +8,7 @@ namespace dist::cli {
 class BundleStateCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("bundle"), QStringLiteral("state") }; }
+    QStringList path() const override { return {QStringLiteral("bundle"), QStringLiteral("state")}; }
     QString summary() const override
     {
         return QStringLiteral("Move a bundle to another lifecycle state (legal edges only)");

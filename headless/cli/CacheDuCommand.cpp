@@ -24,8 +24,8 @@ void CacheDuCommand::run(CommandContext& ctx, const QCommandLineParser&, const Q
         qint64 bytes = 0;
     };
     QMap<QString, Usage> byType;
-    for (ArtifactType t : { ArtifactType::Component, ArtifactType::Pack, ArtifactType::Bundle }) {
-        byType.insert(artifactTypeName(t), Usage {});
+    for (ArtifactType t : {ArtifactType::Component, ArtifactType::Pack, ArtifactType::Bundle}) {
+        byType.insert(artifactTypeName(t), Usage{});
     }
     Usage total;
     int corrupt = 0;

@@ -13,8 +13,8 @@ namespace dist::cli {
 
 QList<QCommandLineOption> CacheListCommand::options() const
 {
-    return { QCommandLineOption(QStringLiteral("long"),
-                                QStringLiteral("Show size, type, media type, last use and origin of each entry.")) };
+    return {QCommandLineOption(QStringLiteral("long"),
+                               QStringLiteral("Show size, type, media type, last use and origin of each entry."))};
 }
 
 void CacheListCommand::run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList&, Done done)

@@ -11,8 +11,8 @@ namespace dist::cli {
 
 QList<QCommandLineOption> CacheRemoveCommand::options() const
 {
-    return { QCommandLineOption(QStringLiteral("force"),
-                                QStringLiteral("Also evict entries of staged, warming, ready or draining bundles.")) };
+    return {QCommandLineOption(QStringLiteral("force"),
+                               QStringLiteral("Also evict entries of staged, warming, ready or draining bundles."))};
 }
 
 void CacheRemoveCommand::run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done)

@@ -8,7 +8,7 @@ namespace dist::cli {
 class CacheRemoveCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("cache"), QStringLiteral("rm") }; }
+    QStringList path() const override { return {QStringLiteral("cache"), QStringLiteral("rm")}; }
     QString summary() const override { return QStringLiteral("Evict cache entries"); }
     QString usage() const override { return QStringLiteral("<DIGEST>..."); }
     int minPositionals() const override { return 1; }

@@ -8,7 +8,7 @@ namespace dist::cli {
 class CacheVerifyCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("cache"), QStringLiteral("verify") }; }
+    QStringList path() const override { return {QStringLiteral("cache"), QStringLiteral("verify")}; }
     QString summary() const override { return QStringLiteral("Re-hash cached blobs; exit 6 if any is corrupt"); }
     QString usage() const override { return QStringLiteral("[DIGEST...]"); }
     int maxPositionals() const override { return -1; }

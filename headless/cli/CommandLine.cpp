@@ -15,7 +15,7 @@ namespace dist::cli {
 
 namespace {
 
-const QStringList kValuedGlobals = { QStringLiteral("--cache-dir"), QStringLiteral("--jobs") };
+const QStringList kValuedGlobals = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs")};
 
 } // namespace
 
@@ -51,12 +51,12 @@ QList<QCommandLineOption> CommandLine::globalOptions()
         QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print machine-readable JSON on stdout.")),
         QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Parallel downloads (default 4)."),
                            QStringLiteral("N")),
-        QCommandLineOption({ QStringLiteral("q"), QStringLiteral("quiet") },
+        QCommandLineOption({QStringLiteral("q"), QStringLiteral("quiet")},
                            QStringLiteral("No progress or notes on stderr.")),
-        QCommandLineOption({ QStringLiteral("v"), QStringLiteral("verbose") },
+        QCommandLineOption({QStringLiteral("v"), QStringLiteral("verbose")},
                            QStringLiteral("Explain what happens on stderr.")),
-        QCommandLineOption({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show help.")),
-        QCommandLineOption({ QStringLiteral("V"), QStringLiteral("version") }, QStringLiteral("Show the version.")),
+        QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show help.")),
+        QCommandLineOption({QStringLiteral("V"), QStringLiteral("version")}, QStringLiteral("Show the version.")),
     };
 }
 
@@ -188,7 +188,7 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.addOptions(globalOptions());
     parser.addOptions(command->options());
-    if (!parser.parse(QStringList { QStringLiteral("greentic-dist") } + rest)) {
+    if (!parser.parse(QStringList{QStringLiteral("greentic-dist")} + rest)) {
         ctx.printErr(
             QStringLiteral("error: %1 (see `greentic-dist %2 --help`)").arg(parser.errorText(), command->name()));
         finishLater(ExitCode::InvalidInput);

@@ -20,7 +20,7 @@ QString ProgressPrinter::humanBytes(qint64 bytes)
     if (bytes < 1024) {
         return QStringLiteral("%1 B").arg(bytes);
     }
-    static const char* units[] = { "KiB", "MiB", "GiB", "TiB" };
+    static const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
     double v = static_cast<double>(bytes);
     int i = -1;
     while (v >= 1024.0 && i < 3) {

@@ -13,9 +13,9 @@ namespace dist::cli {
 
 QList<QCommandLineOption> PullCommand::options() const
 {
-    return QList<QCommandLineOption> { QCommandLineOption(
+    return QList<QCommandLineOption>{QCommandLineOption(
                QStringLiteral("lock"), QStringLiteral("Pull every entry of a lockfile (wins over REF)."),
-               QStringLiteral("FILE")) }
+               QStringLiteral("FILE"))}
     + ReleaseOptions::options();
 }
 

@@ -13,7 +13,7 @@ namespace dist::cli {
 class PullCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("pull") }; }
+    QStringList path() const override { return {QStringLiteral("pull")}; }
     QString summary() const override
     {
         return QStringLiteral("Ensure an artifact (or every entry of a lockfile) is cached");

@@ -8,7 +8,7 @@ namespace dist::cli {
 class ResolveCommand final : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("resolve") }; }
+    QStringList path() const override { return {QStringLiteral("resolve")}; }
     QString summary() const override { return QStringLiteral("Print the digest a reference stands for"); }
     QString usage() const override { return QStringLiteral("<REF>"); }
     int minPositionals() const override { return 1; }

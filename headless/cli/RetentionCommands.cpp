@@ -47,8 +47,8 @@ Result<RetentionInput> RetentionPlanCommand::buildInput(CommandContext& ctx, con
     };
     qint64 maxAge = -1;
     qint64 depth = 0;
-    for (auto r : { number(QStringLiteral("max-bytes"), &input.maxCacheBytes),
-                    number(QStringLiteral("max-age"), &maxAge), number(QStringLiteral("rollback-depth"), &depth) }) {
+    for (auto r : {number(QStringLiteral("max-bytes"), &input.maxCacheBytes),
+                   number(QStringLiteral("max-age"), &maxAge), number(QStringLiteral("rollback-depth"), &depth)}) {
         if (!r) {
             return r.error();
         }
@@ -57,7 +57,7 @@ Result<RetentionInput> RetentionPlanCommand::buildInput(CommandContext& ctx, con
         input.maxEntryAgeSeconds = maxAge;
     }
     input.minimumRollbackDepth = static_cast<int>(std::min<qint64>(depth, 1 << 20));
-    for (const QString& name : { QStringLiteral("active"), QStringLiteral("session") }) {
+    for (const QString& name : {QStringLiteral("active"), QStringLiteral("session")}) {
         for (const QString& id : parser.values(name)) {
             if (auto d = BundleId::parse(id); !d) {
                 return d.error();

@@ -12,7 +12,7 @@ namespace dist::cli {
 class RetentionPlanCommand : public Command
 {
 public:
-    QStringList path() const override { return { QStringLiteral("retention"), QStringLiteral("plan") }; }
+    QStringList path() const override { return {QStringLiteral("retention"), QStringLiteral("plan")}; }
     QString summary() const override { return QStringLiteral("Explain what retention would keep, evict and protect"); }
     QList<QCommandLineOption> options() const override;
     void run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done) override;
@@ -24,7 +24,7 @@ protected:
 class RetentionApplyCommand final : public RetentionPlanCommand
 {
 public:
-    QStringList path() const override { return { QStringLiteral("retention"), QStringLiteral("apply") }; }
+    QStringList path() const override { return {QStringLiteral("retention"), QStringLiteral("apply")}; }
     QString summary() const override
     {
         return QStringLiteral("Evict what the retention plan selects; report bytes reclaimed");

@@ -32,8 +32,8 @@ QString bundleStateName(BundleState s)
 const QList<BundleState>& allBundleStates()
 {
     static const QList<BundleState> all
-        = { BundleState::Inactive, BundleState::Staged, BundleState::Warming, BundleState::Ready,
-            BundleState::Draining, BundleState::Failed, BundleState::Archived };
+        = {BundleState::Inactive, BundleState::Staged, BundleState::Warming, BundleState::Ready,
+           BundleState::Draining, BundleState::Failed, BundleState::Archived};
     return all;
 }
 
@@ -52,17 +52,17 @@ QList<BundleState> legalTargets(BundleState from)
 {
     switch (from) {
     case BundleState::Inactive:
-        return { BundleState::Staged, BundleState::Failed, BundleState::Archived };
+        return {BundleState::Staged, BundleState::Failed, BundleState::Archived};
     case BundleState::Staged:
-        return { BundleState::Warming, BundleState::Failed, BundleState::Archived };
+        return {BundleState::Warming, BundleState::Failed, BundleState::Archived};
     case BundleState::Warming:
-        return { BundleState::Ready, BundleState::Failed, BundleState::Archived };
+        return {BundleState::Ready, BundleState::Failed, BundleState::Archived};
     case BundleState::Ready:
-        return { BundleState::Draining, BundleState::Failed, BundleState::Archived };
+        return {BundleState::Draining, BundleState::Failed, BundleState::Archived};
     case BundleState::Draining:
-        return { BundleState::Inactive };
+        return {BundleState::Inactive};
     case BundleState::Failed:
-        return { BundleState::Staged, BundleState::Archived };
+        return {BundleState::Staged, BundleState::Archived};
     case BundleState::Archived:
         return {};
     }
@@ -94,13 +94,13 @@ Result<BundleRecord> BundleRecord::fromJson(const QByteArray& json, const QStrin
         return makeError(ErrorCode::Cache,
                          QStringLiteral("cache error at `%1`: malformed bundle record: %2").arg(origin, why));
     };
-    QJsonParseError perr {};
+    QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (perr.error != QJsonParseError::NoError || !doc.isObject()) {
         return bad(perr.error != QJsonParseError::NoError ? perr.errorString() : QStringLiteral("not an object"));
     }
     const QJsonObject o = doc.object();
-    for (const char* key : { "bundle_id", "cache_key", "canonical_ref", "source_kind", "lifecycle_state" }) {
+    for (const char* key : {"bundle_id", "cache_key", "canonical_ref", "source_kind", "lifecycle_state"}) {
         if (!o.value(QLatin1String(key)).isString()) {
             return bad(QStringLiteral("`%1` must be a string").arg(QLatin1String(key)));
         }

@@ -14,7 +14,7 @@ namespace {
 
 QString componentIdFor(const CacheEntry& e)
 {
-    for (const char* key : { "component_id", "componentId", "canonical_component_id" }) {
+    for (const char* key : {"component_id", "componentId", "canonical_component_id"}) {
         if (const QString v = e.annotations.value(QLatin1String(key)); !v.isEmpty()) {
             return v;
         }
@@ -72,12 +72,12 @@ void BundleLifecycle::stage(const QString& reference, const VerificationPolicy& 
             return;
         }
         result.entry = cache.stat(pulled->entry.digest).valueOr(pulled->entry);
-        BundleRecord fresh { BundleId::forDigest(pulled->entry.digest),
-                             pulled->entry.digest,
-                             pulled->entry.canonicalRef,
-                             pulled->entry.sourceKind,
-                             pulled->entry.fetchedAt,
-                             BundleState::Staged };
+        BundleRecord fresh{BundleId::forDigest(pulled->entry.digest),
+                           pulled->entry.digest,
+                           pulled->entry.canonicalRef,
+                           pulled->entry.sourceKind,
+                           pulled->entry.fetchedAt,
+                           BundleState::Staged};
         BundleStore store(cache.root());
         auto record = store.stage(fresh, &result.stateUnchanged);
         if (!record) {
@@ -115,7 +115,7 @@ Result<WarmResult> BundleLifecycle::warm(const QString& bundleId, bool dryRun, b
     if (!result.report.passed) {
         return result.report.toError();
     }
-    auto opened = m_opener->open(checked, ArtifactOpenRequest { bundleId, dryRun, smokeTest });
+    auto opened = m_opener->open(checked, ArtifactOpenRequest{bundleId, dryRun, smokeTest});
     if (!opened) {
         return opened.error();
     }

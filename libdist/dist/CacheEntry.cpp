@@ -51,7 +51,7 @@ QString entryStateName(EntryState s)
 
 std::optional<EntryState> entryStateFromName(const QString& name)
 {
-    for (EntryState s : { EntryState::Partial, EntryState::Ready, EntryState::Corrupt, EntryState::Evicted }) {
+    for (EntryState s : {EntryState::Partial, EntryState::Ready, EntryState::Corrupt, EntryState::Evicted}) {
         if (entryStateName(s) == name) {
             return s;
         }
@@ -223,7 +223,7 @@ QByteArray CacheEntry::toJson() const
 
 Result<CacheEntry> CacheEntry::fromJson(const QByteArray& json, const QString& origin)
 {
-    QJsonParseError perr {};
+    QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (perr.error != QJsonParseError::NoError || !doc.isObject()) {
         return makeError(
@@ -286,8 +286,8 @@ Result<CacheEntry> CacheEntry::fromJson(const QByteArray& json, const QString& o
             || !so.value(QStringLiteral("detail")).isString()) {
             r.fail(QStringLiteral("field `signature_summary` must be null or {outcome, detail}"));
         } else {
-            e.signatureSummary = SignatureSummary { so.value(QStringLiteral("outcome")).toString(),
-                                                    so.value(QStringLiteral("detail")).toString() };
+            e.signatureSummary = SignatureSummary{so.value(QStringLiteral("outcome")).toString(),
+                                                  so.value(QStringLiteral("detail")).toString()};
         }
     }
     const QJsonValue ann = o.value(QStringLiteral("annotations"));

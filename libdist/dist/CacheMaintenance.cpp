@@ -49,7 +49,7 @@ QList<VerifyOutcome> CacheMaintenance::verify(const QList<Digest>& digests)
     const QList<Digest> targets = digests.isEmpty() ? m_cache.digests() : digests;
     QList<VerifyOutcome> out;
     for (const Digest& d : targets) {
-        VerifyOutcome o { d, false, {} };
+        VerifyOutcome o{d, false, {}};
         auto entry = m_cache.stat(d);
         if (!entry) {
             o.detail = entry.message();
@@ -223,7 +223,7 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
         }
     }
     // Lock files nobody holds: taking and releasing one removes it.
-    for (const QString& name : ingest.entryList({ QStringLiteral("*.lock") }, QDir::Files)) {
+    for (const QString& name : ingest.entryList({QStringLiteral("*.lock")}, QDir::Files)) {
         QLockFile lock(ingest.filePath(name));
         lock.setStaleLockTime(0);
         if (lock.tryLock(0)) {

@@ -41,21 +41,21 @@ FileKind fileKindFor(const QString& path)
 {
     const QString lower = path.toLower();
     if (lower.endsWith(QLatin1String(".gtpack"))) {
-        return { QStringLiteral("application/vnd.greentic.gtpack+zip"), ArtifactType::Pack };
+        return {QStringLiteral("application/vnd.greentic.gtpack+zip"), ArtifactType::Pack};
     }
     if (lower.endsWith(QLatin1String(".tar.gz")) || lower.endsWith(QLatin1String(".tgz"))) {
-        return { QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip"), ArtifactType::Bundle };
+        return {QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip"), ArtifactType::Bundle};
     }
     if (lower.endsWith(QLatin1String(".tar.zst"))) {
-        return { QStringLiteral("application/vnd.oci.image.layer.v1.tar+zstd"), ArtifactType::Bundle };
+        return {QStringLiteral("application/vnd.oci.image.layer.v1.tar+zstd"), ArtifactType::Bundle};
     }
     if (lower.endsWith(QLatin1String(".tar"))) {
-        return { QStringLiteral("application/vnd.oci.image.layer.v1.tar"), ArtifactType::Bundle };
+        return {QStringLiteral("application/vnd.oci.image.layer.v1.tar"), ArtifactType::Bundle};
     }
     if (lower.endsWith(QLatin1String(".json"))) {
-        return { QStringLiteral("application/json"), ArtifactType::Component };
+        return {QStringLiteral("application/json"), ArtifactType::Component};
     }
-    return { QStringLiteral("application/wasm"), ArtifactType::Component };
+    return {QStringLiteral("application/wasm"), ArtifactType::Component};
 }
 
 CacheEntry baseEntry(const Digest& digest, qint64 size, const QString& raw, const QString& kind,
@@ -71,7 +71,7 @@ CacheEntry baseEntry(const Digest& digest, qint64 size, const QString& raw, cons
     e.fetchedAt = now;
     e.lastAccessedAt = now;
     e.state = EntryState::Ready;
-    e.sourceSnapshot = SourceSnapshot { raw, canonical, kind, raw == canonical };
+    e.sourceSnapshot = SourceSnapshot{raw, canonical, kind, raw == canonical};
     return e;
 }
 
@@ -345,7 +345,7 @@ void DistClient::pull(const QString& reference, const Digest& pin, PullDone done
             hit = m_cache.open(hit->digest);
         }
         later([done, hit, reference, d = ref->digest()] {
-            hit ? done(PullResult { reference, d, hit.value(), false }) : done(hit.error());
+            hit ? done(PullResult{reference, d, hit.value(), false}) : done(hit.error());
         });
         return;
     }
@@ -425,7 +425,7 @@ void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference 
         if (hit) {
             hit = m_cache.open(hit->digest);
             later([done, hit, raw, d = oci.digest()] {
-                hit ? done(PullResult { raw, d, hit.value(), false }) : done(hit.error());
+                hit ? done(PullResult{raw, d, hit.value(), false}) : done(hit.error());
             });
             return;
         }
@@ -448,7 +448,7 @@ void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference 
                 return;
             }
             const Digest content = entry->digest;
-            for (const Digest& m : { resolution.manifestDigest, resolution.platformManifestDigest }) {
+            for (const Digest& m : {resolution.manifestDigest, resolution.platformManifestDigest}) {
                 if (!m.isNull()) {
                     if (auto r = m_cache.recordManifest(m, content); !r) {
                         done(r.error());
@@ -456,7 +456,7 @@ void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference 
                     }
                 }
             }
-            done(PullResult { raw, resolution.manifestDigest, entry.value(), fetched });
+            done(PullResult{raw, resolution.manifestDigest, entry.value(), fetched});
         };
 
         auto hit = reusable(m_cache.open(content));
@@ -591,7 +591,7 @@ void DistClient::pullLocalFile(const QString& raw, const Reference& ref, const Q
         if (auto hit = reusable(m_cache.lookup(pin))) {
             auto opened = m_cache.open(hit->digest);
             later([done, opened, raw, pin] {
-                opened ? done(PullResult { raw, pin, opened.value(), false }) : done(opened.error());
+                opened ? done(PullResult{raw, pin, opened.value(), false}) : done(opened.error());
             });
             return;
         }
@@ -652,7 +652,7 @@ void DistClient::pullHttps(const QString& raw, const Reference& ref, const Diges
         if (auto hit = reusable(m_cache.lookup(pin))) {
             auto opened = m_cache.open(hit->digest);
             later([done, opened, raw, pin] {
-                opened ? done(PullResult { raw, pin, opened.value(), false }) : done(opened.error());
+                opened ? done(PullResult{raw, pin, opened.value(), false}) : done(opened.error());
             });
             return;
         }
@@ -725,7 +725,7 @@ void DistClient::commitIngest(const QString& raw, std::shared_ptr<IngestFile> in
     }
     if (auto hit = reusable(m_cache.open(digest))) {
         ingest->discard();
-        later([done, hit, raw, digest] { done(PullResult { raw, digest, hit.value(), false }); });
+        later([done, hit, raw, digest] { done(PullResult{raw, digest, hit.value(), false}); });
         return;
     }
     LockWaiter::acquire(m_cache.lockPath(digest), this,
@@ -744,7 +744,7 @@ void DistClient::commitIngest(const QString& raw, std::shared_ptr<IngestFile> in
                                 done(committed.error());
                                 return;
                             }
-                            done(PullResult { raw, digest, committed.value(), true });
+                            done(PullResult{raw, digest, committed.value(), true});
                         });
 }
 

@@ -47,7 +47,7 @@ struct BioDeleter
 
 Result<DsseEnvelope> DsseEnvelope::parse(const QByteArray& json)
 {
-    QJsonParseError perr {};
+    QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (perr.error != QJsonParseError::NoError || !doc.isObject()) {
         return malformed(QStringLiteral("not a JSON object"));
@@ -77,7 +77,7 @@ Result<DsseEnvelope> DsseEnvelope::parse(const QByteArray& json)
         if (!sig) {
             return sig.error();
         }
-        e.signatures.append(DsseSignature { s.value(QStringLiteral("keyid")).toString(), sig.value() });
+        e.signatures.append(DsseSignature{s.value(QStringLiteral("keyid")).toString(), sig.value()});
     }
     return e;
 }

@@ -16,7 +16,7 @@ namespace dist {
 
 namespace {
 
-constexpr char kMagic[8] = { 'G', 'D', 'E', 'I', 'v', '1', '\0', '\0' };
+constexpr char kMagic[8] = {'G', 'D', 'E', 'I', 'v', '1', '\0', '\0'};
 
 // One fixed-size record per entry; the file is written and read as an array of these.
 struct Record
@@ -126,7 +126,7 @@ QList<CacheEntry> EntryIndex::summaries(QStringList* problems)
                 std::memcpy(hex, p->d_name, 2);
                 std::memcpy(hex + 2, e->d_name, 62);
                 hex[64] = '\0';
-                Record r {};
+                Record r{};
                 if (!hexToRaw(hex, r.digest)) {
                     continue;
                 }

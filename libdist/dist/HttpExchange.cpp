@@ -157,7 +157,8 @@ void HttpExchange::send()
         if (!m_request.basicAuthorization.isEmpty()) {
             req.setRawHeader("Authorization", m_request.basicAuthorization);
         } else if (m_auth && !m_request.authHost.isEmpty()) {
-            const QByteArray authz = m_auth->authorization(m_request.authHost, m_request.authScope);
+            const QByteArray authz
+                = m_auth->authorization(CredentialQuery{m_request.authHost, m_request.authTenant}, m_request.authScope);
             if (!authz.isEmpty()) {
                 req.setRawHeader("Authorization", authz);
             }
@@ -358,22 +359,23 @@ void HttpExchange::onFinished()
         m_authRetried = true;
         const QByteArray challenge = reply->rawHeader("WWW-Authenticate");
         QPointer<HttpExchange> self(this);
-        m_auth->respond(m_request.authHost, m_request.authScope, challenge, [self](Result<void> r) {
-            if (!self || self->m_done) {
-                return;
-            }
-            if (!r) {
-                self->finish(r.error());
-                return;
-            }
-            --self->m_attempts;
-            self->send();
-        });
+        m_auth->respond(CredentialQuery{m_request.authHost, m_request.authTenant}, m_request.authScope, challenge,
+                        [self](Result<void> r) {
+                            if (!self || self->m_done) {
+                                return;
+                            }
+                            if (!r) {
+                                self->finish(r.error());
+                                return;
+                            }
+                            --self->m_attempts;
+                            self->send();
+                        });
         return;
     }
     if (status == 401 || status == 403) {
         if (m_auth && !m_request.authHost.isEmpty()) {
-            m_auth->forget(m_request.authHost, m_request.authScope);
+            m_auth->forget(CredentialQuery{m_request.authHost, m_request.authTenant}, m_request.authScope);
         }
         finish(makeError(ErrorCode::AuthRequired,
                          QStringLiteral("unauthorized for `%1`: HTTP %2%3")

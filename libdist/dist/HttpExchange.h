@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "CredentialProvider.h"
 #include "HttpOptions.h"
 #include "Result.h"
 #include "RetryPolicy.h"
@@ -32,6 +33,7 @@ struct HttpRequest
     // Registry auth: the host the token belongs to and the scope to ask for. Authorization is only
     // ever sent to that host; a redirect elsewhere goes out without it.
     QString authHost;
+    QString authTenant; // store tenant whose credentials to use, if any
     QString authScope;
     QByteArray basicAuthorization; // a fixed Authorization header (token endpoint), same-host only
     qint64 maxBodyBytes = 4 << 20; // in-memory bodies

@@ -41,7 +41,7 @@ JsonWriter& JsonWriter::beginObject()
 {
     beforeValue();
     m_out += '{';
-    m_stack.append({ true, 0 });
+    m_stack.append({true, 0});
     return *this;
 }
 
@@ -59,7 +59,7 @@ JsonWriter& JsonWriter::beginArray()
 {
     beforeValue();
     m_out += '[';
-    m_stack.append({ false, 0 });
+    m_stack.append({false, 0});
     return *this;
 }
 

@@ -33,7 +33,7 @@ Result<QString> optionalString(const QJsonObject& o, const QString& key, int ind
 
 Result<QList<LockEntry>> Lockfile::parse(const QByteArray& json)
 {
-    QJsonParseError perr {};
+    QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (perr.error != QJsonParseError::NoError) {
         return invalid(QStringLiteral("%1 at offset %2").arg(perr.errorString()).arg(perr.offset));
@@ -75,7 +75,7 @@ Result<QList<LockEntry>> Lockfile::parse(const QByteArray& json)
             auto digest = optionalString(o, QStringLiteral("digest"), index);
             auto name = optionalString(o, QStringLiteral("name"), index);
             auto signature = optionalString(o, QStringLiteral("signature"), index);
-            for (const auto* r : { &reference, &ref, &digest, &name, &signature }) {
+            for (const auto* r : {&reference, &ref, &digest, &name, &signature}) {
                 if (!*r) {
                     return r->error();
                 }

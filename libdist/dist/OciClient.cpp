@@ -46,7 +46,7 @@ void OciClient::fetchManifest(const OciReference& ref, const QString& reference,
     HttpRequest req;
     req.url = base.value();
     req.url.setPath(QStringLiteral("/v2/%1/manifests/%2").arg(ref.repository(), reference));
-    req.headers.append({ QByteArrayLiteral("Accept"), MediaTypes::manifestAccept() });
+    req.headers.append({QByteArrayLiteral("Accept"), MediaTypes::manifestAccept()});
     req.authHost = ref.registry();
     req.authScope = scope(ref);
     req.maxBodyBytes = 4 << 20;

@@ -150,7 +150,7 @@ Result<OciDescriptor> parseDescriptor(const QJsonValue& v, const QString& where)
 
 Result<OciManifest> OciManifest::parse(const QByteArray& body, const QString& contentType)
 {
-    QJsonParseError perr {};
+    QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);
     if (perr.error != QJsonParseError::NoError) {
         return bad(QStringLiteral("not JSON (%1)").arg(perr.errorString()));
@@ -296,7 +296,7 @@ Result<LayerChoice> LayerPolicy::select(const OciManifest& manifest) const
     const bool allComponent = std::all_of(manifest.layers.begin(), manifest.layers.end(),
                                           [&](const OciDescriptor& l) { return component.contains(l.mediaType); });
     if (allComponent) {
-        return LayerChoice { pickPreferred(manifest.layers, component), ArtifactType::Component };
+        return LayerChoice{pickPreferred(manifest.layers, component), ArtifactType::Component};
     }
     QStringList pack = MediaTypes::packLayers();
     pack += extraPackTypes;
@@ -313,7 +313,7 @@ Result<LayerChoice> LayerPolicy::select(const OciManifest& manifest) const
                          QStringLiteral("oci error: Incompatible layer media type: %1").arg(bad->mediaType));
     }
     const OciDescriptor chosen = pickPackLayer(manifest.layers);
-    return LayerChoice { chosen, packTypeFor(chosen.mediaType) };
+    return LayerChoice{chosen, packTypeFor(chosen.mediaType)};
 }
 
 QString hostOciArchitecture()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "AuthChallenge.h"
+#include "CredentialProvider.h"
 #include "HttpOptions.h"
 #include "Result.h"
 
@@ -10,14 +11,13 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QUrl>
 
 #include <functional>
 
 class QNetworkAccessManager;
 
 namespace dist {
-
-class CredentialProvider;
 
 // Reactive registry auth: a 401 carries a challenge; Bearer challenges are answered at the token
 // endpoint (anonymously, or with Basic credentials when we have them), Basic challenges with the
@@ -33,11 +33,12 @@ public:
                  QObject* parent = nullptr);
 
     // The Authorization header to send, or empty.
-    QByteArray authorization(const QString& host, const QString& scope) const;
-    // Called with the challenges of a 401; calls back when a retry is worth it.
-    void respond(const QString& host, const QString& scope, const QByteArray& wwwAuthenticate,
+    QByteArray authorization(const CredentialQuery& who, const QString& scope) const;
+    // Called with the challenges of a 401; calls back when a retry is worth it. Stored credentials
+    // a token endpoint refuses are retried anonymously, which is what a public repository needs.
+    void respond(const CredentialQuery& who, const QString& scope, const QByteArray& wwwAuthenticate,
                  std::function<void(Result<void>)> done);
-    void forget(const QString& host, const QString& scope);
+    void forget(const CredentialQuery& who, const QString& scope);
 
 private:
     struct Token
@@ -45,13 +46,20 @@ private:
         QByteArray header;
         QDateTime expires;
     };
-    static QString key(const QString& host, const QString& scope) { return host + u'|' + scope; }
+    static QString key(const CredentialQuery& who, const QString& scope)
+    {
+        return who.registryHost + u'|' + who.identity() + u'|' + scope;
+    }
+    void respondWith(const CredentialQuery& who, const QString& scope, const QList<AuthChallenge>& challenges,
+                     const std::optional<RegistryCredential>& credential, std::function<void(Result<void>)> done);
+    void requestToken(const CredentialQuery& who, const QString& scope, QUrl realm,
+                      const std::optional<RegistryCredential>& credential, std::function<void(Result<void>)> done);
 
     QNetworkAccessManager* m_nam;
     const CredentialProvider* m_credentials;
     HttpOptions m_options;
     QHash<QString, Token> m_tokens;
-    QHash<QString, QByteArray> m_basicHosts; // hosts that asked for Basic auth
+    QHash<QString, QByteArray> m_basic; // identities whose host asked for Basic auth
 };
 
 } // namespace dist

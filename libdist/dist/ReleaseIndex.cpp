@@ -65,7 +65,7 @@ std::optional<Result<Digest>> ReleaseIndex::lookup(const Cache& cache, const QSt
         }
         return Result<Digest>(makeError(ErrorCode::InvalidInput, message));
     };
-    QJsonParseError perr {};
+    QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(f.read(16 << 20), &perr);
     if (perr.error != QJsonParseError::NoError || !doc.isObject()) {
         return fail(QStringLiteral("invalid lockfile: release index `%1` is not a JSON object").arg(path));

@@ -33,7 +33,7 @@ struct Error
 
 inline Error makeError(ErrorCode code, const QString& message)
 {
-    return Error { code, message };
+    return Error{code, message};
 }
 
 // A value or an Error. No exceptions cross the library API.

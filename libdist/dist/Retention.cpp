@@ -79,13 +79,13 @@ RetentionOutcome Retention::evaluate(const RetentionInput& input)
             const char* detail;
         };
         const Protection protections[] = {
-            { &active, "active_bundle", "bundle is currently active" },
-            { &session, "session_reference", "bundle is referenced by a live session" },
-            { &warming, "warming_bundle", "bundle is currently warming" },
-            { &ready, "ready_bundle", "bundle is currently ready" },
-            { &draining, "draining_bundle", "bundle is currently draining" },
-            { &staged, "staged_bundle", "bundle is currently staged" },
-            { &rollback, "rollback_depth", "bundle is protected for rollback depth" },
+            {&active, "active_bundle", "bundle is currently active"},
+            {&session, "session_reference", "bundle is referenced by a live session"},
+            {&warming, "warming_bundle", "bundle is currently warming"},
+            {&ready, "ready_bundle", "bundle is currently ready"},
+            {&draining, "draining_bundle", "bundle is currently draining"},
+            {&staged, "staged_bundle", "bundle is currently staged"},
+            {&rollback, "rollback_depth", "bundle is protected for rollback depth"},
         };
         bool isProtected = false;
         for (const Protection& p : protections) {
@@ -120,8 +120,8 @@ RetentionOutcome Retention::evaluate(const RetentionInput& input)
     keys.reserve(static_cast<size_t>(candidates.size()));
     for (qsizetype i : std::as_const(candidates)) {
         const CacheEntry& e = input.entries.at(i);
-        keys.push_back(Key { e.state == EntryState::Corrupt,
-                             !rollback.isEmpty() && rollback.contains(out.decisions.at(i).bundleId), age(e), i });
+        keys.push_back(Key{e.state == EntryState::Corrupt,
+                           !rollback.isEmpty() && rollback.contains(out.decisions.at(i).bundleId), age(e), i});
     }
     std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
         if (a.corrupt != b.corrupt) {
@@ -248,7 +248,7 @@ Result<RetentionReport> Retention::enforceCap(Cache& cache, const Digest& justWr
         return r.error();
     }
     if (maxBytes <= 0) {
-        return RetentionReport {};
+        return RetentionReport{};
     }
     std::optional<qint64> local;
     std::optional<qint64>& total = runningTotal ? *runningTotal : local;
@@ -256,13 +256,13 @@ Result<RetentionReport> Retention::enforceCap(Cache& cache, const Digest& justWr
         total = cache.blobBytes(); // measure for real before deciding anything
     }
     if (*total <= maxBytes) {
-        return RetentionReport {};
+        return RetentionReport{};
     }
 
     CacheLock lock(cache);
     if (!lock.tryLock(2000)) {
         // Whoever holds the lock is collecting garbage or applying retention already.
-        return RetentionReport {};
+        return RetentionReport{};
     }
     input.entries = EntryIndex(cache).summaries();
     input.stagedBundleIds.append(BundleId::forDigest(justWritten));

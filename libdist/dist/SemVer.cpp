@@ -31,8 +31,8 @@ std::optional<SemVer> SemVer::parse(const QString& text)
 
 int SemVer::compare(const SemVer& a, const SemVer& b)
 {
-    for (auto [x, y] : { std::pair { a.m_major, b.m_major }, std::pair { a.m_minor, b.m_minor },
-                         std::pair { a.m_patch, b.m_patch } }) {
+    for (auto [x, y] :
+         {std::pair{a.m_major, b.m_major}, std::pair{a.m_minor, b.m_minor}, std::pair{a.m_patch, b.m_patch}}) {
         if (x != y) {
             return x < y ? -1 : 1;
         }

@@ -71,7 +71,7 @@ QString environmentName(Environment e)
 Result<VerificationPolicy> VerificationPolicy::fromJson(const QByteArray& json)
 {
     const QString what = QStringLiteral("verification policy");
-    QJsonParseError perr {};
+    QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (perr.error != QJsonParseError::NoError || !doc.isObject()) {
         return badPolicy(what, QStringLiteral("not a JSON object"));
@@ -79,7 +79,7 @@ Result<VerificationPolicy> VerificationPolicy::fromJson(const QByteArray& json)
     const QJsonObject o = doc.object();
     VerificationPolicy p;
     for (auto [key, target] :
-         { std::pair { "require_signature", &p.requireSignature }, std::pair { "require_sbom", &p.requireSbom } }) {
+         {std::pair{"require_signature", &p.requireSignature}, std::pair{"require_sbom", &p.requireSbom}}) {
         const QJsonValue v = o.value(QLatin1String(key));
         if (!v.isUndefined() && !v.isBool()) {
             return badPolicy(what, QStringLiteral("`%1` must be true or false").arg(QLatin1String(key)));
@@ -87,8 +87,8 @@ Result<VerificationPolicy> VerificationPolicy::fromJson(const QByteArray& json)
         *target = v.toBool(false);
     }
     for (auto [key, target] :
-         { std::pair { "trusted_issuers", &p.trustedIssuers }, std::pair { "deny_issuers", &p.denyIssuers },
-           std::pair { "deny_digests", &p.denyDigests }, std::pair { "allowed_media_types", &p.allowedMediaTypes } }) {
+         {std::pair{"trusted_issuers", &p.trustedIssuers}, std::pair{"deny_issuers", &p.denyIssuers},
+          std::pair{"deny_digests", &p.denyDigests}, std::pair{"allowed_media_types", &p.allowedMediaTypes}}) {
         auto list = stringList(o, key, what);
         if (!list) {
             return list.error();
@@ -106,8 +106,8 @@ Result<VerificationPolicy> VerificationPolicy::fromJson(const QByteArray& json)
                 || !ko.value(QStringLiteral("public_key_pem")).isString()) {
                 return badPolicy(what, QStringLiteral("every trusted key needs `key_id` and `public_key_pem`"));
             }
-            p.trustedKeys.append(TrustedKey { ko.value(QStringLiteral("key_id")).toString(),
-                                              ko.value(QStringLiteral("public_key_pem")).toString() });
+            p.trustedKeys.append(TrustedKey{ko.value(QStringLiteral("key_id")).toString(),
+                                            ko.value(QStringLiteral("public_key_pem")).toString()});
         }
     }
     const QJsonValue minimum = o.value(QStringLiteral("minimum_operator_version"));
@@ -169,7 +169,7 @@ QString VerificationPolicy::fingerprint() const
 Result<AdvisorySet> AdvisorySet::fromJson(const QByteArray& json, const QString& source)
 {
     const QString what = QStringLiteral("advisory set");
-    QJsonParseError perr {};
+    QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (perr.error != QJsonParseError::NoError || !doc.isObject()) {
         return badPolicy(what, QStringLiteral("not a JSON object"));
@@ -182,8 +182,7 @@ Result<AdvisorySet> AdvisorySet::fromJson(const QByteArray& json, const QString&
     a.version = o.value(QStringLiteral("version")).toString();
     a.issuedAt = o.value(QStringLiteral("issued_at")).toString();
     a.source = source;
-    for (auto [key, target] :
-         { std::pair { "deny_digests", &a.denyDigests }, std::pair { "deny_issuers", &a.denyIssuers } }) {
+    for (auto [key, target] : {std::pair{"deny_digests", &a.denyDigests}, std::pair{"deny_issuers", &a.denyIssuers}}) {
         auto list = stringList(o, key, what);
         if (!list) {
             return list.error();
@@ -229,7 +228,7 @@ void VerificationReport::write(JsonWriter& w) const
             .endObject();
     }
     w.endArray().field(QStringLiteral("passed"), passed);
-    for (auto [key, list] : { std::pair { "warnings", &warnings }, std::pair { "errors", &errors } }) {
+    for (auto [key, list] : {std::pair{"warnings", &warnings}, std::pair{"errors", &errors}}) {
         w.key(QLatin1String(key)).beginArray();
         for (const QString& s : *list) {
             w.value(s);
@@ -264,7 +263,7 @@ VerificationReport Verifier::verify(Cache& cache, const CacheEntry& entry, const
     r.advisoryVersion = advisory ? advisory->version : QString();
     const bool strict = policy.environment != Environment::Dev;
     auto add = [&](const char* name, CheckOutcome outcome, const QString& detail) {
-        r.checks.append(VerificationCheck { QString::fromLatin1(name), outcome, detail });
+        r.checks.append(VerificationCheck{QString::fromLatin1(name), outcome, detail});
     };
 
     // 1. deny lists
@@ -401,7 +400,7 @@ VerificationReport Verifier::verify(Cache& cache, const CacheEntry& entry, const
     const quint64 epoch = advisory ? advisory->version.toULongLong(&ok) : 0;
     updated.advisoryEpoch = ok ? std::optional<quint64>(epoch) : std::nullopt;
     const VerificationCheck& sig = r.checks.at(6);
-    updated.signatureSummary = SignatureSummary { checkOutcomeName(sig.outcome).toLower(), sig.detail };
+    updated.signatureSummary = SignatureSummary{checkOutcomeName(sig.outcome).toLower(), sig.detail};
     for (const VerificationCheck& c : std::as_const(r.checks)) {
         if (c.name == u"content_digest_match" && c.outcome == CheckOutcome::Failed) {
             updated.state = EntryState::Corrupt;

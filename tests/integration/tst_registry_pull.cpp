@@ -42,7 +42,7 @@ QByteArray patterned(qint64 size, int seed)
 QByteArray tarball(const QString& dir, const QString& compressor)
 {
     QProcess tar;
-    QStringList args { QStringLiteral("-C"), dir, QStringLiteral("-cf"), QStringLiteral("-") };
+    QStringList args{QStringLiteral("-C"), dir, QStringLiteral("-cf"), QStringLiteral("-")};
     if (!compressor.isEmpty()) {
         args.prepend(QStringLiteral("--use-compress-program=") + compressor);
     }
@@ -99,7 +99,7 @@ private Q_SLOTS:
         m_componentBytes = QByteArray("\0asm\x0d\0\x01\0", 8) + patterned(4096, 1);
         m_componentLayer = layout.addBlob(m_componentBytes, QStringLiteral("application/vnd.wasm.component.v1+wasm"));
         m_componentManifest
-            = layout.addManifest({ m_componentLayer }, { { QStringLiteral("issuer"), QStringLiteral("tests") } },
+            = layout.addManifest({m_componentLayer}, {{QStringLiteral("issuer"), QStringLiteral("tests")}},
                                  QStringLiteral("application/vnd.greentic.component.v1"));
         layout.tag(QStringLiteral("component"), m_componentManifest);
 
@@ -123,37 +123,37 @@ private Q_SLOTS:
         m_zstdLayer = layout.addBlob(zst, QStringLiteral("application/vnd.greentic.bundle.v1+tar+zstd"));
         // A README next to the tarball: the tarball is the pack, not the README.
         const OciDescriptor readme = layout.addBlob("# zain-x\n", QStringLiteral("text/markdown"));
-        const OciDescriptor gzManifest = layout.addManifest({ readme, m_gzipLayer });
+        const OciDescriptor gzManifest = layout.addManifest({readme, m_gzipLayer});
 
-        const OciDescriptor zstManifest = layout.addManifest({ m_zstdLayer });
+        const OciDescriptor zstManifest = layout.addManifest({m_zstdLayer});
         layout.tag(QStringLiteral("gzip"), gzManifest);
         layout.tag(QStringLiteral("zstd"), zstManifest);
 
         // An index with two platforms; the host's must be chosen.
         const OciDescriptor otherLayer = layout.addBlob(patterned(777, 3), QStringLiteral("application/wasm"));
         m_indexedLayer = layout.addBlob(patterned(999, 4), QStringLiteral("application/wasm"));
-        const OciDescriptor otherManifest = layout.addManifest({ otherLayer });
-        const OciDescriptor hostManifest = layout.addManifest({ m_indexedLayer });
-        m_index = layout.addIndex({ otherManifest, hostManifest },
-                                  { QJsonObject { { QStringLiteral("os"), QStringLiteral("linux") },
-                                                  { QStringLiteral("architecture"), QStringLiteral("riscv64") } },
-                                    QJsonObject { { QStringLiteral("os"), QStringLiteral("linux") },
-                                                  { QStringLiteral("architecture"), hostOciArchitecture() } } });
+        const OciDescriptor otherManifest = layout.addManifest({otherLayer});
+        const OciDescriptor hostManifest = layout.addManifest({m_indexedLayer});
+        m_index = layout.addIndex({otherManifest, hostManifest},
+                                  {QJsonObject{{QStringLiteral("os"), QStringLiteral("linux")},
+                                               {QStringLiteral("architecture"), QStringLiteral("riscv64")}},
+                                   QJsonObject{{QStringLiteral("os"), QStringLiteral("linux")},
+                                               {QStringLiteral("architecture"), hostOciArchitecture()}}});
         layout.tag(QStringLiteral("index"), m_index);
 
         // A bigger blob for resume and concurrency, and one we will corrupt in storage.
         m_bigBytes = patterned(24 * 1024 * 1024, 5);
         m_bigLayer = layout.addBlob(m_bigBytes, QStringLiteral("application/octet-stream"));
-        layout.tag(QStringLiteral("big"), layout.addManifest({ m_bigLayer }));
+        layout.tag(QStringLiteral("big"), layout.addManifest({m_bigLayer}));
         m_corruptLayer = layout.addBlob(patterned(50000, 6), QStringLiteral("application/wasm"));
-        layout.tag(QStringLiteral("corrupt"), layout.addManifest({ m_corruptLayer }));
+        layout.tag(QStringLiteral("corrupt"), layout.addManifest({m_corruptLayer}));
         layout.finish();
 
-        for (const auto& [tag, repo] : { std::pair { QStringLiteral("component"), QStringLiteral("components/hello") },
-                                         std::pair { QStringLiteral("gzip"), QStringLiteral("packs/zain-x") },
-                                         std::pair { QStringLiteral("zstd"), QStringLiteral("packs/zain-x") },
-                                         std::pair { QStringLiteral("big"), QStringLiteral("blobs/big") },
-                                         std::pair { QStringLiteral("corrupt"), QStringLiteral("blobs/corrupt") } }) {
+        for (const auto& [tag, repo] : {std::pair{QStringLiteral("component"), QStringLiteral("components/hello")},
+                                        std::pair{QStringLiteral("gzip"), QStringLiteral("packs/zain-x")},
+                                        std::pair{QStringLiteral("zstd"), QStringLiteral("packs/zain-x")},
+                                        std::pair{QStringLiteral("big"), QStringLiteral("blobs/big")},
+                                        std::pair{QStringLiteral("corrupt"), QStringLiteral("blobs/corrupt")}}) {
             const QString pushed = m_registry.push(m_layout, tag, repo);
             QVERIFY2(pushed.isEmpty(), qPrintable(pushed));
         }
@@ -165,13 +165,13 @@ private Q_SLOTS:
     void resolveTagGivesManifestDigest()
     {
         const CliResult r = runner(QStringLiteral("resolve"))
-                                .run({ QStringLiteral("resolve"), ref(QStringLiteral("components/hello:component")) });
+                                .run({QStringLiteral("resolve"), ref(QStringLiteral("components/hello:component"))});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(r.out, (m_componentManifest.digest.toString() + u'\n').toUtf8());
         const CliResult oci = runner(QStringLiteral("resolve"))
-                                  .run({ QStringLiteral("resolve"),
-                                         QStringLiteral("oci://") + ref(QStringLiteral("components/hello:component")),
-                                         QStringLiteral("--json") });
+                                  .run({QStringLiteral("resolve"),
+                                        QStringLiteral("oci://") + ref(QStringLiteral("components/hello:component")),
+                                        QStringLiteral("--json")});
         QCOMPARE(oci.exitCode, 0);
         const QJsonObject o = QJsonDocument::fromJson(oci.out).object();
         QCOMPARE(o.value(QStringLiteral("digest")).toString(), m_componentManifest.digest.toString());
@@ -183,7 +183,7 @@ private Q_SLOTS:
     {
         const CliRunner cli = runner(QStringLiteral("component"));
         const CliResult r = cli.run(
-            { QStringLiteral("pull"), ref(QStringLiteral("components/hello:component")), QStringLiteral("--json") });
+            {QStringLiteral("pull"), ref(QStringLiteral("components/hello:component")), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value(QStringLiteral("digest")).toString(), m_componentManifest.digest.toString());
@@ -205,22 +205,22 @@ private Q_SLOTS:
 
         // Pinned by manifest digest: a cache hit, offline too, without the network.
         const QString pinned = ref(QStringLiteral("components/hello@")) + m_componentManifest.digest.toString();
-        const CliResult offline = cli.run({ QStringLiteral("--offline"), QStringLiteral("pull"), pinned });
+        const CliResult offline = cli.run({QStringLiteral("--offline"), QStringLiteral("pull"), pinned});
         QVERIFY2(offline.exitCode == 0, offline.err.constData());
         QCOMPARE(offline.out, (path + u'\n').toUtf8());
-        const CliResult resolveOffline = cli.run({ QStringLiteral("resolve"), pinned, QStringLiteral("--offline") });
+        const CliResult resolveOffline = cli.run({QStringLiteral("resolve"), pinned, QStringLiteral("--offline")});
         QCOMPARE(resolveOffline.out, (m_componentManifest.digest.toString() + u'\n').toUtf8());
         // By tag offline: exit 4.
         const CliResult tagOffline = cli.run(
-            { QStringLiteral("pull"), ref(QStringLiteral("components/hello:component")), QStringLiteral("--offline") });
+            {QStringLiteral("pull"), ref(QStringLiteral("components/hello:component")), QStringLiteral("--offline")});
         QCOMPARE(tagOffline.exitCode, 4);
         QVERIFY(tagOffline.err.contains("offline mode forbids fetching"));
         // A pinned digest that is not cached, offline: also 4.
         const CliResult missOffline
-            = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("components/hello@")) + Sha256::hash("x").toString(),
-                        QStringLiteral("--offline") });
+            = cli.run({QStringLiteral("pull"), ref(QStringLiteral("components/hello@")) + Sha256::hash("x").toString(),
+                       QStringLiteral("--offline")});
         QCOMPARE(missOffline.exitCode, 4);
-        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("verify") }).exitCode, 0);
+        QCOMPARE(cli.run({QStringLiteral("cache"), QStringLiteral("verify")}).exitCode, 0);
     }
 
     void pullPacks_data()
@@ -237,7 +237,7 @@ private Q_SLOTS:
         QFETCH(QString, tag);
         QFETCH(QString, mediaType);
         const CliRunner cli = runner(QStringLiteral("pack-") + tag);
-        const CliResult r = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("packs/zain-x:") + tag) });
+        const CliResult r = cli.run({QStringLiteral("pull"), ref(QStringLiteral("packs/zain-x:") + tag)});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const OciDescriptor& layer = tag == u"gzip" ? m_gzipLayer : m_zstdLayer;
         auto entry = Cache(cli.cacheDir()).stat(layer.digest);
@@ -248,7 +248,7 @@ private Q_SLOTS:
         QCOMPARE(Sha256::hashFile(QString::fromUtf8(r.out.trimmed())).value(), layer.digest);
         // the bytes are a readable tarball with the bundle inside
         QProcess tar;
-        tar.start(QStringLiteral("tar"), { QStringLiteral("-tf"), QString::fromUtf8(r.out.trimmed()) });
+        tar.start(QStringLiteral("tar"), {QStringLiteral("-tf"), QString::fromUtf8(r.out.trimmed())});
         QVERIFY(tar.waitForFinished(30000));
         QVERIFY(tar.readAllStandardOutput().contains("bundle/manifest.json"));
     }
@@ -256,10 +256,10 @@ private Q_SLOTS:
     void pullThroughIndex()
     {
         const CliRunner cli = runner(QStringLiteral("index"));
-        const CliResult resolved = cli.run({ QStringLiteral("resolve"), ref(QStringLiteral("components/multi:1.0")) });
+        const CliResult resolved = cli.run({QStringLiteral("resolve"), ref(QStringLiteral("components/multi:1.0"))});
         QCOMPARE(resolved.exitCode, 0);
         QCOMPARE(resolved.out, (m_index.digest.toString() + u'\n').toUtf8());
-        const CliResult r = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("components/multi:1.0")) });
+        const CliResult r = cli.run({QStringLiteral("pull"), ref(QStringLiteral("components/multi:1.0"))});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(Sha256::hashFile(QString::fromUtf8(r.out.trimmed())).value(), m_indexedLayer.digest);
         auto entry = Cache(cli.cacheDir()).stat(m_indexedLayer.digest);
@@ -267,8 +267,8 @@ private Q_SLOTS:
         QVERIFY(!entry->platformManifestDigest.isEmpty());
         // the index digest is a valid pin, offline
         const CliResult pinned
-            = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("components/multi@")) + m_index.digest.toString(),
-                        QStringLiteral("--offline") });
+            = cli.run({QStringLiteral("pull"), ref(QStringLiteral("components/multi@")) + m_index.digest.toString(),
+                       QStringLiteral("--offline")});
         QCOMPARE(pinned.exitCode, 0);
         QCOMPARE(pinned.out, r.out);
     }
@@ -276,23 +276,21 @@ private Q_SLOTS:
     void errorsMapToExitCodes()
     {
         const CliRunner cli = runner(QStringLiteral("errors"));
-        const CliResult unknownRepo = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("nobody/here:1")) });
+        const CliResult unknownRepo = cli.run({QStringLiteral("pull"), ref(QStringLiteral("nobody/here:1"))});
         QCOMPARE(unknownRepo.exitCode, 3);
         QVERIFY(unknownRepo.err.contains("not found"));
-        const CliResult unknownTag
-            = cli.run({ QStringLiteral("resolve"), ref(QStringLiteral("components/hello:nope")) });
+        const CliResult unknownTag = cli.run({QStringLiteral("resolve"), ref(QStringLiteral("components/hello:nope"))});
         QCOMPARE(unknownTag.exitCode, 3);
-        const CliResult badRef = cli.run({ QStringLiteral("pull"), QStringLiteral("components/hello:component") });
+        const CliResult badRef = cli.run({QStringLiteral("pull"), QStringLiteral("components/hello:component")});
         QCOMPARE(badRef.exitCode, 2);
         const CliResult wrongPin = cli.run(
-            { QStringLiteral("pull"), ref(QStringLiteral("components/hello@")) + m_gzipLayer.digest.toString() });
+            {QStringLiteral("pull"), ref(QStringLiteral("components/hello@")) + m_gzipLayer.digest.toString()});
         QVERIFY(wrongPin.exitCode == 3 || wrongPin.exitCode == 6);
         // Plain http to a loopback registry is refused unless explicitly allowed.
         CliRunner strict = runner(QStringLiteral("errors"));
         strict.env().remove(QStringLiteral("GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP"));
         strict.env().insert(QStringLiteral("GREENTIC_DIST_MAX_ATTEMPTS"), QStringLiteral("1"));
-        const CliResult https
-            = strict.run({ QStringLiteral("pull"), ref(QStringLiteral("components/hello:component")) });
+        const CliResult https = strict.run({QStringLiteral("pull"), ref(QStringLiteral("components/hello:component"))});
         QCOMPARE(https.exitCode, 10);
         QVERIFY(Cache(cli.cacheDir()).digests().isEmpty());
     }
@@ -306,13 +304,13 @@ private Q_SLOTS:
         data.write("CORRUPTED");
         data.close();
         const CliRunner cli = runner(QStringLiteral("corrupt"));
-        const CliResult r = cli.run({ QStringLiteral("pull"), ref(QStringLiteral("blobs/corrupt:corrupt")) });
+        const CliResult r = cli.run({QStringLiteral("pull"), ref(QStringLiteral("blobs/corrupt:corrupt"))});
         QCOMPARE(r.exitCode, 6);
         QVERIFY2(r.err.contains("did not match"), r.err.constData());
         const Cache cache(cli.cacheDir());
         QVERIFY(cache.digests().isEmpty());
-        QVERIFY(QDir(cache.ingestDir()).entryList({ QStringLiteral("*.partial") }).isEmpty());
-        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("verify") }).exitCode, 0);
+        QVERIFY(QDir(cache.ingestDir()).entryList({QStringLiteral("*.partial")}).isEmpty());
+        QCOMPARE(cli.run({QStringLiteral("cache"), QStringLiteral("verify")}).exitCode, 0);
     }
 
     void killedPullResumes()
@@ -325,7 +323,7 @@ private Q_SLOTS:
         const Cache cache(cli.cacheDir());
         const QString partial = cache.ingestDir() + u'/' + m_bigLayer.digest.hex() + QStringLiteral(".partial");
 
-        auto p = cli.start({ QStringLiteral("pull"), viaProxy });
+        auto p = cli.start({QStringLiteral("pull"), viaProxy});
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 6 * 1024 * 1024, 30000);
         ::kill(static_cast<pid_t>(p->processId()), SIGKILL);
         const CliResult killed = await(*p);
@@ -334,11 +332,11 @@ private Q_SLOTS:
         QVERIFY(kept > 0 && kept < m_bigBytes.size());
         // nothing visible
         QVERIFY(cache.digests().isEmpty());
-        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("ls") }).out, QByteArray());
+        QCOMPARE(cli.run({QStringLiteral("cache"), QStringLiteral("ls")}).out, QByteArray());
 
         proxy.setBytesPerSecond(0);
         proxy.resetCounters();
-        auto second = cli.start({ QStringLiteral("pull"), viaProxy, QStringLiteral("-v") });
+        auto second = cli.start({QStringLiteral("pull"), viaProxy, QStringLiteral("-v")});
         const CliResult r = await(*second);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.err.contains("resuming"), r.err.constData());
@@ -348,7 +346,7 @@ private Q_SLOTS:
             qPrintable(QStringLiteral("%1 bytes downstream, %2 were kept").arg(proxy.downstreamBytes()).arg(kept)));
         QCOMPARE(Sha256::hashFile(QString::fromUtf8(r.out.trimmed())).value(), m_bigLayer.digest);
         QVERIFY(!QFile::exists(partial));
-        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("verify") }).exitCode, 0);
+        QCOMPARE(cli.run({QStringLiteral("cache"), QStringLiteral("verify")}).exitCode, 0);
     }
 
     void concurrentProcessesShareOneDownload()
@@ -360,7 +358,7 @@ private Q_SLOTS:
         const QString viaProxy = QStringLiteral("127.0.0.1:%1/blobs/big:big").arg(proxy.port());
         std::vector<std::unique_ptr<QProcess>> procs;
         for (int i = 0; i < 4; ++i) {
-            procs.push_back(cli.start({ QStringLiteral("pull"), viaProxy }));
+            procs.push_back(cli.start({QStringLiteral("pull"), viaProxy}));
         }
         QByteArray firstOut;
         for (auto& p : procs) {
@@ -372,13 +370,13 @@ private Q_SLOTS:
             QCOMPARE(r.out, firstOut);
         }
         const Cache cache(cli.cacheDir());
-        QCOMPARE(cache.digests(), QList<Digest> { m_bigLayer.digest });
+        QCOMPARE(cache.digests(), QList<Digest>{m_bigLayer.digest});
         QCOMPARE(Sha256::hashFile(cache.blobPath(m_bigLayer.digest)).value(), m_bigLayer.digest);
         // one blob transfer in total, not four
         QVERIFY2(proxy.downstreamBytes() < 2 * m_bigBytes.size(),
                  qPrintable(QStringLiteral("%1 bytes downstream").arg(proxy.downstreamBytes())));
         QVERIFY(
-            QDir(cache.ingestDir()).entryList({ QStringLiteral("*.partial"), QStringLiteral("*.commit-*") }).isEmpty());
+            QDir(cache.ingestDir()).entryList({QStringLiteral("*.partial"), QStringLiteral("*.commit-*")}).isEmpty());
     }
 
     void lockfileWithOciAndParallelJobs()
@@ -395,8 +393,8 @@ private Q_SLOTS:
                          ref(QStringLiteral("packs/zain-x:gzip")), ref(QStringLiteral("components/multi:1.0")))
                     .toUtf8());
         f.close();
-        const CliResult r = cli.run({ QStringLiteral("pull"), QStringLiteral("--lock"), lock, QStringLiteral("--jobs"),
-                                      QStringLiteral("3"), QStringLiteral("--json") });
+        const CliResult r = cli.run({QStringLiteral("pull"), QStringLiteral("--lock"), lock, QStringLiteral("--jobs"),
+                                     QStringLiteral("3"), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonArray arr = QJsonDocument::fromJson(r.out).array();
         QCOMPARE(arr.size(), 3);
@@ -414,7 +412,7 @@ private Q_SLOTS:
                     .arg(ref(QStringLiteral("components/hello:component")), m_componentManifest.digest.toString())
                     .toUtf8());
         p.close();
-        QCOMPARE(cli.run({ QStringLiteral("pull"), QStringLiteral("--lock"), pinnedOnly, QStringLiteral("--offline") })
+        QCOMPARE(cli.run({QStringLiteral("pull"), QStringLiteral("--lock"), pinnedOnly, QStringLiteral("--offline")})
                      .exitCode,
                  0);
         // A pin that does not match what the tag resolves to fails with 6 and caches nothing new.
@@ -424,7 +422,7 @@ private Q_SLOTS:
                     .arg(ref(QStringLiteral("components/hello:component")), m_index.digest.toString())
                     .toUtf8());
         p.close();
-        const CliResult mismatch = fresh.run({ QStringLiteral("pull"), QStringLiteral("--lock"), pinnedOnly });
+        const CliResult mismatch = fresh.run({QStringLiteral("pull"), QStringLiteral("--lock"), pinnedOnly});
         QVERIFY2(mismatch.exitCode == 6 || mismatch.exitCode == 3, mismatch.err.constData());
         QVERIFY(Cache(fresh.cacheDir()).digests().isEmpty());
     }
@@ -433,23 +431,23 @@ private Q_SLOTS:
     {
         CliRunner cli = runner(QStringLiteral("progress"));
         const QString target = ref(QStringLiteral("blobs/big:big"));
-        const CliResult plain = cli.run({ QStringLiteral("pull"), target });
+        const CliResult plain = cli.run({QStringLiteral("pull"), target});
         QCOMPARE(plain.exitCode, 0);
         QVERIFY(!plain.err.contains("pulling"));
-        QCOMPARE(cli.run({ QStringLiteral("cache"), QStringLiteral("rm"), m_bigLayer.digest.toString() }).exitCode, 0);
+        QCOMPARE(cli.run({QStringLiteral("cache"), QStringLiteral("rm"), m_bigLayer.digest.toString()}).exitCode, 0);
         // util-linux `script` gives the process a pseudo-terminal.
         QProcess tty;
         tty.setProcessEnvironment(cli.env());
         tty.start(QStringLiteral("script"),
-                  { QStringLiteral("-qec"), CliRunner::binary() + QStringLiteral(" pull ") + target,
-                    QStringLiteral("/dev/null") });
+                  {QStringLiteral("-qec"), CliRunner::binary() + QStringLiteral(" pull ") + target,
+                   QStringLiteral("/dev/null")});
         QVERIFY(tty.waitForFinished(60000));
         const QByteArray screen = tty.readAllStandardOutput();
         QVERIFY2(screen.contains(QByteArray("pulling " + target.toUtf8())), screen.right(300).constData());
         QVERIFY(screen.contains("100%"));
         // the progress line is erased before the path is printed on stdout
         QVERIFY2(screen.contains(QByteArray("\x1b[2K" + plain.out.trimmed())), screen.right(300).constData());
-        const CliResult json = cli.run({ QStringLiteral("pull"), target, QStringLiteral("--json") });
+        const CliResult json = cli.run({QStringLiteral("pull"), target, QStringLiteral("--json")});
         QVERIFY(!json.err.contains("pulling"));
     }
 
@@ -460,8 +458,7 @@ private Q_SLOTS:
         const QString viaProxy = QStringLiteral("127.0.0.1:%1/components/hello:component").arg(proxy->port());
         const CliRunner cli = runner(QStringLiteral("lifecycle"));
         auto stage = [&] {
-            auto p
-                = cli.start({ QStringLiteral("bundle"), QStringLiteral("stage"), viaProxy, QStringLiteral("--json") });
+            auto p = cli.start({QStringLiteral("bundle"), QStringLiteral("stage"), viaProxy, QStringLiteral("--json")});
             return await(*p);
         };
         const CliResult staged = stage();
@@ -471,13 +468,12 @@ private Q_SLOTS:
         QCOMPARE(id, QStringLiteral("bundle:") + m_componentLayer.digest.toString());
         QCOMPARE(o.value(QStringLiteral("lifecycle_state")).toString(), QStringLiteral("Staged"));
         QVERIFY(o.value(QStringLiteral("verification_report")).toObject().value(QStringLiteral("passed")).toBool());
-        QVERIFY(cli.run({ QStringLiteral("bundle"), QStringLiteral("ls") })
+        QVERIFY(cli.run({QStringLiteral("bundle"), QStringLiteral("ls")})
                     .out.contains(QByteArray(id.toUtf8() + "  Staged")));
         // restaging a Ready bundle never resets it
-        QCOMPARE(cli.run({ QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("Warming") }).exitCode,
+        QCOMPARE(cli.run({QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("Warming")}).exitCode,
                  0);
-        QCOMPARE(cli.run({ QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("ready") }).exitCode,
-                 0);
+        QCOMPARE(cli.run({QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("ready")}).exitCode, 0);
         const CliResult restaged = stage();
         QCOMPARE(restaged.exitCode, 0);
         const QJsonObject again = QJsonDocument::fromJson(restaged.out).object();
@@ -486,28 +482,28 @@ private Q_SLOTS:
 
         // The network goes away: the proxy's port is closed.
         proxy.reset();
-        QCOMPARE(cli.run({ QStringLiteral("pull"), viaProxy.section(u':', 0, 1) + QStringLiteral(":other") }).exitCode,
+        QCOMPARE(cli.run({QStringLiteral("pull"), viaProxy.section(u':', 0, 1) + QStringLiteral(":other")}).exitCode,
                  10);
 
         const CliResult warm
-            = cli.run({ QStringLiteral("bundle"), QStringLiteral("warm"), id, QStringLiteral("--json") });
+            = cli.run({QStringLiteral("bundle"), QStringLiteral("warm"), id, QStringLiteral("--json")});
         QVERIFY2(warm.exitCode == 0, warm.err.constData());
         QCOMPARE(QJsonDocument::fromJson(warm.out).object().value(QStringLiteral("bundle_open_mode")).toString(),
                  QStringLiteral("Userspace"));
         const CliResult dry
-            = cli.run({ QStringLiteral("bundle"), QStringLiteral("warm"), id, QStringLiteral("--dry-run"),
-                        QStringLiteral("--smoke-test"), QStringLiteral("--json") });
+            = cli.run({QStringLiteral("bundle"), QStringLiteral("warm"), id, QStringLiteral("--dry-run"),
+                       QStringLiteral("--smoke-test"), QStringLiteral("--json")});
         const QJsonObject dryJson = QJsonDocument::fromJson(dry.out).object();
         QCOMPARE(dryJson.value(QStringLiteral("bundle_open_mode")).toString(), QStringLiteral("CacheReuse"));
         QVERIFY(dryJson.value(QStringLiteral("warnings"))
                     .toArray()
                     .contains(QStringLiteral("smoke test requested but no bundle runtime opener is configured")));
         const CliResult rollback
-            = cli.run({ QStringLiteral("bundle"), QStringLiteral("rollback"), id,
-                        QStringLiteral("--expected-cache-key"), m_componentLayer.digest.toString() });
+            = cli.run({QStringLiteral("bundle"), QStringLiteral("rollback"), id, QStringLiteral("--expected-cache-key"),
+                       m_componentLayer.digest.toString()});
         QVERIFY2(rollback.exitCode == 0, rollback.err.constData());
-        QCOMPARE(cli.run({ QStringLiteral("bundle"), QStringLiteral("rollback"), id,
-                           QStringLiteral("--expected-cache-key"), m_bigLayer.digest.toString() })
+        QCOMPARE(cli.run({QStringLiteral("bundle"), QStringLiteral("rollback"), id,
+                          QStringLiteral("--expected-cache-key"), m_bigLayer.digest.toString()})
                      .exitCode,
                  2);
 
@@ -517,10 +513,10 @@ private Q_SLOTS:
         blob.seek(100);
         blob.write("XX");
         blob.close();
-        const CliResult broken = cli.run({ QStringLiteral("bundle"), QStringLiteral("warm"), id });
+        const CliResult broken = cli.run({QStringLiteral("bundle"), QStringLiteral("warm"), id});
         QCOMPARE(broken.exitCode, 6);
         QVERIFY2(broken.err.contains("content_digest_match"), broken.err.constData());
-        QCOMPARE(cli.run({ QStringLiteral("bundle"), QStringLiteral("rollback"), id }).exitCode, 6);
+        QCOMPARE(cli.run({QStringLiteral("bundle"), QStringLiteral("rollback"), id}).exitCode, 6);
     }
 
     void cleanupTestCase() { m_registry.stop(); }

@@ -24,12 +24,14 @@ namespace {
 class StaticCredentials final : public CredentialProvider
 {
 public:
-    std::optional<RegistryCredential> credentialFor(const QString& host) const override
+    void lookup(const CredentialQuery& query, QObject*, Callback done) const override
     {
-        if (host == m_host) {
-            return RegistryCredential { QStringLiteral("user"), QStringLiteral("s3cret-pass") };
+        if (query.registryHost == m_host) {
+            done(std::optional<RegistryCredential>(
+                RegistryCredential{QStringLiteral("user"), QStringLiteral("s3cret-pass")}));
+        } else {
+            done(std::optional<RegistryCredential>());
         }
-        return std::nullopt;
     }
     QString m_host;
 };
@@ -53,43 +55,42 @@ struct FakeRegistry
 
     FakeRegistry()
     {
-        const QJsonObject m {
-            { QStringLiteral("schemaVersion"), 2 },
-            { QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json") },
-            { QStringLiteral("config"),
-              QJsonObject { { QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.empty.v1+json") },
-                            { QStringLiteral("digest"), Sha256::hash("{}").toString() },
-                            { QStringLiteral("size"), 2 } } },
-            { QStringLiteral("layers"),
-              QJsonArray { QJsonObject { { QStringLiteral("mediaType"), QStringLiteral("application/wasm") },
-                                         { QStringLiteral("digest"), blobDigest.toString() },
-                                         { QStringLiteral("size"), static_cast<double>(blob.size()) } } } }
-        };
+        const QJsonObject m{
+            {QStringLiteral("schemaVersion"), 2},
+            {QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json")},
+            {QStringLiteral("config"),
+             QJsonObject{{QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.empty.v1+json")},
+                         {QStringLiteral("digest"), Sha256::hash("{}").toString()},
+                         {QStringLiteral("size"), 2}}},
+            {QStringLiteral("layers"),
+             QJsonArray{QJsonObject{{QStringLiteral("mediaType"), QStringLiteral("application/wasm")},
+                                    {QStringLiteral("digest"), blobDigest.toString()},
+                                    {QStringLiteral("size"), static_cast<double>(blob.size())}}}}};
         manifest = QJsonDocument(m).toJson(QJsonDocument::Compact);
         manifestDigest = Sha256::hash(manifest);
     }
 
     ScriptedReply manifestReply() const
     {
-        return { 200,
-                 { { "Content-Type", "application/vnd.oci.image.manifest.v1+json" },
-                   { "Docker-Content-Digest", manifestDigest.toString().toLatin1() } },
-                 manifest,
-                 -1 };
+        return {200,
+                {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"},
+                 {"Docker-Content-Digest", manifestDigest.toString().toLatin1()}},
+                manifest,
+                -1};
     }
     ScriptedReply blobReply(const RecordedRequest& r) const
     {
         const QByteArray range = r.header("Range");
         if (range.startsWith("bytes=")) {
             const qint64 from = range.mid(6, range.indexOf('-') - 6).toLongLong();
-            return { 206,
-                     { { "Content-Range",
-                         "bytes " + QByteArray::number(from) + '-' + QByteArray::number(blob.size() - 1) + '/'
-                             + QByteArray::number(blob.size()) } },
-                     blob.mid(from),
-                     -1 };
+            return {206,
+                    {{"Content-Range",
+                      "bytes " + QByteArray::number(from) + '-' + QByteArray::number(blob.size() - 1) + '/'
+                          + QByteArray::number(blob.size())}},
+                    blob.mid(from),
+                    -1};
         }
-        return { 200, {}, blob, -1 };
+        return {200, {}, blob, -1};
     }
     ScriptedReply serve(const RecordedRequest& r) const
     {
@@ -99,7 +100,7 @@ struct FakeRegistry
         if (r.path == u"/v2/org/x/blobs/" + blobDigest.toString()) {
             return blobReply(r);
         }
-        return { 404, {}, R"({"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known"}]})", -1 };
+        return {404, {}, R"({"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known"}]})", -1};
     }
 };
 
@@ -146,10 +147,10 @@ private Q_SLOTS:
         int blobCalls = 0;
         server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
             if (r.path.contains(u"/manifests/") && ++manifestCalls <= 2) {
-                return { 503, { { "Retry-After", "0" } }, "busy", -1 };
+                return {503, {{"Retry-After", "0"}}, "busy", -1};
             }
             if (r.path.contains(u"/blobs/") && ++blobCalls == 1) {
-                return { 502, {}, "bad gateway", -1 };
+                return {502, {}, "bad gateway", -1};
             }
             return m_registry.serve(r);
         });
@@ -168,10 +169,10 @@ private Q_SLOTS:
         int calls = 0;
         server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
             if (r.path.contains(u"/manifests/") && ++calls == 1) {
-                return { 429,
-                         { { "Retry-After", "1" } },
-                         R"({"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]})",
-                         -1 };
+                return {429,
+                        {{"Retry-After", "1"}},
+                        R"({"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]})",
+                        -1};
             }
             return m_registry.serve(r);
         });
@@ -189,7 +190,7 @@ private Q_SLOTS:
         QVERIFY(server.start());
         server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
             if (r.path.contains(u"/blobs/")) {
-                return { 500, {}, "boom", -1 };
+                return {500, {}, "boom", -1};
             }
             return m_registry.serve(r);
         });
@@ -212,17 +213,15 @@ private Q_SLOTS:
             if (r.path == u"/token") {
                 ++tokenCalls;
                 tokenQuery = r.query;
-                return {
-                    200, { { "Content-Type", "application/json" } }, R"({"token":"tok-123","expires_in":300})", -1
-                };
+                return {200, {{"Content-Type", "application/json"}}, R"({"token":"tok-123","expires_in":300})", -1};
             }
             if (r.header("Authorization") != "Bearer tok-123") {
-                return { 401,
-                         { { "WWW-Authenticate",
-                             "Bearer realm=\"" + server.origin().toLatin1()
-                                 + "/token\",service=\"fake-registry\",scope=\"repository:user/image:pull\"" } },
-                         R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})",
-                         -1 };
+                return {401,
+                        {{"WWW-Authenticate",
+                          "Bearer realm=\"" + server.origin().toLatin1()
+                              + "/token\",service=\"fake-registry\",scope=\"repository:user/image:pull\""}},
+                        R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})",
+                        -1};
             }
             return m_registry.serve(r);
         });
@@ -241,11 +240,9 @@ private Q_SLOTS:
         QVERIFY(server.start());
         server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
             if (r.path == u"/token") {
-                return { 401, {}, R"({"errors":[{"code":"UNAUTHORIZED"}]})", -1 };
+                return {401, {}, R"({"errors":[{"code":"UNAUTHORIZED"}]})", -1};
             }
-            return {
-                401, { { "WWW-Authenticate", "Bearer realm=\"" + server.origin().toLatin1() + "/token\"" } }, "", -1
-            };
+            return {401, {{"WWW-Authenticate", "Bearer realm=\"" + server.origin().toLatin1() + "/token\""}}, "", -1};
         });
         DistClient client(&m_nam, options(QStringLiteral("refused")), nullptr);
         auto r = pull(client, refFor(server));
@@ -260,7 +257,7 @@ private Q_SLOTS:
         const QByteArray expected = "Basic " + QByteArray("user:s3cret-pass").toBase64();
         server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
             if (r.header("Authorization") != expected) {
-                return { 401, { { "WWW-Authenticate", "Basic realm=\"Registry Realm\"" } }, "", -1 };
+                return {401, {{"WWW-Authenticate", "Basic realm=\"Registry Realm\""}}, "", -1};
             }
             return m_registry.serve(r);
         });
@@ -277,26 +274,49 @@ private Q_SLOTS:
         QVERIFY2(r, qPrintable(r ? QString() : r.message()));
     }
 
+    void refusedCredentialsFallBackToAnonymous()
+    {
+        ScriptedServer server;
+        QVERIFY(server.start());
+        m_credentials.m_host = QStringLiteral("127.0.0.1:%1").arg(server.port());
+        QStringList tokenAuth;
+        server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
+            if (r.path == u"/token") {
+                tokenAuth.append(QString::fromLatin1(r.header("Authorization").left(6)));
+                if (!r.header("Authorization").isEmpty()) {
+                    return {401, {}, R"({"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]})", -1};
+                }
+                return {200, {}, R"({"token":"anonymous-token"})", -1};
+            }
+            if (r.header("Authorization") != "Bearer anonymous-token") {
+                return {
+                    401, {{"WWW-Authenticate", "Bearer realm=\"" + server.origin().toLatin1() + "/token\""}}, "", -1};
+            }
+            return m_registry.serve(r);
+        });
+        DistClient client(&m_nam, options(QStringLiteral("anon-fallback")), &m_credentials);
+        auto r = pull(client, refFor(server));
+        QVERIFY2(r, qPrintable(r ? QString() : r.message()));
+        QCOMPARE(tokenAuth, (QStringList{QStringLiteral("Basic "), QString()}));
+    }
+
     void redirectDropsAuthorizationAcrossHosts()
     {
         ScriptedServer storage;
         QVERIFY(storage.start());
-        storage.setHandler([&](const RecordedRequest&) -> ScriptedReply { return { 200, {}, m_registry.blob, -1 }; });
+        storage.setHandler([&](const RecordedRequest&) -> ScriptedReply { return {200, {}, m_registry.blob, -1}; });
         ScriptedServer server;
         QVERIFY(server.start());
         server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
             if (r.path == u"/token") {
-                return { 200, {}, R"({"token":"registry-secret"})", -1 };
+                return {200, {}, R"({"token":"registry-secret"})", -1};
             }
             if (r.header("Authorization") != "Bearer registry-secret") {
                 return {
-                    401, { { "WWW-Authenticate", "Bearer realm=\"" + server.origin().toLatin1() + "/token\"" } }, "", -1
-                };
+                    401, {{"WWW-Authenticate", "Bearer realm=\"" + server.origin().toLatin1() + "/token\""}}, "", -1};
             }
             if (r.path.contains(u"/blobs/")) {
-                return {
-                    307, { { "Location", storage.origin().toLatin1() + "/bucket/blob?X-Signature=abc" } }, "", -1
-                };
+                return {307, {{"Location", storage.origin().toLatin1() + "/bucket/blob?X-Signature=abc"}}, "", -1};
             }
             return m_registry.serve(r);
         });
@@ -355,7 +375,7 @@ private Q_SLOTS:
         QVERIFY(server.start());
         server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
             if (r.path.contains(u"/blobs/")) {
-                return { 200, {}, m_registry.blob, -1 }; // ignores Range
+                return {200, {}, m_registry.blob, -1}; // ignores Range
             }
             return m_registry.serve(r);
         });
@@ -376,7 +396,7 @@ private Q_SLOTS:
         QVERIFY(server.start());
         server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
             if (r.path.contains(u"/blobs/")) {
-                return { 200, {}, m_registry.blob + "extra", -1 };
+                return {200, {}, m_registry.blob + "extra", -1};
             }
             return m_registry.serve(r);
         });
@@ -394,8 +414,8 @@ private Q_SLOTS:
         server.setHandler([&](const RecordedRequest& r) -> ScriptedReply {
             ScriptedReply reply = m_registry.serve(r);
             if (r.path.contains(u"/manifests/")) {
-                reply.headers = { { "Content-Type", "application/vnd.oci.image.manifest.v1+json" },
-                                  { "Docker-Content-Digest", Sha256::hash("other").toString().toLatin1() } };
+                reply.headers = {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"},
+                                 {"Docker-Content-Digest", Sha256::hash("other").toString().toLatin1()}};
             }
             return reply;
         });

@@ -30,11 +30,11 @@ OciLayout::OciLayout(const QString& dir)
             d.mediaType = o.value(QStringLiteral("mediaType")).toString();
             d.digest = Digest::parse(o.value(QStringLiteral("digest")).toString()).value();
             d.size = o.value(QStringLiteral("size")).toInteger();
-            m_tags.append({ o.value(QStringLiteral("annotations"))
-                                .toObject()
-                                .value(QStringLiteral("org.opencontainers.image.ref.name"))
-                                .toString(),
-                            d });
+            m_tags.append({o.value(QStringLiteral("annotations"))
+                               .toObject()
+                               .value(QStringLiteral("org.opencontainers.image.ref.name"))
+                               .toString(),
+                           d});
         }
     }
 }
@@ -70,9 +70,9 @@ OciDescriptor OciLayout::addBlobFile(const QString& path, const QString& mediaTy
 
 QJsonObject OciLayout::descriptorJson(const OciDescriptor& d)
 {
-    QJsonObject o { { QStringLiteral("mediaType"), d.mediaType },
-                    { QStringLiteral("digest"), d.digest.toString() },
-                    { QStringLiteral("size"), d.size } };
+    QJsonObject o{{QStringLiteral("mediaType"), d.mediaType},
+                  {QStringLiteral("digest"), d.digest.toString()},
+                  {QStringLiteral("size"), d.size}};
     if (!d.annotations.isEmpty()) {
         QJsonObject a;
         for (auto it = d.annotations.begin(); it != d.annotations.end(); ++it) {
@@ -85,8 +85,8 @@ QJsonObject OciLayout::descriptorJson(const OciDescriptor& d)
     }
     if (!d.platformOs.isEmpty()) {
         o.insert(QStringLiteral("platform"),
-                 QJsonObject { { QStringLiteral("os"), d.platformOs },
-                               { QStringLiteral("architecture"), d.platformArchitecture } });
+                 QJsonObject{{QStringLiteral("os"), d.platformOs},
+                             {QStringLiteral("architecture"), d.platformArchitecture}});
     }
     return o;
 }
@@ -99,10 +99,10 @@ OciDescriptor OciLayout::addManifest(const QList<OciDescriptor>& layers, const Q
     for (const OciDescriptor& l : layers) {
         layerArray.append(descriptorJson(l));
     }
-    QJsonObject m { { QStringLiteral("schemaVersion"), 2 },
-                    { QStringLiteral("mediaType"), MediaTypes::OciManifest },
-                    { QStringLiteral("config"), descriptorJson(config) },
-                    { QStringLiteral("layers"), layerArray } };
+    QJsonObject m{{QStringLiteral("schemaVersion"), 2},
+                  {QStringLiteral("mediaType"), MediaTypes::OciManifest},
+                  {QStringLiteral("config"), descriptorJson(config)},
+                  {QStringLiteral("layers"), layerArray}};
     if (!artifactType.isEmpty()) {
         m.insert(QStringLiteral("artifactType"), artifactType);
     }
@@ -126,16 +126,16 @@ OciDescriptor OciLayout::addIndex(const QList<OciDescriptor>& manifests, const Q
         }
         list.append(d);
     }
-    const QJsonObject index { { QStringLiteral("schemaVersion"), 2 },
-                              { QStringLiteral("mediaType"), MediaTypes::OciIndex },
-                              { QStringLiteral("manifests"), list } };
+    const QJsonObject index{{QStringLiteral("schemaVersion"), 2},
+                            {QStringLiteral("mediaType"), MediaTypes::OciIndex},
+                            {QStringLiteral("manifests"), list}};
     return addBlob(QJsonDocument(index).toJson(QJsonDocument::Compact), MediaTypes::OciIndex);
 }
 
 void OciLayout::tag(const QString& name, const OciDescriptor& manifest)
 {
     m_tags.removeIf([&](const auto& t) { return t.first == name; });
-    m_tags.append({ name, manifest });
+    m_tags.append({name, manifest});
 }
 
 void OciLayout::finish()
@@ -144,12 +144,12 @@ void OciLayout::finish()
     for (const auto& t : std::as_const(m_tags)) {
         QJsonObject d = descriptorJson(t.second);
         d.insert(QStringLiteral("annotations"),
-                 QJsonObject { { QStringLiteral("org.opencontainers.image.ref.name"), t.first } });
+                 QJsonObject{{QStringLiteral("org.opencontainers.image.ref.name"), t.first}});
         list.append(d);
     }
     QFile f(m_dir + QStringLiteral("/index.json"));
     f.open(QIODevice::WriteOnly);
-    f.write(QJsonDocument(QJsonObject { { QStringLiteral("schemaVersion"), 2 }, { QStringLiteral("manifests"), list } })
+    f.write(QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 2}, {QStringLiteral("manifests"), list}})
                 .toJson(QJsonDocument::Compact));
 }
 

@@ -61,7 +61,7 @@ bool ScriptedServer::handleRequest(const QHttpServerRequest& request, QTcpSocket
     rec.query = request.url().query();
     rec.headers = request.headers();
     m_requests.append(rec);
-    const ScriptedReply reply = m_handler ? m_handler(rec) : ScriptedReply { 404, {}, "no handler", -1 };
+    const ScriptedReply reply = m_handler ? m_handler(rec) : ScriptedReply{404, {}, "no handler", -1};
 
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));

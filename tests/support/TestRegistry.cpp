@@ -63,7 +63,7 @@ QString TestRegistry::start()
         // The registry logs every 404 a test provokes; keep that out of the test output.
         m_process->setProcessChannelMode(QProcess::MergedChannels);
         m_process->setStandardOutputFile(m_dir.path() + QStringLiteral("/registry.log"));
-        m_process->start(exe, { QStringLiteral("serve"), config });
+        m_process->start(exe, {QStringLiteral("serve"), config});
         if (!m_process->waitForStarted(5000)) {
             continue;
         }
@@ -97,8 +97,8 @@ QString TestRegistry::push(const QString& layoutDir, const QString& layoutTag, c
                            const QString& tag, bool all) const
 {
     QProcess skopeo;
-    QStringList args { QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--preserve-digests"),
-                       QStringLiteral("--dest-tls-verify=false") };
+    QStringList args{QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--preserve-digests"),
+                     QStringLiteral("--dest-tls-verify=false")};
     if (all) {
         args << QStringLiteral("--all");
     }

@@ -15,8 +15,8 @@ class TestBundle : public QObject
     static BundleRecord record(const QByteArray& seed, BundleState state)
     {
         const Digest d = Sha256::hash(seed);
-        return BundleRecord { BundleId::forDigest(d), d,          QStringLiteral("oci://ghcr.io/o/x@") + d.toString(),
-                              QStringLiteral("Oci"),  1750000000, state };
+        return BundleRecord{BundleId::forDigest(d), d,          QStringLiteral("oci://ghcr.io/o/x@") + d.toString(),
+                            QStringLiteral("Oci"),  1750000000, state};
     }
 
 private Q_SLOTS:
@@ -89,8 +89,8 @@ private Q_SLOTS:
 
     void invalidIds()
     {
-        const QStringList ids = { QStringLiteral("bundle:abc"), QStringLiteral("sha256:") + QString(64, u'a'),
-                                  QStringLiteral("bundle:sha256:") + QString(64, u'A'), QString() };
+        const QStringList ids = {QStringLiteral("bundle:abc"), QStringLiteral("sha256:") + QString(64, u'a'),
+                                 QStringLiteral("bundle:sha256:") + QString(64, u'A'), QString()};
         for (const QString& id : ids) {
             QCOMPARE(BundleId::parse(id).code(), ErrorCode::InvalidInput);
         }
@@ -134,7 +134,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         BundleStore store(dir.path());
-        for (const QByteArray s : { "c", "a", "b" }) {
+        for (const QByteArray s : {"c", "a", "b"}) {
             QVERIFY(store.write(record(s, BundleState::Inactive)));
         }
         auto list = store.list();

@@ -28,7 +28,7 @@ class TestCache : public QObject
         e.canonicalRef = QStringLiteral("file:///x.wasm@") + d.toString();
         e.fetchedAt = 100;
         e.lastAccessedAt = 100;
-        e.sourceSnapshot = { e.rawRef, e.canonicalRef, e.sourceKind, false };
+        e.sourceSnapshot = {e.rawRef, e.canonicalRef, e.sourceKind, false};
         return e;
     }
 
@@ -57,7 +57,7 @@ private Q_SLOTS:
         QCOMPARE(e->digest, d);
         QVERIFY(QFile::exists(dir.path() + QStringLiteral("/artifacts/sha256/") + d.hex().left(2) + u'/'
                               + d.hex().mid(2) + QStringLiteral("/blob")));
-        QCOMPARE(cache.digests(), QList<Digest> { d });
+        QCOMPARE(cache.digests(), QList<Digest>{d});
         auto s = cache.stat(d);
         QVERIFY(s);
         QCOMPARE(s->localPath, cache.blobPath(d));
@@ -138,7 +138,7 @@ private Q_SLOTS:
         QVERIFY(first && second);
         QCOMPARE(second->fetchedAt, first->fetchedAt);
         QCOMPARE(cache.digests().size(), 1);
-        QVERIFY(QDir(cache.ingestDir()).entryList({ QStringLiteral("*.partial") }).isEmpty());
+        QVERIFY(QDir(cache.ingestDir()).entryList({QStringLiteral("*.partial")}).isEmpty());
     }
 
     void manifestIndex()
@@ -247,14 +247,14 @@ private Q_SLOTS:
         auto b = put(cache, "bbbb");
         CacheMaintenance m(cache);
         const QString missing = Sha256::hash("nope").toString();
-        auto report = m.evict({ a->digest.toString(), b->digest.hex(), missing });
+        auto report = m.evict({a->digest.toString(), b->digest.hex(), missing});
         QVERIFY(report);
         QCOMPARE(report->scanned, 3);
         QCOMPARE(report->evicted, 2);
         QCOMPARE(report->refusals.size(), 1);
         QVERIFY(report->refusals.first().startsWith(missing));
         QVERIFY(cache.digests().isEmpty());
-        QCOMPARE(m.evict({ QStringLiteral("not-a-digest") }).code(), ErrorCode::InvalidInput);
+        QCOMPARE(m.evict({QStringLiteral("not-a-digest")}).code(), ErrorCode::InvalidInput);
     }
 
     void evictRefusesEntryBeingWritten()
@@ -265,7 +265,7 @@ private Q_SLOTS:
         QLockFile writer(cache.lockPath(a->digest));
         QVERIFY(writer.tryLock(0));
         CacheMaintenance m(cache);
-        auto report = m.evict({ a->digest.toString() });
+        auto report = m.evict({a->digest.toString()});
         QCOMPARE(report->evicted, 0);
         QCOMPARE(report->refusals.size(), 1);
         QVERIFY(cache.stat(a->digest));
@@ -282,7 +282,7 @@ private Q_SLOTS:
         QDir().mkpath(cache.ingestDir());
         const QString stale = cache.ingestDir() + QStringLiteral("/tmp-0000000000000001.partial");
         const QString fresh = cache.ingestDir() + QStringLiteral("/tmp-0000000000000002.partial");
-        for (const QString& p : { stale, fresh }) {
+        for (const QString& p : {stale, fresh}) {
             QFile f(p);
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write("x");
@@ -297,7 +297,7 @@ private Q_SLOTS:
         CacheMaintenance m(cache);
         auto report = m.collectGarbage();
         QVERIFY2(report, qPrintable(report ? QString() : report.message()));
-        QCOMPARE(report->removed, QStringList { broken->digest.toString() });
+        QCOMPARE(report->removed, QStringList{broken->digest.toString()});
         QVERIFY(!QFile::exists(stale));
         QVERIFY(QFile::exists(fresh));
         QVERIFY(report->staleFiles >= 2);

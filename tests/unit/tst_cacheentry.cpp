@@ -22,7 +22,7 @@ CacheEntry sample()
     e.fetchedAt = 1750000000;
     e.lastAccessedAt = 1750000001;
     e.localPath = QStringLiteral("/abs/blob");
-    e.sourceSnapshot = { e.rawRef, e.canonicalRef, e.sourceKind, false };
+    e.sourceSnapshot = {e.rawRef, e.canonicalRef, e.sourceKind, false};
     return e;
 }
 
@@ -64,7 +64,7 @@ private Q_SLOTS:
         e.lastVerifiedAt = 1750000002;
         e.state = EntryState::Corrupt;
         e.advisoryEpoch = 7;
-        e.signatureSummary = SignatureSummary { QStringLiteral("passed"), QStringLiteral("1 trusted signature") };
+        e.signatureSummary = SignatureSummary{QStringLiteral("passed"), QStringLiteral("1 trusted signature")};
         e.annotations.insert(QStringLiteral("issuer"), QStringLiteral("greentic"));
         e.annotations.insert(QStringLiteral("dev.greentic.dsse"), QStringLiteral("e30="));
         e.artifactType = ArtifactType::Bundle;
@@ -85,8 +85,8 @@ private Q_SLOTS:
     {
         // What the Rust client writes: no manifest_digest etc., annotations omitted.
         QJsonObject o = QJsonDocument::fromJson(sample().toJson()).object();
-        for (const char* k : { "manifest_digest", "platform_manifest_digest", "manifest_media_type",
-                               "artifact_media_type", "fetched_from", "annotations" }) {
+        for (const char* k : {"manifest_digest", "platform_manifest_digest", "manifest_media_type",
+                              "artifact_media_type", "fetched_from", "annotations"}) {
             o.remove(QString::fromLatin1(k));
         }
         auto e = CacheEntry::fromJson(QJsonDocument(o).toJson(), QStringLiteral("rust"));
@@ -98,7 +98,7 @@ private Q_SLOTS:
     void unknownFieldsSurviveRewrite()
     {
         QJsonObject o = QJsonDocument::fromJson(sample().toJson()).object();
-        o.insert(QStringLiteral("future_field"), QJsonObject { { QStringLiteral("x"), 1 } });
+        o.insert(QStringLiteral("future_field"), QJsonObject{{QStringLiteral("x"), 1}});
         auto e = CacheEntry::fromJson(QJsonDocument(o).toJson(), QStringLiteral("t"));
         QVERIFY(e);
         QVERIFY(e->toJson().contains("\"future_field\": {\n    \"x\": 1\n  }"));
@@ -108,9 +108,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("field");
         for (const char* k :
-             { "format_version", "cache_key", "digest", "media_type", "size_bytes", "artifact_type", "source_kind",
-               "raw_ref", "canonical_ref", "fetched_at", "last_accessed_at", "last_verified_at", "state",
-               "advisory_epoch", "signature_summary", "local_path", "source_snapshot" }) {
+             {"format_version", "cache_key", "digest", "media_type", "size_bytes", "artifact_type", "source_kind",
+              "raw_ref", "canonical_ref", "fetched_at", "last_accessed_at", "last_verified_at", "state",
+              "advisory_epoch", "signature_summary", "local_path", "source_snapshot"}) {
             QTest::newRow(k) << QString::fromLatin1(k);
         }
     }

@@ -78,8 +78,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         for (const char* v :
-             { "GREENTIC_DIST_CACHE_DIR", "GREENTIC_CACHE_DIR", "GREENTIC_DIST_OFFLINE", "GREENTIC_REPO_REGISTRY_BASE",
-               "GREENTIC_STORE_REGISTRY_BASE", "GREENTIC_FIXTURE_DIR", "GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP" }) {
+             {"GREENTIC_DIST_CACHE_DIR", "GREENTIC_CACHE_DIR", "GREENTIC_DIST_OFFLINE", "GREENTIC_REPO_REGISTRY_BASE",
+              "GREENTIC_STORE_REGISTRY_BASE", "GREENTIC_FIXTURE_DIR", "GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP"}) {
             qunsetenv(v);
         }
         m_wasm = m_dir.filePath(QStringLiteral("hello.wasm"));
@@ -95,14 +95,14 @@ private Q_SLOTS:
 
     void helpAndVersion()
     {
-        const Run help = run({ QStringLiteral("--help") });
+        const Run help = run({QStringLiteral("--help")});
         QCOMPARE(help.code, 0);
         QVERIFY(help.out.contains("pull"));
         QVERIFY(help.out.contains("cache verify"));
-        const Run version = run({ QStringLiteral("--version") });
+        const Run version = run({QStringLiteral("--version")});
         QCOMPARE(version.code, 0);
         QCOMPARE(version.out, QByteArray("greentic-dist " DIST_VERSION "\n"));
-        const Run pullHelp = run({ QStringLiteral("pull"), QStringLiteral("--help") });
+        const Run pullHelp = run({QStringLiteral("pull"), QStringLiteral("--help")});
         QCOMPARE(pullHelp.code, 0);
         QVERIFY(pullHelp.out.contains("--lock"));
     }
@@ -110,14 +110,14 @@ private Q_SLOTS:
     void usageErrorsExit2()
     {
         QCOMPARE(run({}).code, 2);
-        const Run unknown = run({ QStringLiteral("frobnicate") });
+        const Run unknown = run({QStringLiteral("frobnicate")});
         QCOMPARE(unknown.code, 2);
         QVERIFY(unknown.err.contains("unknown command `frobnicate`"));
-        QCOMPARE(run({ QStringLiteral("resolve") }).code, 2);
-        QCOMPARE(run({ QStringLiteral("resolve"), QStringLiteral("a"), QStringLiteral("b") }).code, 2);
-        QCOMPARE(run({ QStringLiteral("pull"), QStringLiteral("--bogus") }).code, 2);
-        QCOMPARE(run({ QStringLiteral("pull"), QStringLiteral("--jobs"), QStringLiteral("0"), m_wasm }).code, 2);
-        const Run noRef = runCached({ QStringLiteral("pull") });
+        QCOMPARE(run({QStringLiteral("resolve")}).code, 2);
+        QCOMPARE(run({QStringLiteral("resolve"), QStringLiteral("a"), QStringLiteral("b")}).code, 2);
+        QCOMPARE(run({QStringLiteral("pull"), QStringLiteral("--bogus")}).code, 2);
+        QCOMPARE(run({QStringLiteral("pull"), QStringLiteral("--jobs"), QStringLiteral("0"), m_wasm}).code, 2);
+        const Run noRef = runCached({QStringLiteral("pull")});
         QCOMPARE(noRef.code, 2);
         QCOMPARE(noRef.err, QByteArray("pull requires either a reference or --lock\n"));
         QVERIFY(noRef.out.isEmpty());
@@ -125,7 +125,7 @@ private Q_SLOTS:
 
     void badReferenceExit2()
     {
-        const Run r = runCached({ QStringLiteral("pull"), QStringLiteral("library/nginx:1") });
+        const Run r = runCached({QStringLiteral("pull"), QStringLiteral("library/nginx:1")});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.startsWith("invalid reference `library/nginx:1`"));
         QCOMPARE(r.err.count('\n'), 1);
@@ -136,19 +136,19 @@ private Q_SLOTS:
     void pullFileTextAndJson()
     {
         const Digest d = Sha256::hash("hello-component");
-        const Run text = runCached({ QStringLiteral("pull"), m_wasm });
+        const Run text = runCached({QStringLiteral("pull"), m_wasm});
         QCOMPARE(text.code, 0);
         const QString blob = Cache(m_cache).blobPath(d);
         QCOMPARE(text.out, (blob + u'\n').toUtf8());
         // options may follow the command; the second pull is a cache hit
         const Run json
-            = run({ QStringLiteral("pull"), m_wasm, QStringLiteral("--json"), QStringLiteral("--cache-dir"), m_cache });
+            = run({QStringLiteral("pull"), m_wasm, QStringLiteral("--json"), QStringLiteral("--cache-dir"), m_cache});
         QCOMPARE(json.code, 0);
         QCOMPARE(json.out,
                  QByteArray("{\n  \"reference\": \"") + m_wasm.toUtf8() + "\",\n  \"digest\": \""
                      + d.toString().toUtf8() + "\",\n  \"cache_path\": \"" + blob.toUtf8()
                      + "\",\n  \"fetched\": false\n}\n");
-        const Run resolve = runCached({ QStringLiteral("resolve"), m_wasm, QStringLiteral("--json") });
+        const Run resolve = runCached({QStringLiteral("resolve"), m_wasm, QStringLiteral("--json")});
         QCOMPARE(resolve.out,
                  QByteArray("{\n  \"reference\": \"") + m_wasm.toUtf8() + "\",\n  \"digest\": \""
                      + d.toString().toUtf8() + "\"\n}\n");
@@ -162,47 +162,47 @@ private Q_SLOTS:
     void fixtureAndCacheDigest()
     {
         qputenv("GREENTIC_FIXTURE_DIR", m_dir.path().toUtf8());
-        const Run r = runCached({ QStringLiteral("pull"), QStringLiteral("fixture://hello") });
+        const Run r = runCached({QStringLiteral("pull"), QStringLiteral("fixture://hello")});
         qunsetenv("GREENTIC_FIXTURE_DIR");
         QCOMPARE(r.code, 0);
         const Digest d = Sha256::hash("hello-component");
-        const Run byDigest = runCached({ QStringLiteral("resolve"), d.toString() });
+        const Run byDigest = runCached({QStringLiteral("resolve"), d.toString()});
         QCOMPARE(byDigest.code, 0);
         QCOMPARE(byDigest.out, (d.toString() + u'\n').toUtf8());
-        const Run miss = runCached({ QStringLiteral("pull"), Sha256::hash("absent").toString() });
+        const Run miss = runCached({QStringLiteral("pull"), Sha256::hash("absent").toString()});
         QCOMPARE(miss.code, 3);
         QVERIFY(miss.err.contains("not found"));
-        const Run noFixtureDir = runCached({ QStringLiteral("pull"), QStringLiteral("fixture://hello") });
+        const Run noFixtureDir = runCached({QStringLiteral("pull"), QStringLiteral("fixture://hello")});
         QCOMPARE(noFixtureDir.code, 2);
     }
 
     void missingFileExit3()
     {
-        const Run r = runCached({ QStringLiteral("pull"), m_dir.filePath(QStringLiteral("nope.wasm")) });
+        const Run r = runCached({QStringLiteral("pull"), m_dir.filePath(QStringLiteral("nope.wasm"))});
         QCOMPARE(r.code, 3);
     }
 
     void policyExitCodes()
     {
-        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("https://example.com/x.wasm"),
-                             QStringLiteral("--offline") })
+        QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("https://example.com/x.wasm"),
+                            QStringLiteral("--offline")})
                      .code,
                  4);
         qputenv("GREENTIC_DIST_OFFLINE", "1");
-        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("ghcr.io/o/x:1") }).code, 4);
+        QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("ghcr.io/o/x:1")}).code, 4);
         qunsetenv("GREENTIC_DIST_OFFLINE");
-        const Run insecure = runCached({ QStringLiteral("pull"), QStringLiteral("http://example.com/x.wasm") });
+        const Run insecure = runCached({QStringLiteral("pull"), QStringLiteral("http://example.com/x.wasm")});
         QCOMPARE(insecure.code, 2);
         QVERIFY(insecure.err.startsWith("insecure url `http://example.com/x.wasm`"));
-        const Run repo = runCached({ QStringLiteral("pull"), QStringLiteral("repo://component-a") });
+        const Run repo = runCached({QStringLiteral("pull"), QStringLiteral("repo://component-a")});
         QCOMPARE(repo.code, 5);
         QVERIFY(repo.err.startsWith("resolution unavailable for `repo://component-a`"));
-        const Run store = runCached({ QStringLiteral("pull"), QStringLiteral("store://greentic-biz/acme/pkgs/x:1") });
+        const Run store = runCached({QStringLiteral("pull"), QStringLiteral("store://greentic-biz/acme/pkgs/x:1")});
         QCOMPARE(store.code, 5);
         QVERIFY(store.err.startsWith("store auth error: tenant `acme`"));
-        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("store://greentic-biz/acme") }).code, 2);
-        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("store://acme/x") }).code, 5);
-        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("hello-pack@1.0.0") }).code, 2);
+        QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("store://greentic-biz/acme")}).code, 2);
+        QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("store://acme/x")}).code, 5);
+        QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("hello-pack@1.0.0")}).code, 2);
     }
 
     void lockfileBothShapesInParallel()
@@ -211,12 +211,12 @@ private Q_SLOTS:
         const Digest b = Sha256::hash("other-component");
         const QString lock1 = m_dir.filePath(QStringLiteral("array.lock.json"));
         write(lock1,
-              QJsonDocument(QJsonArray { m_wasm,
-                                         QJsonObject { { QStringLiteral("ref"), m_other },
-                                                       { QStringLiteral("digest"), b.toString() } } })
+              QJsonDocument(
+                  QJsonArray{m_wasm,
+                             QJsonObject{{QStringLiteral("ref"), m_other}, {QStringLiteral("digest"), b.toString()}}})
                   .toJson());
         const Run r = runCached(
-            { QStringLiteral("pull"), QStringLiteral("--lock"), lock1, QStringLiteral("--jobs"), QStringLiteral("2") });
+            {QStringLiteral("pull"), QStringLiteral("--lock"), lock1, QStringLiteral("--jobs"), QStringLiteral("2")});
         QCOMPARE(r.code, 0);
         const Cache cache(m_cache);
         QCOMPARE(r.out,
@@ -225,16 +225,15 @@ private Q_SLOTS:
 
         const QString lock2 = m_dir.filePath(QStringLiteral("object.lock.json"));
         write(lock2,
-              QJsonDocument(
-                  QJsonObject { { QStringLiteral("schema_version"), 1 },
-                                { QStringLiteral("components"),
-                                  QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("hello") },
-                                                             { QStringLiteral("ref"), m_wasm },
-                                                             { QStringLiteral("digest"), a.toString() } },
-                                               QJsonObject { { QStringLiteral("digest"), b.toString() } } } } })
+              QJsonDocument(QJsonObject{{QStringLiteral("schema_version"), 1},
+                                        {QStringLiteral("components"),
+                                         QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("hello")},
+                                                                {QStringLiteral("ref"), m_wasm},
+                                                                {QStringLiteral("digest"), a.toString()}},
+                                                    QJsonObject{{QStringLiteral("digest"), b.toString()}}}}})
                   .toJson());
-        const Run json = runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), lock2, QStringLiteral("--json"),
-                                     QStringLiteral("--offline") });
+        const Run json = runCached({QStringLiteral("pull"), QStringLiteral("--lock"), lock2, QStringLiteral("--json"),
+                                    QStringLiteral("--offline")});
         QCOMPARE(json.code, 0);
         const QJsonArray arr = QJsonDocument::fromJson(json.out).array();
         QCOMPARE(arr.size(), 2);
@@ -248,31 +247,30 @@ private Q_SLOTS:
     {
         const QString lock = m_dir.filePath(QStringLiteral("bad.lock.json"));
         write(lock,
-              QJsonDocument(QJsonArray { QJsonObject { { QStringLiteral("ref"), m_wasm },
-                                                       { QStringLiteral("digest"), Sha256::hash("x").toString() } } })
+              QJsonDocument(QJsonArray{QJsonObject{{QStringLiteral("ref"), m_wasm},
+                                                   {QStringLiteral("digest"), Sha256::hash("x").toString()}}})
                   .toJson());
-        const Run r = runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), lock });
+        const Run r = runCached({QStringLiteral("pull"), QStringLiteral("--lock"), lock});
         QCOMPARE(r.code, 6);
         QVERIFY(r.err.contains("did not match"));
         QVERIFY(Cache(m_cache).digests().isEmpty());
-        QVERIFY(QDir(Cache(m_cache).ingestDir()).entryList({ QStringLiteral("*.partial") }).isEmpty());
+        QVERIFY(QDir(Cache(m_cache).ingestDir()).entryList({QStringLiteral("*.partial")}).isEmpty());
     }
 
     void badLockfiles()
     {
         const QString lock = m_dir.filePath(QStringLiteral("broken.lock.json"));
         write(lock, "{not json");
-        const Run r = runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), lock });
+        const Run r = runCached({QStringLiteral("pull"), QStringLiteral("--lock"), lock});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.startsWith("invalid lockfile: "));
-        QCOMPARE(
-            runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), m_dir.filePath(QStringLiteral("absent")) })
-                .code,
-            3);
+        QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("--lock"), m_dir.filePath(QStringLiteral("absent"))})
+                     .code,
+                 3);
         // a failing entry fails the run; the good one stays cached
-        write(lock, QJsonDocument(QJsonArray { m_wasm, m_dir.filePath(QStringLiteral("absent.wasm")) }).toJson());
-        QCOMPARE(runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), lock, QStringLiteral("--jobs"),
-                             QStringLiteral("1") })
+        write(lock, QJsonDocument(QJsonArray{m_wasm, m_dir.filePath(QStringLiteral("absent.wasm"))}).toJson());
+        QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("--lock"), lock, QStringLiteral("--jobs"),
+                            QStringLiteral("1")})
                      .code,
                  3);
         QCOMPARE(Cache(m_cache).digests().size(), 1);
@@ -280,17 +278,17 @@ private Q_SLOTS:
 
     void cacheLsRmVerify()
     {
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_other }).code, 0);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_wasm}).code, 0);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_other}).code, 0);
         const Digest a = Sha256::hash("hello-component");
         const Digest b = Sha256::hash("other-component");
-        const Run ls = runCached({ QStringLiteral("cache"), QStringLiteral("ls"), QStringLiteral("--json") });
+        const Run ls = runCached({QStringLiteral("cache"), QStringLiteral("ls"), QStringLiteral("--json")});
         QCOMPARE(ls.code, 0);
-        QStringList expected { a.toString(), b.toString() };
+        QStringList expected{a.toString(), b.toString()};
         expected.sort();
         QCOMPARE(ls.out,
                  QByteArray("[\n  \"") + expected.at(0).toUtf8() + "\",\n  \"" + expected.at(1).toUtf8() + "\"\n]\n");
-        const Run longLs = runCached({ QStringLiteral("cache"), QStringLiteral("ls"), QStringLiteral("--long") });
+        const Run longLs = runCached({QStringLiteral("cache"), QStringLiteral("ls"), QStringLiteral("--long")});
         QVERIFY(longLs.out.contains("2 entries, 30 B"));
         QVERIFY(longLs.out.contains("application/wasm"));
 
@@ -298,36 +296,36 @@ private Q_SLOTS:
         QVERIFY(blob.open(QIODevice::WriteOnly | QIODevice::Truncate));
         blob.write("tampered-bytes!");
         blob.close();
-        const Run verify = runCached({ QStringLiteral("cache"), QStringLiteral("verify") });
+        const Run verify = runCached({QStringLiteral("cache"), QStringLiteral("verify")});
         QCOMPARE(verify.code, 6);
         QVERIFY(verify.out.contains(QByteArray("corrupt  " + b.toString().toUtf8())));
         QVERIFY(verify.out.contains(QByteArray("ok       " + a.toString().toUtf8())));
-        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("verify"), a.toString() }).code, 0);
+        QCOMPARE(runCached({QStringLiteral("cache"), QStringLiteral("verify"), a.toString()}).code, 0);
         // the entry verify marked corrupt is not served again: the next pull repairs it
-        const Run repair = runCached({ QStringLiteral("pull"), m_other, QStringLiteral("--json") });
+        const Run repair = runCached({QStringLiteral("pull"), m_other, QStringLiteral("--json")});
         QCOMPARE(repair.code, 0);
         QVERIFY(repair.out.contains("\"fetched\": true"));
-        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("verify") }).code, 0);
+        QCOMPARE(runCached({QStringLiteral("cache"), QStringLiteral("verify")}).code, 0);
         // a corrupt entry reached by digest alone cannot be repaired: exit 6
         QVERIFY(blob.open(QIODevice::WriteOnly | QIODevice::Truncate));
         blob.write("tampered-again!");
         blob.close();
-        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("verify") }).code, 6);
-        QCOMPARE(runCached({ QStringLiteral("pull"), b.toString() }).code, 6);
+        QCOMPARE(runCached({QStringLiteral("cache"), QStringLiteral("verify")}).code, 6);
+        QCOMPARE(runCached({QStringLiteral("pull"), b.toString()}).code, 6);
 
         const Run rm
-            = runCached({ QStringLiteral("cache"), QStringLiteral("rm"), b.toString(), QStringLiteral("--json") });
+            = runCached({QStringLiteral("cache"), QStringLiteral("rm"), b.toString(), QStringLiteral("--json")});
         QCOMPARE(rm.code, 0);
         const QJsonObject report = QJsonDocument::fromJson(rm.out).object();
         QCOMPARE(report.value(QStringLiteral("evicted")).toInt(), 1);
         QCOMPARE(report.value(QStringLiteral("scanned_entries")).toInt(), 1);
         QVERIFY(rm.out.startsWith(
             "{\n  \"scanned_entries\": 1,\n  \"kept\": 0,\n  \"evicted\": 1,\n  \"protected\": 0,\n"));
-        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("verify") }).code, 0);
-        const Run rmText = runCached({ QStringLiteral("cache"), QStringLiteral("rm"), a.toString() });
+        QCOMPARE(runCached({QStringLiteral("cache"), QStringLiteral("verify")}).code, 0);
+        const Run rmText = runCached({QStringLiteral("cache"), QStringLiteral("rm"), a.toString()});
         QCOMPARE(rmText.err, QByteArray("evicted 1 entries, reclaimed 15 bytes\n"));
-        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("rm"), QStringLiteral("zzz") }).code, 2);
-        const Run gc = runCached({ QStringLiteral("cache"), QStringLiteral("gc"), QStringLiteral("--json") });
+        QCOMPARE(runCached({QStringLiteral("cache"), QStringLiteral("rm"), QStringLiteral("zzz")}).code, 2);
+        const Run gc = runCached({QStringLiteral("cache"), QStringLiteral("gc"), QStringLiteral("--json")});
         QCOMPARE(gc.code, 0);
         QCOMPARE(gc.out, QByteArray("[]\n"));
     }
@@ -340,14 +338,14 @@ private Q_SLOTS:
         int legal = 0;
         for (BundleState from : allBundleStates()) {
             for (BundleState to : allBundleStates()) {
-                QVERIFY(store.write({ id, d, QStringLiteral("file:///m@x"), QStringLiteral("File"), 1, from }));
+                QVERIFY(store.write({id, d, QStringLiteral("file:///m@x"), QStringLiteral("File"), 1, from}));
                 QFile f(store.pathFor(id));
                 QVERIFY(f.open(QIODevice::ReadOnly));
                 const QByteArray before = f.readAll();
                 f.close();
                 // lowercase state names are accepted
                 const QString toName = int(to) % 2 ? bundleStateName(to).toLower() : bundleStateName(to);
-                const Run r = runCached({ QStringLiteral("bundle"), QStringLiteral("state"), id, toName });
+                const Run r = runCached({QStringLiteral("bundle"), QStringLiteral("state"), id, toName});
                 QVERIFY(f.open(QIODevice::ReadOnly));
                 const QByteArray after = f.readAll();
                 f.close();
@@ -363,17 +361,16 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(legal, 15);
-        QCOMPARE(runCached({ QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("Running") }).code,
-                 2);
-        QCOMPARE(runCached({ QStringLiteral("bundle"), QStringLiteral("state"), QStringLiteral("bundle:x"),
-                             QStringLiteral("Ready") })
+        QCOMPARE(runCached({QStringLiteral("bundle"), QStringLiteral("state"), id, QStringLiteral("Running")}).code, 2);
+        QCOMPARE(runCached({QStringLiteral("bundle"), QStringLiteral("state"), QStringLiteral("bundle:x"),
+                            QStringLiteral("Ready")})
                      .code,
                  2);
-        QCOMPARE(runCached({ QStringLiteral("bundle"), QStringLiteral("state"),
-                             BundleId::forDigest(Sha256::hash("none")), QStringLiteral("Ready") })
+        QCOMPARE(runCached({QStringLiteral("bundle"), QStringLiteral("state"),
+                            BundleId::forDigest(Sha256::hash("none")), QStringLiteral("Ready")})
                      .code,
                  3);
-        const Run show = runCached({ QStringLiteral("bundle"), QStringLiteral("show"), id, QStringLiteral("--json") });
+        const Run show = runCached({QStringLiteral("bundle"), QStringLiteral("show"), id, QStringLiteral("--json")});
         QCOMPARE(show.code, 0);
         QVERIFY(show.out.contains("\"legal_transitions\": ["));
     }
@@ -382,27 +379,27 @@ private Q_SLOTS:
     {
         QDir().mkpath(m_cache + QStringLiteral("/bundles"));
         write(m_cache + QStringLiteral("/bundles/bundle__sha256__broken.json"), "{ nope");
-        const Run ls = runCached({ QStringLiteral("bundle"), QStringLiteral("ls") });
+        const Run ls = runCached({QStringLiteral("bundle"), QStringLiteral("ls")});
         QCOMPARE(ls.code, 10);
         QVERIFY(ls.err.startsWith("cache error at `"));
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 10);
-        QCOMPARE(runCached({ QStringLiteral("retention"), QStringLiteral("plan") }).code, 10);
-        QCOMPARE(runCached({ QStringLiteral("cache"), QStringLiteral("gc") }).code, 10);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_wasm}).code, 10);
+        QCOMPARE(runCached({QStringLiteral("retention"), QStringLiteral("plan")}).code, 10);
+        QCOMPARE(runCached({QStringLiteral("cache"), QStringLiteral("gc")}).code, 10);
     }
 
     void cacheRmRefusesProtectedUnlessForced()
     {
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_wasm}).code, 0);
         const Digest d = Sha256::hash("hello-component");
         BundleStore store(m_cache);
         QVERIFY(store.write(
-            { BundleId::forDigest(d), d, QStringLiteral("x"), QStringLiteral("File"), 1, BundleState::Ready }));
-        const Run refused = runCached({ QStringLiteral("cache"), QStringLiteral("rm"), d.toString() });
+            {BundleId::forDigest(d), d, QStringLiteral("x"), QStringLiteral("File"), 1, BundleState::Ready}));
+        const Run refused = runCached({QStringLiteral("cache"), QStringLiteral("rm"), d.toString()});
         QCOMPARE(refused.code, 2);
         QVERIFY2(refused.err.contains("bundle is Ready; use --force"), refused.err.constData());
         QVERIFY(Cache(m_cache).stat(d));
-        const Run forced = runCached({ QStringLiteral("cache"), QStringLiteral("rm"), d.toString(),
-                                       QStringLiteral("--force"), QStringLiteral("--json") });
+        const Run forced = runCached({QStringLiteral("cache"), QStringLiteral("rm"), d.toString(),
+                                      QStringLiteral("--force"), QStringLiteral("--json")});
         QCOMPARE(forced.code, 0);
         QVERIFY(forced.out.contains("\"evicted\": 1"));
         QCOMPARE(Cache(m_cache).stat(d).code(), ErrorCode::NotFound);
@@ -411,15 +408,15 @@ private Q_SLOTS:
 
     void retentionPlanAndApply()
     {
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_other }).code, 0);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_wasm}).code, 0);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_other}).code, 0);
         const Digest a = Sha256::hash("hello-component");
         const Digest b = Sha256::hash("other-component");
         BundleStore store(m_cache);
         QVERIFY(store.write(
-            { BundleId::forDigest(a), a, QStringLiteral("x"), QStringLiteral("File"), 1, BundleState::Staged }));
-        const Run plan = runCached({ QStringLiteral("retention"), QStringLiteral("plan"), QStringLiteral("--max-bytes"),
-                                     QStringLiteral("1"), QStringLiteral("--json") });
+            {BundleId::forDigest(a), a, QStringLiteral("x"), QStringLiteral("File"), 1, BundleState::Staged}));
+        const Run plan = runCached({QStringLiteral("retention"), QStringLiteral("plan"), QStringLiteral("--max-bytes"),
+                                    QStringLiteral("1"), QStringLiteral("--json")});
         QCOMPARE(plan.code, 0);
         const QJsonArray decisions
             = QJsonDocument::fromJson(plan.out).object().value(QStringLiteral("decisions")).toArray();
@@ -434,25 +431,25 @@ private Q_SLOTS:
         }
         // planning changes nothing
         QCOMPARE(Cache(m_cache).digests().size(), 2);
-        const Run badActive = runCached({ QStringLiteral("retention"), QStringLiteral("plan"),
-                                          QStringLiteral("--active"), QStringLiteral("nope") });
+        const Run badActive = runCached(
+            {QStringLiteral("retention"), QStringLiteral("plan"), QStringLiteral("--active"), QStringLiteral("nope")});
         QCOMPARE(badActive.code, 2);
-        const Run apply = runCached({ QStringLiteral("retention"), QStringLiteral("apply"),
-                                      QStringLiteral("--max-bytes"), QStringLiteral("1"), QStringLiteral("--json") });
+        const Run apply = runCached({QStringLiteral("retention"), QStringLiteral("apply"),
+                                     QStringLiteral("--max-bytes"), QStringLiteral("1"), QStringLiteral("--json")});
         QCOMPARE(apply.code, 0);
         const QJsonObject report = QJsonDocument::fromJson(apply.out).object();
         QCOMPARE(report.value(QStringLiteral("evicted")).toInt(), 1);
         QCOMPARE(report.value(QStringLiteral("bytes_reclaimed")).toInt(), 15);
         QCOMPARE(report.value(QStringLiteral("protected")).toInt(), 1);
-        QCOMPARE(Cache(m_cache).digests(), QList<Digest> { a });
+        QCOMPARE(Cache(m_cache).digests(), QList<Digest>{a});
         Q_UNUSED(b);
     }
 
     void cacheDu()
     {
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_wasm}).code, 0);
         qputenv("GREENTIC_CACHE_MAX_BYTES", "1000");
-        const Run du = runCached({ QStringLiteral("cache"), QStringLiteral("du"), QStringLiteral("--json") });
+        const Run du = runCached({QStringLiteral("cache"), QStringLiteral("du"), QStringLiteral("--json")});
         qunsetenv("GREENTIC_CACHE_MAX_BYTES");
         QCOMPARE(du.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(du.out).object();
@@ -466,23 +463,23 @@ private Q_SLOTS:
                      .value(QStringLiteral("bytes"))
                      .toInt(),
                  15);
-        const Run text = runCached({ QStringLiteral("cache"), QStringLiteral("du") });
+        const Run text = runCached({QStringLiteral("cache"), QStringLiteral("du")});
         QVERIFY(text.out.contains("15 B in 1 entries"));
     }
 
     void capIsEnforcedAfterPull()
     {
         qputenv("GREENTIC_CACHE_MAX_BYTES", "20");
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_other }).code, 0);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_wasm}).code, 0);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_other}).code, 0);
         qunsetenv("GREENTIC_CACHE_MAX_BYTES");
         // 30 bytes over a 20-byte cap: the older entry went, the one just written stays
-        QCOMPARE(Cache(m_cache).digests(), QList<Digest> { Sha256::hash("other-component") });
+        QCOMPARE(Cache(m_cache).digests(), QList<Digest>{Sha256::hash("other-component")});
     }
 
     void releaseIndexOffline()
     {
-        QCOMPARE(runCached({ QStringLiteral("pull"), m_wasm }).code, 0);
+        QCOMPARE(runCached({QStringLiteral("pull"), m_wasm}).code, 0);
         const Digest d = Sha256::hash("hello-component");
         const QString ref = QStringLiteral("ghcr.io/greenticai/components/templates:stable");
         auto writeIndex = [&](const QString& channel, const QString& release, const QJsonObject& refs,
@@ -490,95 +487,94 @@ private Q_SLOTS:
             const QString dir = m_cache + QStringLiteral("/release-index/v1/") + channel;
             QDir().mkpath(dir);
             write(dir + u'/' + release + QStringLiteral(".json"),
-                  QJsonDocument(QJsonObject { { QStringLiteral("schema"), schema },
-                                              { QStringLiteral("release"), release },
-                                              { QStringLiteral("channel"), channel },
-                                              { QStringLiteral("refs"), refs } })
+                  QJsonDocument(QJsonObject{{QStringLiteral("schema"), schema},
+                                            {QStringLiteral("release"), release},
+                                            {QStringLiteral("channel"), channel},
+                                            {QStringLiteral("refs"), refs}})
                       .toJson());
         };
         auto entry = [](const QString& digest, const QString& canonical) {
-            return QJsonObject { { QStringLiteral("version"), QStringLiteral("0.5.4") },
-                                 { QStringLiteral("digest"), digest },
-                                 { QStringLiteral("canonical_ref"), canonical } };
+            return QJsonObject{{QStringLiteral("version"), QStringLiteral("0.5.4")},
+                               {QStringLiteral("digest"), digest},
+                               {QStringLiteral("canonical_ref"), canonical}};
         };
         writeIndex(
             QStringLiteral("stable"), QStringLiteral("1.0.16"),
-            QJsonObject {
-                { ref,
-                  entry(d.toString(), QStringLiteral("ghcr.io/greenticai/components/templates@") + d.toString()) } });
+            QJsonObject{
+                {ref, entry(d.toString(), QStringLiteral("ghcr.io/greenticai/components/templates@") + d.toString())}});
         const Run resolved
-            = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"), QStringLiteral("oci://") + ref,
-                          QStringLiteral("--release"), QStringLiteral("1.0.16") });
+            = runCached({QStringLiteral("--offline"), QStringLiteral("resolve"), QStringLiteral("oci://") + ref,
+                         QStringLiteral("--release"), QStringLiteral("1.0.16")});
         QVERIFY2(resolved.code == 0, resolved.err.constData());
         QCOMPARE(resolved.out, (d.toString() + u'\n').toUtf8());
         const Run pulled
-            = runCached({ QStringLiteral("pull"), ref, QStringLiteral("--release"), QStringLiteral("1.0.16"),
-                          QStringLiteral("--channel"), QStringLiteral("stable"), QStringLiteral("--offline") });
+            = runCached({QStringLiteral("pull"), ref, QStringLiteral("--release"), QStringLiteral("1.0.16"),
+                         QStringLiteral("--channel"), QStringLiteral("stable"), QStringLiteral("--offline")});
         QCOMPARE(pulled.code, 0);
         QCOMPARE(pulled.out, (Cache(m_cache).blobPath(d) + u'\n').toUtf8());
 
         // the CLI rules
         const Run noRelease
-            = runCached({ QStringLiteral("resolve"), ref, QStringLiteral("--channel"), QStringLiteral("dev") });
+            = runCached({QStringLiteral("resolve"), ref, QStringLiteral("--channel"), QStringLiteral("dev")});
         QCOMPARE(noRelease.code, 2);
         QCOMPARE(noRelease.err, QByteArray("--channel requires --release\n"));
-        const Run lock = runCached({ QStringLiteral("pull"), QStringLiteral("--lock"), m_wasm,
-                                     QStringLiteral("--release"), QStringLiteral("1") });
+        const Run lock = runCached({QStringLiteral("pull"), QStringLiteral("--lock"), m_wasm,
+                                    QStringLiteral("--release"), QStringLiteral("1")});
         QCOMPARE(lock.code, 2);
         QCOMPARE(lock.err, QByteArray("--release is only supported when pulling a single reference\n"));
-        QCOMPARE(runCached({ QStringLiteral("resolve"), ref, QStringLiteral("--release"), QStringLiteral("1"),
-                             QStringLiteral("--channel"), QStringLiteral("nightly") })
+        QCOMPARE(runCached({QStringLiteral("resolve"), ref, QStringLiteral("--release"), QStringLiteral("1"),
+                            QStringLiteral("--channel"), QStringLiteral("nightly")})
                      .code,
                  2);
-        QCOMPARE(runCached({ QStringLiteral("resolve"), ref, QStringLiteral("--release"), QStringLiteral("a/b") }).code,
+        QCOMPARE(runCached({QStringLiteral("resolve"), ref, QStringLiteral("--release"), QStringLiteral("a/b")}).code,
                  2);
 
         // no index for that release: normal resolution, which offline cannot do for a tag
-        QCOMPARE(runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"), ref, QStringLiteral("--release"),
-                             QStringLiteral("9.9.9") })
+        QCOMPARE(runCached({QStringLiteral("--offline"), QStringLiteral("resolve"), ref, QStringLiteral("--release"),
+                            QStringLiteral("9.9.9")})
                      .code,
                  4);
         // not a mutable release tag: the index is not consulted
-        QCOMPARE(runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"),
-                             QStringLiteral("ghcr.io/greenticai/components/templates:1.0"), QStringLiteral("--release"),
-                             QStringLiteral("1.0.16") })
+        QCOMPARE(runCached({QStringLiteral("--offline"), QStringLiteral("resolve"),
+                            QStringLiteral("ghcr.io/greenticai/components/templates:1.0"), QStringLiteral("--release"),
+                            QStringLiteral("1.0.16")})
                      .code,
                  4);
         // offline, a broken index is an error, not a fallback
         writeIndex(QStringLiteral("dev"), QStringLiteral("2"),
-                   QJsonObject { { ref.left(ref.size() - 6) + QStringLiteral("dev"),
-                                   entry(QStringLiteral("sha256:bad"), QString()) } });
-        const Run badDigest = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"),
-                                          ref.left(ref.size() - 6) + QStringLiteral("dev"), QStringLiteral("--release"),
-                                          QStringLiteral("2"), QStringLiteral("--channel"), QStringLiteral("dev") });
+                   QJsonObject{{ref.left(ref.size() - 6) + QStringLiteral("dev"),
+                                entry(QStringLiteral("sha256:bad"), QString())}});
+        const Run badDigest = runCached({QStringLiteral("--offline"), QStringLiteral("resolve"),
+                                         ref.left(ref.size() - 6) + QStringLiteral("dev"), QStringLiteral("--release"),
+                                         QStringLiteral("2"), QStringLiteral("--channel"), QStringLiteral("dev")});
         QCOMPARE(badDigest.code, 2);
         QVERIFY(badDigest.err.contains("has invalid digest"));
-        writeIndex(QStringLiteral("rnd"), QStringLiteral("3"), QJsonObject {}, QStringLiteral("other.schema"));
-        const Run mismatch = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"),
-                                         ref.left(ref.size() - 6) + QStringLiteral("rnd"), QStringLiteral("--release"),
-                                         QStringLiteral("3"), QStringLiteral("--channel"), QStringLiteral("rnd") });
+        writeIndex(QStringLiteral("rnd"), QStringLiteral("3"), QJsonObject{}, QStringLiteral("other.schema"));
+        const Run mismatch = runCached({QStringLiteral("--offline"), QStringLiteral("resolve"),
+                                        ref.left(ref.size() - 6) + QStringLiteral("rnd"), QStringLiteral("--release"),
+                                        QStringLiteral("3"), QStringLiteral("--channel"), QStringLiteral("rnd")});
         QCOMPARE(mismatch.code, 2);
         QVERIFY(mismatch.err.contains("does not match requested release context"));
         // pinned to something that is not cached
         const Digest missing = Sha256::hash("missing");
-        writeIndex(QStringLiteral("stable"), QStringLiteral("4"),
-                   QJsonObject {
-                       { ref, entry(missing.toString(), QStringLiteral("oci://ghcr.io/x/y@") + missing.toString()) } });
-        QCOMPARE(runCached({ QStringLiteral("--offline"), QStringLiteral("pull"), ref, QStringLiteral("--release"),
-                             QStringLiteral("4") })
+        writeIndex(
+            QStringLiteral("stable"), QStringLiteral("4"),
+            QJsonObject{{ref, entry(missing.toString(), QStringLiteral("oci://ghcr.io/x/y@") + missing.toString())}});
+        QCOMPARE(runCached({QStringLiteral("--offline"), QStringLiteral("pull"), ref, QStringLiteral("--release"),
+                            QStringLiteral("4")})
                      .code,
                  3);
         // canonical ref not pinned
         writeIndex(QStringLiteral("stable"), QStringLiteral("5"),
-                   QJsonObject { { ref, entry(d.toString(), QStringLiteral("ghcr.io/x/y:1")) } });
-        const Run unpinned = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"), ref,
-                                         QStringLiteral("--release"), QStringLiteral("5") });
+                   QJsonObject{{ref, entry(d.toString(), QStringLiteral("ghcr.io/x/y:1"))}});
+        const Run unpinned = runCached({QStringLiteral("--offline"), QStringLiteral("resolve"), ref,
+                                        QStringLiteral("--release"), QStringLiteral("5")});
         QCOMPARE(unpinned.code, 2);
         QVERIFY(unpinned.err.contains("not digest-pinned"));
         // malformed JSON
         write(m_cache + QStringLiteral("/release-index/v1/stable/6.json"), "{");
-        const Run malformed = runCached({ QStringLiteral("--offline"), QStringLiteral("resolve"), ref,
-                                          QStringLiteral("--release"), QStringLiteral("6") });
+        const Run malformed = runCached({QStringLiteral("--offline"), QStringLiteral("resolve"), ref,
+                                         QStringLiteral("--release"), QStringLiteral("6")});
         QCOMPARE(malformed.code, 2);
         QVERIFY(malformed.err.startsWith("invalid lockfile: "));
     }

@@ -62,7 +62,7 @@ private Q_SLOTS:
     {
         JsonWriter w(JsonWriter::Style::Compact);
         w.value(QJsonValue(
-            QJsonArray { 1, 2.5, true, QJsonValue(), QJsonObject { { QStringLiteral("a"), QStringLiteral("b") } } }));
+            QJsonArray{1, 2.5, true, QJsonValue(), QJsonObject{{QStringLiteral("a"), QStringLiteral("b")}}}));
         QCOMPARE(w.toByteArray(), QByteArray(R"([1,2.5,true,null,{"a":"b"}])"));
     }
 };

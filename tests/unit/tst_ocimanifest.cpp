@@ -16,24 +16,23 @@ const QString kHexC = QString(64, u'c');
 
 QJsonObject desc(const QString& mediaType, const QString& hex, qint64 size = 10)
 {
-    return { { QStringLiteral("mediaType"), mediaType },
-             { QStringLiteral("digest"), QString(QStringLiteral("sha256:") + hex) },
-             { QStringLiteral("size"), static_cast<double>(size) } };
+    return {{QStringLiteral("mediaType"), mediaType},
+            {QStringLiteral("digest"), QString(QStringLiteral("sha256:") + hex)},
+            {QStringLiteral("size"), static_cast<double>(size)}};
 }
 
 QByteArray manifestWith(const QStringList& layerTypes)
 {
     QJsonArray layers;
-    const QString hexes[] = { kHexA, kHexB, kHexC };
+    const QString hexes[] = {kHexA, kHexB, kHexC};
     for (int i = 0; i < layerTypes.size(); ++i) {
         layers.append(desc(layerTypes.at(i), hexes[i % 3]));
     }
-    QJsonObject m { { QStringLiteral("schemaVersion"), 2 },
-                    { QStringLiteral("mediaType"), MediaTypes::OciManifest },
-                    { QStringLiteral("config"), desc(QStringLiteral("application/vnd.oci.empty.v1+json"), kHexC, 2) },
-                    { QStringLiteral("layers"), layers },
-                    { QStringLiteral("annotations"),
-                      QJsonObject { { QStringLiteral("issuer"), QStringLiteral("me") } } } };
+    QJsonObject m{{QStringLiteral("schemaVersion"), 2},
+                  {QStringLiteral("mediaType"), MediaTypes::OciManifest},
+                  {QStringLiteral("config"), desc(QStringLiteral("application/vnd.oci.empty.v1+json"), kHexC, 2)},
+                  {QStringLiteral("layers"), layers},
+                  {QStringLiteral("annotations"), QJsonObject{{QStringLiteral("issuer"), QStringLiteral("me")}}}};
     return QJsonDocument(m).toJson();
 }
 
@@ -46,7 +45,7 @@ class TestOciManifest : public QObject
 private Q_SLOTS:
     void parseImageManifest()
     {
-        auto m = OciManifest::parse(manifestWith({ QStringLiteral("application/wasm") }), MediaTypes::OciManifest);
+        auto m = OciManifest::parse(manifestWith({QStringLiteral("application/wasm")}), MediaTypes::OciManifest);
         QVERIFY2(m, qPrintable(m ? QString() : m.message()));
         QVERIFY(!m->isIndex());
         QCOMPARE(m->layers.size(), 1);
@@ -57,7 +56,7 @@ private Q_SLOTS:
 
     void mediaTypeFromContentTypeWhenAbsent()
     {
-        QJsonObject o = QJsonDocument::fromJson(manifestWith({ QStringLiteral("application/wasm") })).object();
+        QJsonObject o = QJsonDocument::fromJson(manifestWith({QStringLiteral("application/wasm")})).object();
         o.remove(QStringLiteral("mediaType"));
         auto m
             = OciManifest::parse(QJsonDocument(o).toJson(), MediaTypes::DockerManifest + QStringLiteral("; charset=x"));
@@ -69,7 +68,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("contentType");
-        const QByteArray good = manifestWith({ QStringLiteral("application/wasm") });
+        const QByteArray good = manifestWith({QStringLiteral("application/wasm")});
         auto edit = [&](auto fn) {
             QJsonObject o = QJsonDocument::fromJson(good).object();
             fn(o);
@@ -91,19 +90,18 @@ private Q_SLOTS:
         QTest::newRow("no config") << edit([](QJsonObject& o) { o.remove(QStringLiteral("config")); })
                                    << MediaTypes::OciManifest;
         QTest::newRow("bad digest") << edit([](QJsonObject& o) {
-            o[QStringLiteral("layers")]
-                = QJsonArray { desc(QStringLiteral("application/wasm"), QStringLiteral("xyz")) };
+            o[QStringLiteral("layers")] = QJsonArray{desc(QStringLiteral("application/wasm"), QStringLiteral("xyz"))};
         }) << MediaTypes::OciManifest;
         QTest::newRow("negative size") << edit([](QJsonObject& o) {
-            o[QStringLiteral("layers")] = QJsonArray { desc(QStringLiteral("application/wasm"), kHexA, -5) };
+            o[QStringLiteral("layers")] = QJsonArray{desc(QStringLiteral("application/wasm"), kHexA, -5)};
         }) << MediaTypes::OciManifest;
         QTest::newRow("layer without type") << edit([](QJsonObject& o) {
             QJsonObject l = desc(QStringLiteral("application/wasm"), kHexA);
             l.remove(QStringLiteral("mediaType"));
-            o[QStringLiteral("layers")] = QJsonArray { l };
+            o[QStringLiteral("layers")] = QJsonArray{l};
         }) << MediaTypes::OciManifest;
         QTest::newRow("annotation number") << edit([](QJsonObject& o) {
-            o[QStringLiteral("annotations")] = QJsonObject { { QStringLiteral("a"), 1 } };
+            o[QStringLiteral("annotations")] = QJsonObject{{QStringLiteral("a"), 1}};
         }) << MediaTypes::OciManifest;
         QTest::newRow("index without manifests")
             << QByteArray(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json"})")
@@ -126,37 +124,33 @@ private Q_SLOTS:
         QTest::addColumn<int>("type");
         const int comp = int(ArtifactType::Component);
         QTest::newRow("single component")
-            << QStringList { QStringLiteral("application/vnd.wasm.component.v1+wasm") } << 0 << comp;
+            << QStringList{QStringLiteral("application/vnd.wasm.component.v1+wasm")} << 0 << comp;
         QTest::newRow("preferred rank wins")
-            << QStringList { QStringLiteral("application/octet-stream"), QStringLiteral("application/wasm") } << 1
-            << comp;
+            << QStringList{QStringLiteral("application/octet-stream"), QStringLiteral("application/wasm")} << 1 << comp;
         QTest::newRow("component over manifest json")
-            << QStringList { QStringLiteral("application/vnd.greentic.component.manifest+json"),
-                             QStringLiteral("application/vnd.wasm.component.v1+wasm") }
+            << QStringList{QStringLiteral("application/vnd.greentic.component.manifest+json"),
+                           QStringLiteral("application/vnd.wasm.component.v1+wasm")}
             << 1 << comp;
         QTest::newRow("all octet-stream is a component")
-            << QStringList { QStringLiteral("application/octet-stream") } << 0 << comp;
-        QTest::newRow("gtpack zip") << QStringList { QStringLiteral("application/vnd.greentic.gtpack.v1+zip") } << 0
+            << QStringList{QStringLiteral("application/octet-stream")} << 0 << comp;
+        QTest::newRow("gtpack zip") << QStringList{QStringLiteral("application/vnd.greentic.gtpack.v1+zip")} << 0
                                     << int(ArtifactType::Pack);
         QTest::newRow("pack json preferred over markdown")
-            << QStringList { QStringLiteral("text/markdown"), QStringLiteral("application/vnd.greentic.pack+json") }
-            << 1 << int(ArtifactType::Pack);
-        QTest::newRow("tar+gzip bundle") << QStringList { QStringLiteral("application/vnd.acme.bundle.v1+tar+gzip") }
-                                         << 0 << int(ArtifactType::Bundle);
-        QTest::newRow("tar+zstd bundle") << QStringList { QStringLiteral("application/vnd.acme.bundle.v1+tar+zstd") }
-                                         << 0 << int(ArtifactType::Bundle);
-        QTest::newRow("tarball over readme")
-            << QStringList { QStringLiteral("text/markdown"),
-                             QStringLiteral("application/vnd.greentic.pack.v1+tar+gzip") }
-            << 1 << int(ArtifactType::Pack);
-        QTest::newRow("readme alone") << QStringList { QStringLiteral("text/markdown") } << 0
-                                      << int(ArtifactType::Pack);
-        QTest::newRow("oci tar first layer") << QStringList { QStringLiteral("application/vnd.oci.image.layer.v1.tar"),
-                                                              QStringLiteral("application/json") }
-                                             << 0 << int(ArtifactType::Bundle);
-        QTest::newRow("gtpack layer tar")
-            << QStringList { QStringLiteral("application/vnd.greentic.gtpack.layer.v1+tar") } << 0
+            << QStringList{QStringLiteral("text/markdown"), QStringLiteral("application/vnd.greentic.pack+json")} << 1
             << int(ArtifactType::Pack);
+        QTest::newRow("tar+gzip bundle") << QStringList{QStringLiteral("application/vnd.acme.bundle.v1+tar+gzip")} << 0
+                                         << int(ArtifactType::Bundle);
+        QTest::newRow("tar+zstd bundle") << QStringList{QStringLiteral("application/vnd.acme.bundle.v1+tar+zstd")} << 0
+                                         << int(ArtifactType::Bundle);
+        QTest::newRow("tarball over readme")
+            << QStringList{QStringLiteral("text/markdown"), QStringLiteral("application/vnd.greentic.pack.v1+tar+gzip")}
+            << 1 << int(ArtifactType::Pack);
+        QTest::newRow("readme alone") << QStringList{QStringLiteral("text/markdown")} << 0 << int(ArtifactType::Pack);
+        QTest::newRow("oci tar first layer")
+            << QStringList{QStringLiteral("application/vnd.oci.image.layer.v1.tar"), QStringLiteral("application/json")}
+            << 0 << int(ArtifactType::Bundle);
+        QTest::newRow("gtpack layer tar") << QStringList{QStringLiteral("application/vnd.greentic.gtpack.layer.v1+tar")}
+                                          << 0 << int(ArtifactType::Pack);
     }
     void layerSelection()
     {
@@ -173,7 +167,7 @@ private Q_SLOTS:
 
     void incompatibleLayers()
     {
-        auto m = OciManifest::parse(manifestWith({ QStringLiteral("application/wasm"), QStringLiteral("image/png") }),
+        auto m = OciManifest::parse(manifestWith({QStringLiteral("application/wasm"), QStringLiteral("image/png")}),
                                     MediaTypes::OciManifest);
         auto c = LayerPolicy().select(m.value());
         QVERIFY(!c);
@@ -189,32 +183,32 @@ private Q_SLOTS:
     {
         auto make = [](const QList<QPair<QString, QString>>& platforms) {
             QJsonArray list;
-            const QString hexes[] = { kHexA, kHexB, kHexC };
+            const QString hexes[] = {kHexA, kHexB, kHexC};
             for (int i = 0; i < platforms.size(); ++i) {
                 QJsonObject d = desc(MediaTypes::OciManifest, hexes[i]);
                 if (!platforms.at(i).first.isEmpty()) {
                     d.insert(QStringLiteral("platform"),
-                             QJsonObject { { QStringLiteral("os"), platforms.at(i).first },
-                                           { QStringLiteral("architecture"), platforms.at(i).second } });
+                             QJsonObject{{QStringLiteral("os"), platforms.at(i).first},
+                                         {QStringLiteral("architecture"), platforms.at(i).second}});
                 }
                 list.append(d);
             }
-            return OciManifest::parse(QJsonDocument(QJsonObject { { QStringLiteral("schemaVersion"), 2 },
-                                                                  { QStringLiteral("mediaType"), MediaTypes::OciIndex },
-                                                                  { QStringLiteral("manifests"), list } })
+            return OciManifest::parse(QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 2},
+                                                                {QStringLiteral("mediaType"), MediaTypes::OciIndex},
+                                                                {QStringLiteral("manifests"), list}})
                                           .toJson(),
                                       QString())
                 .value();
         };
-        const auto single = make({ { QString(), QString() } });
+        const auto single = make({{QString(), QString()}});
         QCOMPARE(selectFromIndex(single, QStringLiteral("linux"), QStringLiteral("amd64"))->digest.hex(), kHexA);
-        const auto multi = make({ { QStringLiteral("linux"), QStringLiteral("arm64") },
-                                  { QStringLiteral("linux"), QStringLiteral("amd64") } });
+        const auto multi = make(
+            {{QStringLiteral("linux"), QStringLiteral("arm64")}, {QStringLiteral("linux"), QStringLiteral("amd64")}});
         QVERIFY(multi.isIndex());
         QCOMPARE(selectFromIndex(multi, QStringLiteral("linux"), QStringLiteral("amd64"))->digest.hex(), kHexB);
         QCOMPARE(selectFromIndex(multi, QStringLiteral("linux"), QStringLiteral("riscv64")).code(),
                  ErrorCode::NotFound);
-        const auto artifacts = make({ { QString(), QString() }, { QString(), QString() } });
+        const auto artifacts = make({{QString(), QString()}, {QString(), QString()}});
         QCOMPARE(selectFromIndex(artifacts, QStringLiteral("linux"), QStringLiteral("amd64"))->digest.hex(), kHexA);
     }
 };

@@ -250,7 +250,7 @@ private Q_SLOTS:
 
     void dockerHubIsNeverImplied()
     {
-        for (const QString& text : { QStringLiteral("library/nginx:1"), QStringLiteral("oci://library/nginx") }) {
+        for (const QString& text : {QStringLiteral("library/nginx:1"), QStringLiteral("oci://library/nginx")}) {
             auto r = Reference::parse(text);
             QVERIFY(!r);
             QVERIFY2(r.message().contains(QLatin1String("oci://docker.io/")), qPrintable(r.message()));

@@ -53,23 +53,23 @@ private Q_SLOTS:
     {
         RetentionInput in;
         in.now = 1000;
-        const QList<QByteArray> seeds = { "active", "session", "warming", "ready", "draining", "staged", "plain" };
+        const QList<QByteArray> seeds = {"active", "session", "warming", "ready", "draining", "staged", "plain"};
         for (const QByteArray& s : seeds) {
             in.entries.append(entry(s, 10, 1, 1));
         }
         // "active" is also staged and in a session: the first protection in the order wins.
-        in.activeBundleIds = { idOf(in.entries[0]) };
-        in.sessionBundleIds = { idOf(in.entries[0]), idOf(in.entries[1]) };
-        in.warmingBundleIds = { idOf(in.entries[2]) };
-        in.readyBundleIds = { idOf(in.entries[3]) };
-        in.drainingBundleIds = { idOf(in.entries[4]) };
-        in.stagedBundleIds = { idOf(in.entries[0]), idOf(in.entries[5]) };
+        in.activeBundleIds = {idOf(in.entries[0])};
+        in.sessionBundleIds = {idOf(in.entries[0]), idOf(in.entries[1])};
+        in.warmingBundleIds = {idOf(in.entries[2])};
+        in.readyBundleIds = {idOf(in.entries[3])};
+        in.drainingBundleIds = {idOf(in.entries[4])};
+        in.stagedBundleIds = {idOf(in.entries[0]), idOf(in.entries[5])};
         in.maxCacheBytes = 1; // everything unprotected must go
         const RetentionOutcome o = Retention::evaluate(in);
         const QStringList expected
-            = { QStringLiteral("active_bundle"), QStringLiteral("session_reference"), QStringLiteral("warming_bundle"),
-                QStringLiteral("ready_bundle"),  QStringLiteral("draining_bundle"),   QStringLiteral("staged_bundle"),
-                QStringLiteral("cache_budget") };
+            = {QStringLiteral("active_bundle"), QStringLiteral("session_reference"), QStringLiteral("warming_bundle"),
+               QStringLiteral("ready_bundle"),  QStringLiteral("draining_bundle"),   QStringLiteral("staged_bundle"),
+               QStringLiteral("cache_budget")};
         QCOMPARE(o.decisions.size(), 7);
         for (int i = 0; i < 7; ++i) {
             QCOMPARE(o.decisions.at(i).cacheKey, in.entries.at(i).digest); // input order
@@ -86,7 +86,7 @@ private Q_SLOTS:
     {
         RetentionInput in;
         in.now = 100;
-        in.entries = { entry("a", 10, 1, 1) };
+        in.entries = {entry("a", 10, 1, 1)};
         const RetentionOutcome o = Retention::evaluate(in);
         QCOMPARE(o.decisions.first().decision, RetentionDecisionKind::Keep);
         QCOMPARE(o.decisions.first().reasonCode, QStringLiteral("within_policy"));
@@ -101,7 +101,7 @@ private Q_SLOTS:
         const CacheEntry corrupt = entry("corrupt", 100, 500, 9000, EntryState::Corrupt);
         const CacheEntry recentlyUsed = entry("fetched-first", 100, 0, 9500); // oldest fetch, newest use
         const CacheEntry middle = entry("middle", 100, 200, 5000);
-        in.entries = { recentlyUsed, middle, corrupt, old };
+        in.entries = {recentlyUsed, middle, corrupt, old};
         in.maxCacheBytes = 250; // 400 bytes: two evictions bring it to 200
         const RetentionOutcome o = Retention::evaluate(in);
         QCOMPARE(decisionFor(o, corrupt).reasonCode, QStringLiteral("corrupt_entry"));
@@ -116,7 +116,7 @@ private Q_SLOTS:
         RetentionInput in;
         in.now = 10;
         const CacheEntry corrupt = entry("c", 1, 1, 1, EntryState::Corrupt);
-        in.entries = { corrupt, entry("ok", 1, 1, 1) };
+        in.entries = {corrupt, entry("ok", 1, 1, 1)};
         const RetentionOutcome o = Retention::evaluate(in);
         QCOMPARE(decisionFor(o, corrupt).decision, RetentionDecisionKind::Evict);
         QCOMPARE(o.report.evicted, 1);
@@ -127,8 +127,8 @@ private Q_SLOTS:
         RetentionInput in;
         in.now = 10;
         const CacheEntry corrupt = entry("c", 1, 1, 1, EntryState::Corrupt);
-        in.entries = { corrupt };
-        in.readyBundleIds = { idOf(corrupt) };
+        in.entries = {corrupt};
+        in.readyBundleIds = {idOf(corrupt)};
         in.maxCacheBytes = 1;
         in.maxEntryAgeSeconds = 0;
         QCOMPARE(Retention::evaluate(in).decisions.first().decision, RetentionDecisionKind::Protect);
@@ -139,7 +139,7 @@ private Q_SLOTS:
         RetentionInput in;
         in.now = 100;
         QList<CacheEntry> same;
-        for (const QByteArray s : { "t1", "t2", "t3", "t4" }) {
+        for (const QByteArray s : {"t1", "t2", "t3", "t4"}) {
             same.append(entry(s, 10, 5, 5));
         }
         in.entries = same;
@@ -162,7 +162,7 @@ private Q_SLOTS:
         in.now = 1000;
         const CacheEntry exactly = entry("exact", 1, 0, 900);
         const CacheEntry older = entry("older", 1, 0, 899);
-        in.entries = { exactly, older };
+        in.entries = {exactly, older};
         in.maxEntryAgeSeconds = 100;
         const RetentionOutcome o = Retention::evaluate(in);
         QCOMPARE(decisionFor(o, exactly).decision, RetentionDecisionKind::Keep);
@@ -174,7 +174,7 @@ private Q_SLOTS:
     {
         RetentionInput in;
         in.now = 100;
-        in.entries = { entry("a", 40, 1, 1), entry("b", 40, 1, 2), entry("c", 40, 1, 3) };
+        in.entries = {entry("a", 40, 1, 1), entry("b", 40, 1, 2), entry("c", 40, 1, 3)};
         in.maxCacheBytes = 80;
         const RetentionOutcome o = Retention::evaluate(in);
         QCOMPARE(o.report.evicted, 1);
@@ -189,10 +189,10 @@ private Q_SLOTS:
         const CacheEntry b = entry("b", 10, 2, 1);
         const CacheEntry c = entry("c", 10, 3, 1);
         const CacheEntry d = entry("d", 10, 4, 1);
-        in.entries = { d, a, c, b };
+        in.entries = {d, a, c, b};
         in.maxCacheBytes = 1;
         in.minimumRollbackDepth = 2;
-        in.activeBundleIds = { idOf(d) }; // the newest is active, so rollback keeps the next two
+        in.activeBundleIds = {idOf(d)}; // the newest is active, so rollback keeps the next two
         const RetentionOutcome o = Retention::evaluate(in);
         QCOMPARE(decisionFor(o, d).reasonCode, QStringLiteral("active_bundle"));
         QCOMPARE(decisionFor(o, c).reasonCode, QStringLiteral("rollback_depth"));
@@ -201,7 +201,7 @@ private Q_SLOTS:
         QCOMPARE(decisionFor(o, a).decision, RetentionDecisionKind::Evict);
         // With staged ids, the rollback set is drawn from them (and they show as staged).
         in.activeBundleIds.clear();
-        in.stagedBundleIds = { idOf(a), idOf(b) };
+        in.stagedBundleIds = {idOf(a), idOf(b)};
         const RetentionOutcome s = Retention::evaluate(in);
         QCOMPARE(decisionFor(s, a).reasonCode, QStringLiteral("staged_bundle"));
         QCOMPARE(decisionFor(s, c).decision, RetentionDecisionKind::Evict);
@@ -240,7 +240,7 @@ private Q_SLOTS:
     {
         RetentionInput in;
         in.now = 10;
-        in.entries = { entry("a", 1, 1, 1) };
+        in.entries = {entry("a", 1, 1, 1)};
         const QByteArray json = Retention::evaluate(in).toJson();
         QVERIFY(json.startsWith("{\n  \"decisions\": [\n    {\n      \"cache_key\": \"sha256:"));
         QVERIFY(json.contains("\"decision\": \"Keep\",\n      \"reason_code\": \"within_policy\""));
@@ -254,13 +254,13 @@ private Q_SLOTS:
         Cache cache(dir.path());
         BundleStore bundles(dir.path());
         QList<CacheEntry> entries;
-        for (const QByteArray s : { "one", "two" }) {
+        for (const QByteArray s : {"one", "two"}) {
             auto ingest = IngestFile::openTemporary(cache.ingestDir());
             QVERIFY((*ingest)->write(s));
             CacheEntry e = entry(s, s.size(), 1, 1);
             entries.append(cache.commit(**ingest, e).value());
-            QVERIFY(bundles.write(BundleRecord { BundleId::forDigest(e.digest), e.digest, QStringLiteral("x"),
-                                                 QStringLiteral("File"), 1, BundleState::Inactive }));
+            QVERIFY(bundles.write(BundleRecord{BundleId::forDigest(e.digest), e.digest, QStringLiteral("x"),
+                                               QStringLiteral("File"), 1, BundleState::Inactive}));
         }
         RetentionInput in;
         in.entries = entries;
@@ -273,7 +273,7 @@ private Q_SLOTS:
         const RetentionReport r = Retention::apply(cache, bundles, o);
         QCOMPARE(r.evicted, 1);
         QCOMPARE(r.bytesReclaimed, qint64(3));
-        QCOMPARE(r.refusals, QStringList { entries.at(1).digest.toString() });
+        QCOMPARE(r.refusals, QStringList{entries.at(1).digest.toString()});
         QVERIFY(cache.digests().isEmpty());
         QCOMPARE(bundles.stat(BundleId::forDigest(entries.at(0).digest)).code(), ErrorCode::NotFound);
     }
@@ -291,9 +291,9 @@ private Q_SLOTS:
         const CacheEntry staged = put("staged--", 1);
         const CacheEntry archived = put("archived", 2);
         const CacheEntry fresh = put("freshone", 3);
-        QVERIFY(bundles.write({ BundleId::forDigest(staged.digest), staged.digest, {}, {}, 1, BundleState::Staged }));
+        QVERIFY(bundles.write({BundleId::forDigest(staged.digest), staged.digest, {}, {}, 1, BundleState::Staged}));
         QVERIFY(
-            bundles.write({ BundleId::forDigest(archived.digest), archived.digest, {}, {}, 2, BundleState::Archived }));
+            bundles.write({BundleId::forDigest(archived.digest), archived.digest, {}, {}, 2, BundleState::Archived}));
         auto report = Retention::enforceCap(cache, fresh.digest, 16); // 24 bytes cached, cap 16
         QVERIFY(report);
         QCOMPARE(report->evicted, 1);

@@ -14,10 +14,10 @@ class TestRetryPolicy : public QObject
 private Q_SLOTS:
     void statuses()
     {
-        for (int s : { 408, 429, 500, 502, 503, 504 }) {
+        for (int s : {408, 429, 500, 502, 503, 504}) {
             QVERIFY2(RetryPolicy::isRetryableStatus(s), qPrintable(QString::number(s)));
         }
-        for (int s : { 200, 400, 401, 403, 404, 416, 501, 505 }) {
+        for (int s : {200, 400, 401, 403, 404, 416, 501, 505}) {
             QVERIFY2(!RetryPolicy::isRetryableStatus(s), qPrintable(QString::number(s)));
         }
         QVERIFY(RetryPolicy::isRetryableNetworkError(QNetworkReply::RemoteHostClosedError));

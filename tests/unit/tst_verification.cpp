@@ -54,19 +54,18 @@ struct KeyPair
         EVP_MD_CTX_free(ctx);
         return sig;
     }
-    TrustedKey trusted() const { return TrustedKey { keyId(), publicPem() }; }
+    TrustedKey trusted() const { return TrustedKey{keyId(), publicPem()}; }
 };
 
 QByteArray statementFor(const Digest& d)
 {
     return QJsonDocument(
-               QJsonObject {
-                   { QStringLiteral("_type"), QStringLiteral("https://in-toto.io/Statement/v1") },
-                   { QStringLiteral("predicateType"), QStringLiteral("https://slsa.dev/provenance/v1") },
-                   { QStringLiteral("subject"),
-                     QJsonArray { QJsonObject {
-                         { QStringLiteral("name"), QStringLiteral("component.wasm") },
-                         { QStringLiteral("digest"), QJsonObject { { QStringLiteral("sha256"), d.hex() } } } } } } })
+               QJsonObject{{QStringLiteral("_type"), QStringLiteral("https://in-toto.io/Statement/v1")},
+                           {QStringLiteral("predicateType"), QStringLiteral("https://slsa.dev/provenance/v1")},
+                           {QStringLiteral("subject"),
+                            QJsonArray{QJsonObject{
+                                {QStringLiteral("name"), QStringLiteral("component.wasm")},
+                                {QStringLiteral("digest"), QJsonObject{{QStringLiteral("sha256"), d.hex()}}}}}}})
         .toJson(QJsonDocument::Compact);
 }
 
@@ -75,12 +74,12 @@ QByteArray envelopeJson(const QByteArray& payload, const QList<QPair<QString, QB
 {
     QJsonArray sigs;
     for (const auto& s : signatures) {
-        sigs.append(QJsonObject { { QStringLiteral("keyid"), s.first },
-                                  { QStringLiteral("sig"), QString::fromLatin1(s.second.toBase64()) } });
+        sigs.append(QJsonObject{{QStringLiteral("keyid"), s.first},
+                                {QStringLiteral("sig"), QString::fromLatin1(s.second.toBase64())}});
     }
-    return QJsonDocument(QJsonObject { { QStringLiteral("payloadType"), type },
-                                       { QStringLiteral("payload"), QString::fromLatin1(payload.toBase64()) },
-                                       { QStringLiteral("signatures"), sigs } })
+    return QJsonDocument(QJsonObject{{QStringLiteral("payloadType"), type},
+                                     {QStringLiteral("payload"), QString::fromLatin1(payload.toBase64())},
+                                     {QStringLiteral("signatures"), sigs}})
         .toJson(QJsonDocument::Compact);
 }
 
@@ -88,7 +87,7 @@ QByteArray signedEnvelope(const KeyPair& k, const Digest& d)
 {
     const QByteArray payload = statementFor(d);
     return envelopeJson(
-        payload, { { k.keyId(), k.sign(DsseEnvelope::pae(QStringLiteral("application/vnd.in-toto+json"), payload)) } });
+        payload, {{k.keyId(), k.sign(DsseEnvelope::pae(QStringLiteral("application/vnd.in-toto+json"), payload))}});
 }
 
 const VerificationCheck& check(const VerificationReport& r, const QString& name)
@@ -108,7 +107,7 @@ class TestVerification : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    Cache m_cache { QString() };
+    Cache m_cache{QString()};
     CacheEntry m_entry;
 
 private Q_SLOTS:
@@ -130,14 +129,14 @@ private Q_SLOTS:
         KeyPair k;
         auto env = DsseEnvelope::parse(signedEnvelope(k, m_entry.digest));
         QVERIFY(env);
-        auto r = verifyGreenticDsse(env.value(), { k.trusted() }, m_entry.digest);
+        auto r = verifyGreenticDsse(env.value(), {k.trusted()}, m_entry.digest);
         QVERIFY2(r, qPrintable(r ? QString() : r.message()));
         QCOMPARE(r.value(), k.keyId());
         QCOMPARE(k.keyId().size(), 32);
         // key ids match case-insensitively
         TrustedKey upper = k.trusted();
         upper.keyId = upper.keyId.toUpper();
-        QVERIFY(verifyGreenticDsse(env.value(), { upper }, m_entry.digest));
+        QVERIFY(verifyGreenticDsse(env.value(), {upper}, m_entry.digest));
     }
 
     void dsseTamperedPayloadFails()
@@ -147,9 +146,9 @@ private Q_SLOTS:
         const QByteArray sig = k.sign(DsseEnvelope::pae(QStringLiteral("application/vnd.in-toto+json"), payload));
         QByteArray tampered = payload;
         tampered.replace("component.wasm", "component.WASM");
-        auto env = DsseEnvelope::parse(envelopeJson(tampered, { { k.keyId(), sig } }));
+        auto env = DsseEnvelope::parse(envelopeJson(tampered, {{k.keyId(), sig}}));
         QVERIFY(env);
-        QVERIFY(!verifyGreenticDsse(env.value(), { k.trusted() }, m_entry.digest));
+        QVERIFY(!verifyGreenticDsse(env.value(), {k.trusted()}, m_entry.digest));
     }
 
     void dsseWrongKeyFails()
@@ -158,17 +157,17 @@ private Q_SLOTS:
         KeyPair other;
         auto env = DsseEnvelope::parse(signedEnvelope(signer, m_entry.digest));
         QVERIFY(env);
-        QVERIFY(!verifyGreenticDsse(env.value(), { other.trusted() }, m_entry.digest));
+        QVERIFY(!verifyGreenticDsse(env.value(), {other.trusted()}, m_entry.digest));
         // the right key id but another key's material
-        TrustedKey spoof { signer.keyId(), other.publicPem() };
-        QVERIFY(!verifyGreenticDsse(env.value(), { spoof }, m_entry.digest));
+        TrustedKey spoof{signer.keyId(), other.publicPem()};
+        QVERIFY(!verifyGreenticDsse(env.value(), {spoof}, m_entry.digest));
     }
 
     void dsseWrongSubjectFails()
     {
         KeyPair k;
         auto env = DsseEnvelope::parse(signedEnvelope(k, Sha256::hash("something else")));
-        auto r = verifyGreenticDsse(env.value(), { k.trusted() }, m_entry.digest);
+        auto r = verifyGreenticDsse(env.value(), {k.trusted()}, m_entry.digest);
         QVERIFY(!r);
         QVERIFY(r.message().contains(QLatin1String("subject")));
     }
@@ -208,7 +207,7 @@ private Q_SLOTS:
                                    QString::fromLatin1(signedEnvelope(k, m_entry.digest).toBase64()));
         m_entry.annotations.insert(QStringLiteral("issuer"), QStringLiteral("greentic"));
         VerificationPolicy policy;
-        policy.trustedKeys = { k.trusted() };
+        policy.trustedKeys = {k.trusted()};
         policy.requireSignature = true;
         policy.environment = Environment::Prod;
         const VerificationReport r = Verifier::verify(m_cache, m_entry, policy, nullptr);
@@ -229,7 +228,7 @@ private Q_SLOTS:
         m_entry.annotations.insert(QStringLiteral("dev.greentic.dsse"),
                                    QString::fromLatin1(signedEnvelope(signer, m_entry.digest).toBase64()));
         VerificationPolicy policy; // Dev, signatures not required
-        policy.trustedKeys = { trusted.trusted() };
+        policy.trustedKeys = {trusted.trusted()};
         const VerificationReport r = Verifier::verify(m_cache, m_entry, policy, nullptr);
         QCOMPARE(check(r, QStringLiteral("signature_verified")).outcome, CheckOutcome::Failed);
         QVERIFY(!r.passed);
@@ -239,7 +238,7 @@ private Q_SLOTS:
     void malformedEnvelopeIsNotUnsigned()
     {
         m_entry.annotations.insert(QStringLiteral("dev.greentic.dsse"), QStringLiteral("%%%not-base64"));
-        const VerificationReport r = Verifier::verify(m_cache, m_entry, VerificationPolicy {}, nullptr);
+        const VerificationReport r = Verifier::verify(m_cache, m_entry, VerificationPolicy{}, nullptr);
         QCOMPARE(check(r, QStringLiteral("signature_verified")).outcome, CheckOutcome::Failed);
         QVERIFY(!r.passed);
     }
@@ -257,7 +256,7 @@ private Q_SLOTS:
         QCOMPARE(check(prod, QStringLiteral("signature_present")).outcome, CheckOutcome::Failed);
         QVERIFY(!prod.passed);
         // without requirements, unsigned is skipped
-        QCOMPARE(check(Verifier::verify(m_cache, m_entry, VerificationPolicy {}, nullptr),
+        QCOMPARE(check(Verifier::verify(m_cache, m_entry, VerificationPolicy{}, nullptr),
                        QStringLiteral("signature_verified"))
                      .outcome,
                  CheckOutcome::Skipped);
@@ -265,16 +264,16 @@ private Q_SLOTS:
 
     void checksInOrder()
     {
-        const VerificationReport r = Verifier::verify(m_cache, m_entry, VerificationPolicy {}, nullptr);
+        const VerificationReport r = Verifier::verify(m_cache, m_entry, VerificationPolicy{}, nullptr);
         QStringList names;
         for (const VerificationCheck& c : r.checks) {
             names << c.name;
         }
         QCOMPARE(names,
-                 (QStringList { QStringLiteral("digest_allowed"), QStringLiteral("media_type_allowed"),
-                                QStringLiteral("issuer_allowed"), QStringLiteral("operator_version_compatible"),
-                                QStringLiteral("content_digest_match"), QStringLiteral("signature_present"),
-                                QStringLiteral("signature_verified"), QStringLiteral("sbom_present") }));
+                 (QStringList{QStringLiteral("digest_allowed"), QStringLiteral("media_type_allowed"),
+                              QStringLiteral("issuer_allowed"), QStringLiteral("operator_version_compatible"),
+                              QStringLiteral("content_digest_match"), QStringLiteral("signature_present"),
+                              QStringLiteral("signature_verified"), QStringLiteral("sbom_present")}));
         QCOMPARE(check(r, QStringLiteral("issuer_allowed")).detail, QStringLiteral("issuer metadata is missing"));
         QVERIFY(r.passed);
         QVERIFY(r.policyFingerprint.startsWith(QLatin1String("sha256:")));
@@ -283,11 +282,11 @@ private Q_SLOTS:
     void denyListsAndAllowlist()
     {
         VerificationPolicy policy;
-        policy.denyDigests = { m_entry.digest.toString() };
+        policy.denyDigests = {m_entry.digest.toString()};
         QCOMPARE(check(Verifier::verify(m_cache, m_entry, policy, nullptr), QStringLiteral("digest_allowed")).outcome,
                  CheckOutcome::Failed);
-        policy = VerificationPolicy {};
-        policy.allowedMediaTypes = { QStringLiteral("application/vnd.wasm.component.v1+wasm") };
+        policy = VerificationPolicy{};
+        policy.allowedMediaTypes = {QStringLiteral("application/vnd.wasm.component.v1+wasm")};
         QCOMPARE(
             check(Verifier::verify(m_cache, m_entry, policy, nullptr), QStringLiteral("media_type_allowed")).outcome,
             CheckOutcome::Failed);
@@ -296,25 +295,25 @@ private Q_SLOTS:
             check(Verifier::verify(m_cache, m_entry, policy, nullptr), QStringLiteral("media_type_allowed")).outcome,
             CheckOutcome::Passed);
         m_entry.annotations.insert(QStringLiteral("issuer"), QStringLiteral("mallory"));
-        policy.denyIssuers = { QStringLiteral("mallory") };
+        policy.denyIssuers = {QStringLiteral("mallory")};
         QCOMPARE(check(Verifier::verify(m_cache, m_entry, policy, nullptr), QStringLiteral("issuer_allowed")).outcome,
                  CheckOutcome::Failed);
         policy.denyIssuers.clear();
-        policy.trustedIssuers = { QStringLiteral("greentic") };
+        policy.trustedIssuers = {QStringLiteral("greentic")};
         QCOMPARE(check(Verifier::verify(m_cache, m_entry, policy, nullptr), QStringLiteral("issuer_allowed")).outcome,
                  CheckOutcome::Warning);
     }
 
     void newerAdvisoryDeniesCachedArtifact()
     {
-        QVERIFY(Verifier::verify(m_cache, m_entry, VerificationPolicy {}, nullptr).passed);
+        QVERIFY(Verifier::verify(m_cache, m_entry, VerificationPolicy{}, nullptr).passed);
         auto advisory = AdvisorySet::fromJson(QStringLiteral(R"({"version":"7","issued_at":"2026-11-01T00:00:00Z",)"
                                                              R"("deny_digests":["%1"]})")
                                                   .arg(m_entry.digest.toString())
                                                   .toUtf8(),
                                               QStringLiteral("test"));
         QVERIFY(advisory);
-        const VerificationReport r = Verifier::verify(m_cache, m_entry, VerificationPolicy {}, &advisory.value());
+        const VerificationReport r = Verifier::verify(m_cache, m_entry, VerificationPolicy{}, &advisory.value());
         QVERIFY(!r.passed);
         QCOMPARE(r.advisoryVersion, QStringLiteral("7"));
         QCOMPARE(*m_cache.stat(m_entry.digest)->advisoryEpoch, quint64(7));
@@ -357,7 +356,7 @@ private Q_SLOTS:
         QVERIFY(blob.open(QIODevice::WriteOnly | QIODevice::Truncate));
         blob.write("altered-bytes!!");
         blob.close();
-        const VerificationReport r = Verifier::verify(m_cache, m_entry, VerificationPolicy {}, nullptr);
+        const VerificationReport r = Verifier::verify(m_cache, m_entry, VerificationPolicy{}, nullptr);
         QCOMPARE(check(r, QStringLiteral("content_digest_match")).outcome, CheckOutcome::Failed);
         QVERIFY(r.toError().message.contains(QLatin1String("content_digest_match")));
         QCOMPARE(m_cache.stat(m_entry.digest)->state, EntryState::Corrupt);
@@ -367,12 +366,11 @@ private Q_SLOTS:
     {
         KeyPair k;
         const QByteArray json
-            = QJsonDocument(
-                  QJsonObject { { QStringLiteral("require_signature"), true },
-                                { QStringLiteral("trusted_keys"),
-                                  QJsonArray { QJsonObject { { QStringLiteral("key_id"), k.keyId() },
-                                                             { QStringLiteral("public_key_pem"), k.publicPem() } } } },
-                                { QStringLiteral("environment"), QStringLiteral("Prod") } })
+            = QJsonDocument(QJsonObject{{QStringLiteral("require_signature"), true},
+                                        {QStringLiteral("trusted_keys"),
+                                         QJsonArray{QJsonObject{{QStringLiteral("key_id"), k.keyId()},
+                                                                {QStringLiteral("public_key_pem"), k.publicPem()}}}},
+                                        {QStringLiteral("environment"), QStringLiteral("Prod")}})
                   .toJson();
         auto p = VerificationPolicy::fromJson(json);
         QVERIFY(p);
@@ -380,7 +378,7 @@ private Q_SLOTS:
         QCOMPARE(p->environment, Environment::Prod);
         QCOMPARE(p->trustedKeys.size(), 1);
         QCOMPARE(p->fingerprint(), VerificationPolicy::fromJson(json)->fingerprint());
-        QVERIFY(p->fingerprint() != VerificationPolicy {}.fingerprint());
+        QVERIFY(p->fingerprint() != VerificationPolicy{}.fingerprint());
         QCOMPARE(VerificationPolicy::fromJson("{\"environment\":\"Moon\"}").code(), ErrorCode::InvalidInput);
         QCOMPARE(VerificationPolicy::fromJson("{\"deny_digests\":\"x\"}").code(), ErrorCode::InvalidInput);
         QCOMPARE(VerificationPolicy::fromJson("[]").code(), ErrorCode::InvalidInput);
