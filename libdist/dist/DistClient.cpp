@@ -126,6 +126,9 @@ DistOptions DistOptions::fromEnvironment(const QString& cacheDirOverride)
     o.repoRegistryBase = qEnvironmentVariable("GREENTIC_REPO_REGISTRY_BASE");
     o.storeRegistryBase = qEnvironmentVariable("GREENTIC_STORE_REGISTRY_BASE");
     o.cacheMaxBytes = Retention::cacheCapFromEnvironment();
+    if (const QString biz = qEnvironmentVariable("GREENTIC_DIST_GREENTIC_BIZ_REGISTRY").trimmed(); !biz.isEmpty()) {
+        o.greenticBizRegistry = biz;
+    }
     return o;
 }
 
@@ -133,6 +136,7 @@ DistClient::DistClient(QNetworkAccessManager* nam, const DistOptions& options, c
                        QObject* parent)
     : QObject(parent)
     , m_nam(nam)
+    , m_credentials(credentials)
     , m_options(options)
     , m_cache(options.cacheRoot)
     , m_auth(new RegistryAuth(nam, credentials, options.http, this))
@@ -218,10 +222,16 @@ Result<OciReference> DistClient::ociFor(const Reference& ref) const
                                  QStringLiteral("invalid input: store://greentic-biz refs must include non-empty "
                                                 "`<tenant>/<package-path>`"));
             }
-            return makeError(ErrorCode::AuthRequired,
-                             QStringLiteral("store auth error: tenant `%1` has no saved credentials; run "
-                                            "`greentic-dist auth login %1` first")
-                                 .arg(tenant));
+            // The tenant selects credentials; it is not part of the registry path.
+            auto mapped
+                = OciReference::parse(m_options.greenticBizRegistry + QStringLiteral("/greentic-biz/") + package);
+            if (!mapped) {
+                return makeError(ErrorCode::InvalidInput,
+                                 QStringLiteral("invalid reference `%1`: %2")
+                                     .arg(ref.raw(), mapped.message().section(QStringLiteral(": "), 1)));
+            }
+            mapped->setAuthTenant(tenant);
+            return mapped;
         }
         if (m_options.storeRegistryBase.trimmed().isEmpty()) {
             return makeError(ErrorCode::AuthRequired,
@@ -318,8 +328,14 @@ void DistClient::resolve(const QString& reference, std::function<void(Result<Dig
         later([done, reference, tag = !oci->isDigestPinned()] { done(offlineError(reference, tag)); });
         return;
     }
-    m_oci->resolve(oci.value(), m_options.layers,
-                   [done](Result<OciResolution> r) { r ? done(r->manifestDigest) : done(r.error()); });
+    withTenantCredentials(oci.value(), [this, oci = oci.value(), done](Result<void> ready) {
+        if (!ready) {
+            done(ready.error());
+            return;
+        }
+        m_oci->resolve(oci, m_options.layers,
+                       [done](Result<OciResolution> r) { r ? done(r->manifestDigest) : done(r.error()); });
+    });
 }
 
 void DistClient::pull(const QString& reference, const Digest& pin, PullDone done, const ReleaseContext& release)
@@ -435,6 +451,46 @@ void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference 
         return;
     }
     const QString kind = referenceKindName(ref.kind());
+    withTenantCredentials(oci, [this, oci, raw, kind, done](Result<void> ready) {
+        if (!ready) {
+            done(ready.error());
+            return;
+        }
+        fetchOci(raw, kind, oci, done);
+    });
+}
+
+void DistClient::withTenantCredentials(const OciReference& oci, std::function<void(Result<void>)> then)
+{
+    if (oci.authTenant().isEmpty()) {
+        later([then] { then({}); });
+        return;
+    }
+    const QString tenant = oci.authTenant();
+    auto missing = [tenant] {
+        return makeError(ErrorCode::AuthRequired,
+                         QStringLiteral("store auth error: tenant `%1` has no saved credentials; "
+                                        "run `greentic-dist auth login %1` first")
+                             .arg(tenant));
+    };
+    if (!m_credentials) {
+        later([then, missing] { then(missing()); });
+        return;
+    }
+    m_credentials->lookup(CredentialQuery{oci.registry(), tenant}, this,
+                          [then, missing](Result<std::optional<RegistryCredential>> c) {
+                              if (!c) {
+                                  then(c.error());
+                              } else if (!c->has_value()) {
+                                  then(missing());
+                              } else {
+                                  then({});
+                              }
+                          });
+}
+
+void DistClient::fetchOci(const QString& raw, const QString& kind, const OciReference& oci, PullDone done)
+{
     m_oci->resolve(oci, m_options.layers, [this, raw, kind, done](Result<OciResolution> res) {
         if (!res) {
             done(res.error());

@@ -38,6 +38,9 @@ struct DistOptions
     QString storeRegistryBase; // GREENTIC_STORE_REGISTRY_BASE
     LayerPolicy layers;
     qint64 cacheMaxBytes = 3221225472; // enforced after every write; 0 = no cap
+    // Where store://greentic-biz/<tenant>/<path> lives (GREENTIC_DIST_GREENTIC_BIZ_REGISTRY, for
+    // mirrors and tests).
+    QString greenticBizRegistry = QStringLiteral("ghcr.io");
 
     // Reads GREENTIC_DIST_OFFLINE, GREENTIC_FIXTURE_DIR, the registry bases, GREENTIC_CACHE_MAX_BYTES
     // and HttpOptions::fromEnvironment.
@@ -101,6 +104,9 @@ private:
     void pullLocalFile(const QString& raw, const Reference& ref, const QString& path, const Digest& pin, PullDone done);
     void pullHttps(const QString& raw, const Reference& ref, const Digest& pin, PullDone done);
     void ensureBlob(const QString& raw, const OciResolution& res, PullDone done);
+    void fetchOci(const QString& raw, const QString& kind, const OciReference& oci, PullDone done);
+    // store://greentic-biz pulls need the tenant's saved token before anything goes out.
+    void withTenantCredentials(const OciReference& oci, std::function<void(Result<void>)> then);
     void startBlobJob(const Digest& content);
     void finishBlobJob(const Digest& content, const Result<CacheEntry>& result, bool fetched);
     // Commits a finished ingest of unknown-in-advance content under its per-digest lock.
@@ -111,6 +117,7 @@ private:
     void later(F&& f);
 
     QNetworkAccessManager* m_nam;
+    const CredentialProvider* m_credentials;
     DistOptions m_options;
     Cache m_cache;
     RegistryAuth* m_auth;

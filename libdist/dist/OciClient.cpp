@@ -48,6 +48,7 @@ void OciClient::fetchManifest(const OciReference& ref, const QString& reference,
     req.url.setPath(QStringLiteral("/v2/%1/manifests/%2").arg(ref.repository(), reference));
     req.headers.append({QByteArrayLiteral("Accept"), MediaTypes::manifestAccept()});
     req.authHost = ref.registry();
+    req.authTenant = ref.authTenant();
     req.authScope = scope(ref);
     req.maxBodyBytes = 4 << 20;
     req.what = ref.repositoryPath() + (reference.startsWith(QLatin1String("sha256:")) ? u'@' : u':') + reference;
@@ -151,6 +152,7 @@ HttpExchange* OciClient::fetchBlob(const OciReference& ref, const OciDescriptor&
     req.url = base.value();
     req.url.setPath(QStringLiteral("/v2/%1/blobs/%2").arg(ref.repository(), blob.digest.toString()));
     req.authHost = ref.registry();
+    req.authTenant = ref.authTenant();
     req.authScope = scope(ref);
     req.expectedSize = blob.size;
     req.what = QStringLiteral("%1@%2").arg(ref.repositoryPath(), blob.digest.toString());

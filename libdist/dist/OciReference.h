@@ -28,6 +28,10 @@ public:
     // registry/repository (no tag, no digest).
     QString repositoryPath() const;
     OciReference withDigest(const Digest& digest) const;
+    // For store://greentic-biz/<tenant>/… references: the tenant whose credentials authenticate the
+    // requests. Not part of the reference's text.
+    const QString& authTenant() const { return m_authTenant; }
+    void setAuthTenant(const QString& tenant) { m_authTenant = tenant; }
     // True for localhost, 127.0.0.0/8 and ::1.
     bool isLoopbackRegistry() const;
 
@@ -41,6 +45,7 @@ private:
     QString m_tag;
     Digest m_digest;
     bool m_implicitTag = false;
+    QString m_authTenant;
 };
 
 } // namespace dist
