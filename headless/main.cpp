@@ -30,8 +30,11 @@ int main(int argc, char* argv[])
     out.open(stdout, QIODevice::WriteOnly | QIODevice::Unbuffered);
     err.open(stderr, QIODevice::WriteOnly | QIODevice::Unbuffered);
 
+    QFile in;
+    in.open(stdin, QIODevice::ReadOnly);
     QNetworkAccessManager nam;
     dist::cli::CommandContext ctx(&out, &err, &nam, ::isatty(STDERR_FILENO) == 1);
+    ctx.setInput(&in);
     dist::cli::CommandLine commandLine;
     QTimer::singleShot(0, &app, [&] { commandLine.run(ctx, args, [](int code) { QCoreApplication::exit(code); }); });
     return app.exec();

@@ -4,6 +4,10 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
+#include <KeychainCredentialStore.h>
+#include <dist/CredentialResolver.h>
+#include <dist/FileCredentialStore.h>
+
 namespace dist::cli {
 
 CommandContext::CommandContext(QIODevice* out, QIODevice* err, QNetworkAccessManager* nam, bool stderrIsTerminal)
@@ -18,6 +22,42 @@ CommandContext::~CommandContext()
 {
     m_progress.reset();
     m_client.reset();
+    m_resolver.reset();
+}
+
+CredentialStore* CommandContext::storeFor(const QString& backend)
+{
+    if (backend == u"keychain") {
+        if (!m_keychain) {
+            m_keychain = std::make_unique<KeychainCredentialStore>();
+        }
+        return m_keychain.get();
+    }
+    if (backend == u"file") {
+        if (!m_file) {
+            m_file = std::make_unique<FileCredentialStore>();
+        }
+        return m_file.get();
+    }
+    return nullptr;
+}
+
+Result<CredentialStore*> CommandContext::credentialStore()
+{
+    QString choice = m_globals.credentialStore;
+    if (choice.isEmpty()) {
+        choice = qEnvironmentVariable("GREENTIC_DIST_CREDENTIAL_STORE");
+    }
+    if (choice.isEmpty()) {
+        choice = QStringLiteral("keychain");
+    }
+    CredentialStore* store = storeFor(choice);
+    if (!store) {
+        return makeError(
+            ErrorCode::InvalidInput,
+            QStringLiteral("invalid input: the credential store must be `keychain` or `file` (got `%1`)").arg(choice));
+    }
+    return store;
 }
 
 void CommandContext::print(const QString& line)
@@ -61,7 +101,10 @@ DistClient& CommandContext::client()
     if (!m_client) {
         DistOptions options = DistOptions::fromEnvironment(m_globals.cacheDir);
         options.offline = options.offline || m_globals.offline;
-        m_client = std::make_unique<DistClient>(m_nam, options, nullptr);
+        storeFor(QStringLiteral("keychain"));
+        storeFor(QStringLiteral("file"));
+        m_resolver = std::make_unique<CredentialResolver>(m_keychain.get(), m_file.get());
+        m_client = std::make_unique<DistClient>(m_nam, options, m_resolver.get());
         if (showProgress()) {
             m_progress = std::make_unique<ProgressPrinter>(m_err);
             QObject::connect(m_client.get(), &DistClient::progress, m_progress.get(), &ProgressPrinter::update);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <dist/CredentialProvider.h>
+#include <dist/CredentialStore.h>
 #include <dist/DistClient.h>
 #include <dist/Result.h>
 
@@ -18,6 +20,7 @@ class ProgressPrinter;
 struct GlobalOptions
 {
     QString cacheDir;
+    QString credentialStore; // keychain | file; empty: GREENTIC_DIST_CREDENTIAL_STORE, else keychain
     bool offline = false;
     bool json = false;
     bool quiet = false;
@@ -44,6 +47,12 @@ public:
 
     DistClient& client();
     Cache& cache() { return client().cache(); }
+    // The store `auth login` writes to: --credential-store, GREENTIC_DIST_CREDENTIAL_STORE, keychain.
+    Result<CredentialStore*> credentialStore();
+    CredentialStore* storeFor(const QString& backend);
+    QObject* eventContext() { return &m_context; }
+    QIODevice* input() { return m_in; }
+    void setInput(QIODevice* in) { m_in = in; }
     bool showProgress() const;
 
 private:
@@ -53,6 +62,11 @@ private:
     bool m_stderrIsTerminal;
     GlobalOptions m_globals;
     std::unique_ptr<DistClient> m_client;
+    std::unique_ptr<CredentialStore> m_keychain;
+    std::unique_ptr<CredentialStore> m_file;
+    std::unique_ptr<CredentialProvider> m_resolver;
+    QObject m_context;
+    QIODevice* m_in = nullptr;
     std::unique_ptr<ProgressPrinter> m_progress;
 };
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "CommandLine.h"
 
+#include "AuthListCommand.h"
+#include "AuthLoginCommand.h"
+#include "AuthLogoutCommand.h"
 #include "BundleCommands.h"
 #include "CacheCommands.h"
 #include "CommandContext.h"
@@ -15,7 +18,8 @@ namespace dist::cli {
 
 namespace {
 
-const QStringList kValuedGlobals = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs")};
+const QStringList kValuedGlobals
+    = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs"), QStringLiteral("--credential-store")};
 
 } // namespace
 
@@ -37,6 +41,9 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<BundleRollbackCommand>());
     m_commands.append(std::make_shared<RetentionPlanCommand>());
     m_commands.append(std::make_shared<RetentionApplyCommand>());
+    m_commands.append(std::make_shared<AuthLoginCommand>());
+    m_commands.append(std::make_shared<AuthLogoutCommand>());
+    m_commands.append(std::make_shared<AuthListCommand>());
 }
 
 CommandLine::~CommandLine() = default;
@@ -49,6 +56,9 @@ QList<QCommandLineOption> CommandLine::globalOptions()
         QCommandLineOption(QStringLiteral("offline"),
                            QStringLiteral("Never touch the network (also GREENTIC_DIST_OFFLINE=1).")),
         QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print machine-readable JSON on stdout.")),
+        QCommandLineOption(QStringLiteral("credential-store"),
+                           QStringLiteral("Where auth login saves tokens: keychain (default) or file."),
+                           QStringLiteral("NAME")),
         QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Parallel downloads (default 4)."),
                            QStringLiteral("N")),
         QCommandLineOption({QStringLiteral("q"), QStringLiteral("quiet")},
@@ -195,6 +205,14 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
         return;
     }
     GlobalOptions& g = ctx.globals();
+    if (parser.isSet(QStringLiteral("credential-store"))) {
+        g.credentialStore = parser.value(QStringLiteral("credential-store"));
+        if (g.credentialStore != u"keychain" && g.credentialStore != u"file") {
+            ctx.printErr(QStringLiteral("error: --credential-store must be keychain or file"));
+            finishLater(ExitCode::InvalidInput);
+            return;
+        }
+    }
     if (parser.isSet(QStringLiteral("cache-dir"))) {
         g.cacheDir = parser.value(QStringLiteral("cache-dir"));
     }
