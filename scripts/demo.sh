@@ -11,7 +11,7 @@ KIT="$ROOT/$BUILD_DIR/bench/dist-testkit"
 WORK=$(mktemp -d /tmp/greentic-dist-demo.XXXXXX)
 REGISTRY_PID=""
 cleanup() {
-    [[ -n "$REGISTRY_PID" ]] && kill "$REGISTRY_PID" 2>/dev/null && wait "$REGISTRY_PID" 2>/dev/null
+    if [[ -n "$REGISTRY_PID" ]]; then kill "$REGISTRY_PID" 2>/dev/null || true; wait "$REGISTRY_PID" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -355,8 +355,10 @@ void HttpExchange::onFinished()
         return;
     }
 
-    if (status == 401 && m_auth && !m_request.authHost.isEmpty() && !m_authRetried && isSameOrigin(m_url)) {
-        m_authRetried = true;
+    // Two rounds: one to answer the first challenge, one to renew a token the registry rejects
+    // (expired early, revoked) although we still thought it valid.
+    if (status == 401 && m_auth && !m_request.authHost.isEmpty() && m_authRounds < 2 && isSameOrigin(m_url)) {
+        ++m_authRounds;
         const QByteArray challenge = reply->rawHeader("WWW-Authenticate");
         QPointer<HttpExchange> self(this);
         m_auth->respond(CredentialQuery{m_request.authHost, m_request.authTenant}, m_request.authScope, challenge,

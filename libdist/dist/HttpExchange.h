@@ -96,7 +96,7 @@ private:
     QUrl m_url;
     int m_attempts = 0;
     int m_redirects = 0;
-    bool m_authRetried = false;
+    int m_authRounds = 0;
     bool m_rangeSent = false;
     bool m_streaming = false;
     bool m_cancelled = false;

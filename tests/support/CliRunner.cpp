@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "CliRunner.h"
 
+#include <QTest>
+
 namespace dist::test {
 
 CliRunner::CliRunner(const QString& cacheDir)
@@ -35,7 +37,8 @@ std::unique_ptr<QProcess> CliRunner::start(const QStringList& args) const
 CliResult CliRunner::collect(QProcess& process, int timeoutMs)
 {
     CliResult r;
-    if (!process.waitForFinished(timeoutMs)) {
+    // Keep the test's event loop running while waiting: scripted servers and proxies live on it.
+    if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, timeoutMs)) {
         process.kill();
         process.waitForFinished(5000);
         r.crashed = true;
@@ -45,6 +48,14 @@ CliResult CliRunner::collect(QProcess& process, int timeoutMs)
     r.out = process.readAllStandardOutput();
     r.err = process.readAllStandardError();
     return r;
+}
+
+CliResult CliRunner::runWithInput(const QStringList& args, const QByteArray& input, int timeoutMs) const
+{
+    auto p = start(args);
+    p->write(input);
+    p->closeWriteChannel();
+    return collect(*p, timeoutMs);
 }
 
 CliResult CliRunner::run(const QStringList& args, int timeoutMs) const

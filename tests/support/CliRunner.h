@@ -26,9 +26,12 @@ public:
     explicit CliRunner(const QString& cacheDir);
 
     QProcessEnvironment& env() { return m_env; }
+    const QProcessEnvironment& env() const { return m_env; }
+
     const QString& cacheDir() const { return m_cacheDir; }
 
     CliResult run(const QStringList& args, int timeoutMs = 120000) const;
+    CliResult runWithInput(const QStringList& args, const QByteArray& input, int timeoutMs = 120000) const;
     // Starts without waiting (for kill and concurrency tests).
     std::unique_ptr<QProcess> start(const QStringList& args) const;
     static CliResult collect(QProcess& process, int timeoutMs = 120000);

@@ -6,11 +6,17 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTest>
 #include <QThread>
 
 namespace dist::test {
 
-TestRegistry::TestRegistry() = default;
+TestRegistry::TestRegistry()
+{
+    // DIST_TEST_KEEP=1 keeps the registry's storage and log for a post-mortem.
+    m_dir.setAutoRemove(qEnvironmentVariable("DIST_TEST_KEEP") != u"1");
+}
+
 
 TestRegistry::~TestRegistry()
 {
@@ -52,11 +58,12 @@ QString TestRegistry::start()
         QFile f(config);
         f.open(QIODevice::WriteOnly | QIODevice::Truncate);
         f.write(QStringLiteral("version: 0.1\n"
-                               "log:\n  level: error\n  accesslog:\n    disabled: true\n"
+                               "log:\n  level: info\n  accesslog:\n    disabled: true\n"
                                "storage:\n  filesystem:\n    rootdirectory: %1\n  delete:\n    enabled: true\n"
-                               "http:\n  addr: 127.0.0.1:%2\n")
+                               "http:\n  addr: 127.0.0.1:%2\n%3")
                     .arg(storageDir())
                     .arg(m_port)
+                    .arg(m_extraConfig)
                     .toUtf8());
         f.close();
         m_process = std::make_unique<QProcess>();
@@ -99,13 +106,18 @@ QString TestRegistry::push(const QString& layoutDir, const QString& layoutTag, c
     QProcess skopeo;
     QStringList args{QStringLiteral("copy"), QStringLiteral("--quiet"), QStringLiteral("--preserve-digests"),
                      QStringLiteral("--dest-tls-verify=false")};
+    if (!m_pushCredentials.isEmpty()) {
+        args << QStringLiteral("--dest-creds") << m_pushCredentials;
+    }
     if (all) {
         args << QStringLiteral("--all");
     }
     args << QStringLiteral("oci:%1:%2").arg(layoutDir, layoutTag)
          << QStringLiteral("docker://%1/%2:%3").arg(host(), repository, tag.isEmpty() ? layoutTag : tag);
     skopeo.start(QStringLiteral("skopeo"), args);
-    if (!skopeo.waitForFinished(300000) || skopeo.exitCode() != 0) {
+    // The event loop keeps running: a token server in the test may have to answer skopeo.
+    const bool finished = QTest::qWaitFor([&] { return skopeo.state() == QProcess::NotRunning; }, 300000);
+    if (!finished || skopeo.exitStatus() != QProcess::NormalExit || skopeo.exitCode() != 0) {
         return QStringLiteral("skopeo %1 failed: %2")
             .arg(args.join(u' '), QString::fromUtf8(skopeo.readAllStandardError()));
     }

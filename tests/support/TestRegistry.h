@@ -34,11 +34,18 @@ public:
                  const QString& tag = QString(), bool all = false) const;
 
     static quint16 freePort();
+    // Extra top-level YAML for config.yml (an `auth:` section, say); set before start().
+    void setExtraConfig(const QString& yaml) { m_extraConfig = yaml; }
+    // user:password for skopeo to push with.
+    void setPushCredentials(const QString& credentials) { m_pushCredentials = credentials; }
+    QString path() const { return m_dir.path(); }
 
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_process;
     quint16 m_port = 0;
+    QString m_extraConfig;
+    QString m_pushCredentials;
 };
 
 } // namespace dist::test
