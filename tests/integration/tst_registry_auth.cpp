@@ -229,7 +229,8 @@ private Q_SLOTS:
                 QJsonObject{{QStringLiteral("auths"),
                              QJsonObject{{QString(QStringLiteral("http://") + m_basicRegistry.host()),
                                           QJsonObject{{QStringLiteral("auth"),
-                                                       QString::fromLatin1((QStringLiteral("bob:") + kBob).toUtf8().toBase64())}}}}}})
+                                                       QString::fromLatin1(
+                                                           (QStringLiteral("bob:") + kBob).toUtf8().toBase64())}}}}}})
                 .toJson());
         config.close();
         const CliResult pulled = cli.run({QStringLiteral("pull"), basicRef(QStringLiteral("private/hello:1"))});

@@ -17,7 +17,6 @@ TestRegistry::TestRegistry()
     m_dir.setAutoRemove(qEnvironmentVariable("DIST_TEST_KEEP") != u"1");
 }
 
-
 TestRegistry::~TestRegistry()
 {
     stop();
