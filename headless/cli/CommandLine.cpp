@@ -8,9 +8,11 @@
 #include "CacheCommands.h"
 #include "CommandContext.h"
 #include "ExitCode.h"
+#include "InspectCommand.h"
 #include "PullCommand.h"
 #include "ResolveCommand.h"
 #include "RetentionCommands.h"
+#include "StoreDownloadCommand.h"
 
 #include <QTimer>
 
@@ -44,6 +46,8 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<AuthLoginCommand>());
     m_commands.append(std::make_shared<AuthLogoutCommand>());
     m_commands.append(std::make_shared<AuthListCommand>());
+    m_commands.append(std::make_shared<StoreDownloadCommand>());
+    m_commands.append(std::make_shared<InspectCommand>());
 }
 
 CommandLine::~CommandLine() = default;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "DistClient.h"
 
+#include "AtomicFile.h"
 #include "IngestFile.h"
 #include "LockWaiter.h"
 #include "Logging.h"
@@ -802,6 +803,114 @@ void DistClient::commitIngest(const QString& raw, std::shared_ptr<IngestFile> in
                             }
                             done(PullResult{raw, digest, committed.value(), true});
                         });
+}
+
+QString DistClient::defaultDownloadName(const QString& mappedReference, const QString& mediaType)
+{
+    QString name = mappedReference;
+    if (name.startsWith(QLatin1String("oci://"))) {
+        name = name.mid(6);
+    }
+    name = name.section(u'@', 0, 0).section(u'/', -1).section(u':', 0, 0);
+    QString ext = QStringLiteral(".bin");
+    if (mediaType == u"application/json" || mediaType.endsWith(QLatin1String("+json"))) {
+        ext = QStringLiteral(".json");
+    } else if (mediaType == u"application/wasm") {
+        ext = QStringLiteral(".wasm");
+    } else if (mediaType.endsWith(QLatin1String("+gzip"))) {
+        ext = QStringLiteral(".tgz");
+    } else if (mediaType.endsWith(QLatin1String("+zstd"))) {
+        ext = QStringLiteral(".tar.zst");
+    } else if (mediaType.endsWith(QLatin1String("+zip"))) {
+        ext = QStringLiteral(".zip");
+    }
+    return name + ext;
+}
+
+void DistClient::download(const QString& reference, const QString& outputPath,
+                          std::function<void(Result<DownloadResult>)> done)
+{
+    auto ref = Reference::parse(reference);
+    if (!ref || ref->kind() != ReferenceKind::Store) {
+        later([done] {
+            done(makeError(ErrorCode::InvalidInput,
+                           QStringLiteral("invalid input: store download requires a store:// reference")));
+        });
+        return;
+    }
+    if (m_options.offline) {
+        later([done, reference] { done(offlineError(reference, false)); });
+        return;
+    }
+    auto oci = ociFor(ref.value());
+    if (!oci) {
+        later([done, e = oci.error()] { done(e); });
+        return;
+    }
+    withTenantCredentials(oci.value(), [this, reference, outputPath, oci = oci.value(), done](Result<void> ready) {
+        if (!ready) {
+            done(ready.error());
+            return;
+        }
+        LayerPolicy any;
+        any.anyLayer = true;
+        m_oci->resolve(oci, any, [this, reference, outputPath, oci, done](Result<OciResolution> res) {
+            if (!res) {
+                done(res.error());
+                return;
+            }
+            DownloadResult result;
+            result.reference = reference;
+            result.mappedReference = QStringLiteral("oci://") + oci.toString();
+            result.canonicalRef
+                = QStringLiteral("oci://%1@%2").arg(oci.repositoryPath(), res->manifestDigest.toString());
+            result.digest = res->manifestDigest;
+            result.mediaType = res->choice.layer.mediaType;
+            result.outputPath
+                = QFileInfo(outputPath.isEmpty() ? defaultDownloadName(result.mappedReference, result.mediaType)
+                                                 : outputPath)
+                      .absoluteFilePath();
+            auto ingest = IngestFile::openTemporary(QFileInfo(result.outputPath).absolutePath());
+            if (!ingest) {
+                done(makeError(ErrorCode::InvalidInput,
+                               QStringLiteral("failed to write downloaded artifact: %1").arg(ingest.message())));
+                return;
+            }
+            std::shared_ptr<IngestFile> sink(std::move(ingest).value());
+            const OciDescriptor layer = res->choice.layer;
+            HttpExchange* exchange = m_oci->fetchBlob(
+                res->reference, layer, sink.get(),
+                [sink, layer, result, done](Result<void> r) mutable {
+                    if (!r) {
+                        sink->discard();
+                        done(r.error());
+                        return;
+                    }
+                    auto digest = sink->finish();
+                    if (!digest || digest.value() != layer.digest) {
+                        sink->discard();
+                        done(digest ? makeError(ErrorCode::Integrity,
+                                                QStringLiteral("corrupt artifact `%1`: fetched digest %2 did not match "
+                                                               "the layer digest %3")
+                                                    .arg(result.reference, digest->toString(), layer.digest.toString()))
+                                    : digest.error());
+                        return;
+                    }
+                    result.sizeBytes = sink->size();
+                    if (auto moved = AtomicFile::rename(sink->path(), result.outputPath); !moved) {
+                        sink->discard();
+                        done(makeError(ErrorCode::InvalidInput,
+                                       QStringLiteral("failed to write downloaded artifact: %1").arg(moved.message())));
+                        return;
+                    }
+                    done(result);
+                },
+                [this, reference](qint64 received, qint64 total) { Q_EMIT progress(reference, received, total); });
+            if (exchange) {
+                m_exchanges.append(exchange);
+            }
+        });
+    });
 }
 
 Result<CacheEntry> DistClient::commitAndEnforceCap(IngestFile& ingest, const CacheEntry& entry)

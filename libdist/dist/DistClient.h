@@ -47,6 +47,17 @@ struct DistOptions
     static DistOptions fromEnvironment(const QString& cacheDirOverride = QString());
 };
 
+struct DownloadResult
+{
+    QString reference;
+    QString mappedReference; // oci://host/repo[:tag]
+    QString canonicalRef; // oci://host/repo@<manifest digest>
+    Digest digest; // the manifest digest
+    QString mediaType;
+    QString outputPath;
+    qint64 sizeBytes = 0;
+};
+
 struct PullResult
 {
     QString reference; // as the caller wrote it
@@ -85,6 +96,15 @@ public:
     // Pulls every entry, at most `jobs` at a time. Stops starting new ones at the first failure and
     // reports it once the running ones finish. Results keep the lockfile order.
     void pullAll(const QList<LockEntry>& entries, int jobs, std::function<void(Result<QList<PullResult>>)> done);
+
+    // `store download`: fetches a store:// artifact's layer straight to a file (not into the cache).
+    // Without an output path, a name derived from the reference and the media type is used in the
+    // current directory.
+    void download(const QString& reference, const QString& outputPath,
+                  std::function<void(Result<DownloadResult>)> done);
+    // The Rust client's default output name: last path segment of the mapped reference plus an
+    // extension chosen by media type (.json, .wasm, .tgz, .tar.zst, .zip, else .bin).
+    static QString defaultDownloadName(const QString& mappedReference, const QString& mediaType);
 
     void cancelAll();
 

@@ -291,6 +291,19 @@ Result<LayerChoice> LayerPolicy::select(const OciManifest& manifest) const
     if (manifest.layers.isEmpty()) {
         return makeError(ErrorCode::Protocol, QStringLiteral("invalid manifest: it has no layers"));
     }
+    if (anyLayer) {
+        auto isJson = [](const OciDescriptor& l) {
+            return l.mediaType == u"application/json" || l.mediaType.endsWith(QLatin1String("+json"));
+        };
+        auto pick = std::find_if(manifest.layers.begin(), manifest.layers.end(), isJson);
+        if (pick == manifest.layers.end()) {
+            pick = std::find_if(manifest.layers.begin(), manifest.layers.end(),
+                                [](const OciDescriptor& l) { return l.mediaType == u"application/wasm"; });
+        }
+        const OciDescriptor chosen = pick != manifest.layers.end() ? *pick : manifest.layers.first();
+        const bool wasm = chosen.mediaType.contains(QLatin1String("wasm"));
+        return LayerChoice{chosen, wasm ? ArtifactType::Component : packTypeFor(chosen.mediaType)};
+    }
     QStringList component = MediaTypes::componentLayers();
     component += extraComponentTypes;
     const bool allComponent = std::all_of(manifest.layers.begin(), manifest.layers.end(),

@@ -70,6 +70,9 @@ struct LayerPolicy
 {
     QStringList extraComponentTypes;
     QStringList extraPackTypes;
+    // `store download`: any layer is acceptable; the first JSON layer wins, then the first
+    // application/wasm layer, then the first layer.
+    bool anyLayer = false;
 
     Result<LayerChoice> select(const OciManifest& manifest) const;
 };

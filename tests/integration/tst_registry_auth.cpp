@@ -93,7 +93,7 @@ private Q_SLOTS:
         const QString layoutDir = m_work.filePath(QStringLiteral("layout"));
         OciLayout layout(layoutDir);
         const OciDescriptor layer
-            = layout.addBlob("\0asm\x0d\0\x01\0private-component", QStringLiteral("application/wasm"));
+            = layout.addBlob(QByteArray("\0asm\x0d\0\x01\0private-component", 25), QStringLiteral("application/wasm"));
         layout.tag(QStringLiteral("c"), layout.addManifest({layer}));
         layout.finish();
         m_tokens.addUser(QStringLiteral("pusher"), QStringLiteral("push"));
@@ -180,6 +180,51 @@ private Q_SLOTS:
         QVERIFY2(pulled.exitCode == 0, pulled.err.constData());
         assertNoSecrets(pulled);
         QVERIFY(m_tokens.accounts().contains(QStringLiteral("acme")));
+    }
+
+    void storeDownloadAsksOnceThenSaves()
+    {
+        CliRunner cli = fresh();
+        cli.env().insert(QStringLiteral("GREENTIC_DIST_GREENTIC_BIZ_REGISTRY"), m_tokenRegistry.host());
+        const QString ref = QStringLiteral("store://greentic-biz/acme/catalogs/zain-x:1");
+        const QString outDir = m_work.filePath(QStringLiteral("downloads"));
+        QDir().mkpath(outDir);
+        QCOMPARE(
+            cli.run({QStringLiteral("store"), QStringLiteral("download"), tokenRef(QStringLiteral("private/hello:1"))})
+                .exitCode,
+            2);
+        QCOMPARE(
+            cli.run({QStringLiteral("store"), QStringLiteral("download"), ref, QStringLiteral("--offline")}).exitCode,
+            4);
+        auto p = cli.start({QStringLiteral("store"), QStringLiteral("download"), ref, QStringLiteral("--token-stdin"),
+                            QStringLiteral("--json"), QStringLiteral("--output"),
+                            outDir + QStringLiteral("/catalog.wasm")});
+        p->write(kTenant.toUtf8());
+        p->closeWriteChannel();
+        const CliResult r = CliRunner::collect(*p);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        assertNoSecrets(r);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.keys().size(), 7);
+        QCOMPARE(o.value(QStringLiteral("mapped_reference")).toString(),
+                 QStringLiteral("oci://") + tokenRef(QStringLiteral("greentic-biz/catalogs/zain-x:1")));
+        QCOMPARE(o.value(QStringLiteral("media_type")).toString(), QStringLiteral("application/wasm"));
+        QCOMPARE(o.value(QStringLiteral("output_path")).toString(), outDir + QStringLiteral("/catalog.wasm"));
+        QFile out(outDir + QStringLiteral("/catalog.wasm"));
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        QVERIFY(out.readAll().endsWith("private-component"));
+        // the login was saved; the download did not go into the cache
+        QVERIFY(cli.run({QStringLiteral("auth"), QStringLiteral("ls")}).out.contains("acme"));
+        QCOMPARE(cli.run({QStringLiteral("cache"), QStringLiteral("ls")}).out, QByteArray());
+        QVERIFY(QDir(outDir).entryList({QStringLiteral("*.partial")}, QDir::Files).isEmpty());
+        // default name from the reference and the media type, in the working directory
+        QProcess named;
+        named.setProcessEnvironment(cli.env());
+        named.setWorkingDirectory(outDir);
+        named.start(CliRunner::binary(), {QStringLiteral("store"), QStringLiteral("download"), ref});
+        const CliResult second = CliRunner::collect(named);
+        QCOMPARE(second.exitCode, 0);
+        QCOMPARE(second.out, (outDir + QStringLiteral("/zain-x.wasm\n")).toUtf8());
     }
 
     void htpasswdBasicAuth()

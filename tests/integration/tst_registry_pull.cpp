@@ -427,6 +427,20 @@ private Q_SLOTS:
         QVERIFY(Cache(fresh.cacheDir()).digests().isEmpty());
     }
 
+    void inspectReport()
+    {
+        const CliRunner cli = runner(QStringLiteral("inspect"));
+        const CliResult comp = cli.run({QStringLiteral("inspect"), ref(QStringLiteral("components/hello:component")),
+                                        QStringLiteral("--show-media-type")});
+        QVERIFY2(comp.exitCode == 0, comp.err.constData());
+        QVERIFY(comp.out.contains("artifact type: Component\ncomponent.wasm: true\ncomponent.manifest.json: false\n"));
+        QVERIFY(comp.out.contains("selected media type: application/vnd.wasm.component.v1+wasm\n"));
+        const CliResult pack = cli.run({QStringLiteral("inspect"), ref(QStringLiteral("packs/zain-x:gzip"))});
+        QVERIFY(pack.out.contains("artifact type: Bundle\nartifact path: "));
+        QVERIFY(pack.out.contains("artifact exists: true"));
+        QVERIFY(!pack.out.contains("selected media type"));
+    }
+
     void progressOnlyOnATerminal()
     {
         CliRunner cli = runner(QStringLiteral("progress"));

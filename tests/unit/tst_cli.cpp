@@ -578,6 +578,27 @@ private Q_SLOTS:
         QCOMPARE(malformed.code, 2);
         QVERIFY(malformed.err.startsWith("invalid lockfile: "));
     }
+
+    void downloadNames()
+    {
+        QCOMPARE(
+            DistClient::defaultDownloadName(QStringLiteral("oci://ghcr.io/greentic-biz/catalogs/zain-x:latest"),
+                                            QStringLiteral("application/vnd.greentic.zain-x.catalog.root.v1+json")),
+            QStringLiteral("zain-x.json"));
+        QCOMPARE(DistClient::defaultDownloadName(QStringLiteral("ghcr.io/o/tool@sha256:abc"),
+                                                 QStringLiteral("application/wasm")),
+                 QStringLiteral("tool.wasm"));
+        QCOMPARE(DistClient::defaultDownloadName(QStringLiteral("h/o/b:1"),
+                                                 QStringLiteral("application/vnd.x.bundle+tar+gzip")),
+                 QStringLiteral("b.tgz"));
+        QCOMPARE(
+            DistClient::defaultDownloadName(QStringLiteral("h/o/b:1"), QStringLiteral("application/vnd.x+tar+zstd")),
+            QStringLiteral("b.tar.zst"));
+        QCOMPARE(DistClient::defaultDownloadName(QStringLiteral("h/o/b:1"), QStringLiteral("application/vnd.x+zip")),
+                 QStringLiteral("b.zip"));
+        QCOMPARE(DistClient::defaultDownloadName(QStringLiteral("h/o/b"), QStringLiteral("application/vnd.x+tar")),
+                 QStringLiteral("b.bin"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
