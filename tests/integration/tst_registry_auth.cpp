@@ -283,6 +283,21 @@ private Q_SLOTS:
         assertNoSecrets(pulled);
     }
 
+    void environmentToken()
+    {
+        CliRunner cli = fresh();
+        const QString key = m_basicRegistry.host().toUpper().replace(u'.', u'_').replace(u':', u'_');
+        cli.env().insert(QStringLiteral("GREENTIC_DIST_REGISTRY_USERNAME_") + key, QStringLiteral("bob"));
+        cli.env().insert(QStringLiteral("GREENTIC_DIST_REGISTRY_TOKEN_") + key, kBob);
+        const CliResult pulled
+            = cli.run({QStringLiteral("pull"), basicRef(QStringLiteral("private/hello:1")), QStringLiteral("-v")});
+        QVERIFY2(pulled.exitCode == 0, pulled.err.constData());
+        assertNoSecrets(pulled);
+        // the variable is per host: another registry does not get it
+        const CliResult other = cli.run({QStringLiteral("pull"), tokenRef(QStringLiteral("private/hello:1"))});
+        QCOMPARE(other.exitCode, 5);
+    }
+
     void expiredBearerIsRenewedMidRun()
     {
         const CliRunner cli = fresh();
