@@ -1,48 +1,309 @@
 // SPDX-License-Identifier: MIT
 #include "MainWindow.h"
 
-#include <dist/Cache.h>
+#include "BundlesPage.h"
+#include "CacheEntryModel.h"
+#include "CacheScanner.h"
+#include "Confirm.h"
+#include "CredentialsPage.h"
+#include "EntryDetails.h"
+#include "PullDialog.h"
+#include "RetentionPage.h"
+#include "UsageWidget.h"
+
+#include <KeychainCredentialStore.h>
+#include <dist/CacheMaintenance.h>
+#include <dist/CredentialResolver.h>
+#include <dist/DistClient.h>
+#include <dist/FileCredentialStore.h>
+#include <dist/Retention.h>
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
 #include <QMenuBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+// Resources compiled into a static library must be registered by hand, outside any namespace.
+static void initResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
 
 namespace dist::gui {
 
-MainWindow::MainWindow(const QString& cacheRoot, QWidget* parent)
-    : QMainWindow(parent)
-    , m_cacheRoot(cacheRoot)
-    , m_summary(new QLabel(this))
-{
-    setWindowTitle(tr("greentic-dist"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/greentic-dist.svg")));
-    auto* fileMenu = menuBar()->addMenu(tr("&File"));
-    auto* refreshAction = fileMenu->addAction(tr("&Refresh"), this, &MainWindow::refresh);
-    refreshAction->setShortcut(QKeySequence::Refresh);
-    auto* quitAction = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::quit);
-    quitAction->setShortcut(QKeySequence::Quit);
+namespace {
 
-    m_summary->setObjectName(QStringLiteral("cacheSummary"));
-    m_summary->setAlignment(Qt::AlignCenter);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    setCentralWidget(m_summary);
-    resize(900, 560);
-    refresh();
+bool isProtectedState(BundleState s)
+{
+    return s == BundleState::Staged || s == BundleState::Warming || s == BundleState::Ready
+        || s == BundleState::Draining;
 }
 
-MainWindow::~MainWindow() = default;
+} // namespace
 
-void MainWindow::refresh()
+MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWidget* parent)
+    : QMainWindow(parent)
+    , m_cacheRoot(cacheRoot)
+    , m_keychain(std::make_unique<KeychainCredentialStore>())
+    , m_file(std::make_unique<FileCredentialStore>())
+    , m_scanner(new CacheScanner(cacheRoot, this))
+    , m_model(new CacheEntryModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_view(new QTableView(this))
+    , m_filter(new QLineEdit(this))
+    , m_details(new EntryDetails(this))
+    , m_usage(new UsageWidget(this))
+    , m_tabs(new QTabWidget(this))
 {
-    // Listing digests reads directory names only; entry details load with the cache view.
-    const Cache cache(m_cacheRoot);
-    const auto count = cache.digests().size();
-    m_summary->setText(tr("Cache: %1\n%n entries", nullptr, static_cast<int>(count)).arg(cache.root()));
-    statusBar()->showMessage(cache.root());
+    initResources();
+    setWindowTitle(tr("greentic-dist — %1").arg(cacheRoot));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/greentic-dist.svg")));
+    m_resolver = std::make_unique<CredentialResolver>(m_keychain.get(), m_file.get());
+    m_client = std::make_unique<DistClient>(nam, DistOptions::fromEnvironment(cacheRoot), m_resolver.get());
+
+    // Cache tab: filter, table, details.
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(CacheEntryModel::SortRole);
+    m_proxy->setFilterRole(CacheEntryModel::FilterRole);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(0);
+    m_filter->setObjectName(QStringLiteral("cacheFilter"));
+    m_filter->setPlaceholderText(tr("Filter by digest, reference, type, media type or bundle state (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_view->setObjectName(QStringLiteral("cacheTable"));
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(CacheEntryModel::LastUsedColumn, Qt::DescendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setAlternatingRowColors(true);
+    // Big tables stay smooth only with fixed row heights and no ResizeToContents.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setColumnWidth(CacheEntryModel::DigestColumn, 150);
+    m_view->setColumnWidth(CacheEntryModel::ReferenceColumn, 280);
+    m_view->setColumnWidth(CacheEntryModel::MediaTypeColumn, 240);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showSelected);
+
+    auto* evictButton = new QPushButton(tr("&Evict selected…"), this);
+    evictButton->setObjectName(QStringLiteral("evictButton"));
+    connect(evictButton, &QPushButton::clicked, this, &MainWindow::evictSelected);
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_filter, 1);
+    top->addWidget(evictButton);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("cacheSplitter"));
+    splitter->addWidget(m_view);
+    splitter->addWidget(m_details);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto* cacheTab = new QWidget(this);
+    auto* cacheLayout = new QVBoxLayout(cacheTab);
+    cacheLayout->addLayout(top);
+    cacheLayout->addWidget(splitter, 1);
+
+    // The other tabs.
+    m_bundles = new BundlesPage(*m_client, this);
+    m_retention = new RetentionPage(cacheRoot, this);
+    QString choice = qEnvironmentVariable("GREENTIC_DIST_CREDENTIAL_STORE");
+    CredentialStore* store = choice == u"file" ? m_file.get() : m_keychain.get();
+    const QString why = choice == u"file"
+        ? tr("The plain-file store (%1) was chosen with GREENTIC_DIST_CREDENTIAL_STORE=file; it is not encrypted.")
+              .arg(static_cast<FileCredentialStore*>(m_file.get())->path())
+        : tr("The OS keychain is the default; the plain-file store is used only when chosen explicitly "
+             "(GREENTIC_DIST_CREDENTIAL_STORE=file or greentic-dist --credential-store file).");
+    m_credentials = new CredentialsPage(store, m_keychain.get(), m_file.get(), why, this);
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+    m_tabs->addTab(cacheTab, tr("&Cache"));
+    m_tabs->addTab(m_bundles, tr("&Bundles"));
+    m_tabs->addTab(m_retention, tr("&Retention"));
+    m_tabs->addTab(m_credentials, tr("Cr&edentials"));
+
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->addWidget(m_usage);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    buildActions();
+    connect(m_scanner, &CacheScanner::scanned, this, &MainWindow::applySnapshot);
+    connect(m_bundles, &BundlesPage::changed, this, [this] { m_scanner->requestScan(0); });
+    connect(m_bundles, &BundlesPage::message, this, &MainWindow::status);
+    connect(m_retention, &RetentionPage::applied, this, [this] { m_scanner->requestScan(0); });
+    connect(m_retention, &RetentionPage::message, this, &MainWindow::status);
+    connect(m_credentials, &CredentialsPage::message, this, &MainWindow::status);
+    connect(&m_evict, &QFutureWatcher<Result<EvictReport>>::finished, this, [this] {
+        const Result<EvictReport> r = m_evict.result();
+        status(r ? tr("Evicted %1 entries, freed %2")
+                       .arg(r->evicted)
+                       .arg(QLocale::system().formattedDataSize(r->bytesReclaimed))
+                 : r.message());
+        m_scanner->requestScan(0);
+        Q_EMIT evicted();
+    });
+
+    resize(1180, 720);
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    m_view->horizontalHeader()->restoreState(settings.value(QStringLiteral("window/cacheHeader")).toByteArray());
+    status(tr("Reading %1…").arg(cacheRoot));
+    m_scanner->requestScan(0);
+}
+
+MainWindow::~MainWindow()
+{
+    m_evict.waitForFinished();
+}
+
+void MainWindow::buildActions()
+{
+    auto* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setMovable(false);
+    auto* fileMenu = menuBar()->addMenu(tr("&File"));
+    auto* pull = fileMenu->addAction(tr("&Pull…"), this, [this] { openPullDialog()->show(); });
+    pull->setShortcut(QKeySequence(QStringLiteral("Ctrl+P")));
+    auto* refresh = fileMenu->addAction(tr("&Refresh"), this, [this] { m_scanner->requestScan(0); });
+    refresh->setShortcut(QKeySequence::Refresh);
+    fileMenu->addSeparator();
+    auto* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    auto* editMenu = menuBar()->addMenu(tr("&Edit"));
+    auto* find = editMenu->addAction(tr("&Find"), this, [this] {
+        m_tabs->setCurrentIndex(0);
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    auto* evict = editMenu->addAction(tr("&Evict selected…"), this, &MainWindow::evictSelected);
+    evict->setShortcut(QKeySequence::Delete);
+    evict->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_view->addAction(evict);
+    toolbar->addAction(pull);
+    toolbar->addAction(refresh);
+    toolbar->addAction(evict);
+}
+
+void MainWindow::status(const QString& text)
+{
+    statusBar()->showMessage(text);
+}
+
+void MainWindow::applySnapshot(const CacheSnapshot& snapshot)
+{
+    m_model->setSnapshot(snapshot);
+    m_usage->setUsage(snapshot.entries, m_client->options().cacheMaxBytes);
+    m_bundles->setSnapshot(snapshot);
+    showSelected();
+    QString text = tr("%1 — %2").arg(snapshot.root, m_usage->summary());
+    if (!snapshot.problems.isEmpty()) {
+        text += tr(" — %n unreadable entries (run `greentic-dist cache gc`)", nullptr,
+                   static_cast<int>(snapshot.problems.size()));
+    }
+    if (!snapshot.bundleError.isEmpty()) {
+        text += QStringLiteral(" — ") + snapshot.bundleError;
+    }
+    status(text);
+    ++m_snapshots;
+    Q_EMIT snapshotApplied();
+}
+
+void MainWindow::showSelected()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty()) {
+        m_details->showEntry(nullptr, std::nullopt);
+        return;
+    }
+    const int row = m_proxy->mapToSource(rows.first()).row();
+    const CacheEntry* e = m_model->entryAt(row);
+    m_details->showEntry(e, e ? m_model->bundleFor(e->digest) : std::nullopt);
+}
+
+void MainWindow::evictSelected()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty() || m_evict.isRunning()) {
+        return;
+    }
+    QStringList digests;
+    QStringList lines;
+    QStringList refused;
+    qint64 bytes = 0;
+    for (const QModelIndex& proxyIndex : rows) {
+        const CacheEntry* e = m_model->entryAt(m_proxy->mapToSource(proxyIndex).row());
+        if (!e) {
+            continue;
+        }
+        const auto bundle = m_model->bundleFor(e->digest);
+        if (bundle && isProtectedState(bundle->state)) {
+            refused
+                << tr("%1 — refused: bundle is %2").arg(e->digest.toString().left(19), bundleStateName(bundle->state));
+            continue;
+        }
+        digests << e->digest.toString();
+        bytes += e->sizeBytes;
+        lines << QStringLiteral("%1  %2  %3")
+                     .arg(e->digest.toString().left(19), QLocale::system().formattedDataSize(e->sizeBytes), e->rawRef);
+    }
+    if (digests.isEmpty()) {
+        Confirm::setNextAnswer(false);
+        status(refused.join(QStringLiteral("; ")));
+        return;
+    }
+    QString details = lines.mid(0, 25).join(u'\n');
+    if (lines.size() > 25) {
+        details += tr("\n… and %1 more").arg(lines.size() - 25);
+    }
+    if (!refused.isEmpty()) {
+        details += tr("\n\nNot evicted:\n") + refused.join(u'\n');
+    }
+    if (!Confirm::ask(this, tr("Evict entries"),
+                      tr("Evict %n entries and free %1?", nullptr, static_cast<int>(digests.size()))
+                          .arg(QLocale::system().formattedDataSize(bytes)),
+                      details)) {
+        return;
+    }
+    const QString root = m_cacheRoot;
+    m_evict.setFuture(QtConcurrent::run([root, digests]() -> Result<EvictReport> {
+        Cache cache(root);
+        return CacheMaintenance(cache).evict(digests, false);
+    }));
+}
+
+PullDialog* MainWindow::openPullDialog()
+{
+    if (!m_pull) {
+        m_pull = new PullDialog(*m_client, this);
+        connect(m_pull, &PullDialog::pulled, this, [this] { m_scanner->requestScan(); });
+    }
+    return m_pull;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/cacheHeader"), m_view->horizontalHeader()->saveState());
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace dist::gui

@@ -1,30 +1,102 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "CacheSnapshot.h"
+
+#include <dist/CacheMaintenance.h>
+
+#include <QFutureWatcher>
 #include <QMainWindow>
 
+#include <memory>
+
 class QLabel;
+class QLineEdit;
+class QNetworkAccessManager;
+class QSortFilterProxyModel;
+class QTableView;
+class QTabWidget;
+
+namespace dist {
+class CredentialProvider;
+class CredentialStore;
+class DistClient;
+} // namespace dist
 
 namespace dist::gui {
 
-// The operator window. For now a shell that shows where the cache is and how much it holds;
-// the cache, bundle, retention, pull and credential views arrive with the GUI issue.
+class BundlesPage;
+class CacheEntryModel;
+class CacheScanner;
+class CredentialsPage;
+class EntryDetails;
+class PullDialog;
+class RetentionPage;
+class UsageWidget;
+
+// The operator window: the cache (filter, details, evict), bundles and their lifecycle, a
+// retention preview, credentials and usage at a glance. Disk scans and network work never run on
+// the UI thread; changes made by the CLI while the window is open show up through file watching.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(const QString& cacheRoot, QWidget* parent = nullptr);
+    MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     const QString& cacheRoot() const { return m_cacheRoot; }
+    CacheEntryModel* cacheModel() const { return m_model; }
+    QSortFilterProxyModel* cacheProxy() const { return m_proxy; }
+    QTableView* cacheView() const { return m_view; }
+    QLineEdit* filterEdit() const { return m_filter; }
+    EntryDetails* details() const { return m_details; }
+    UsageWidget* usage() const { return m_usage; }
+    BundlesPage* bundlesPage() const { return m_bundles; }
+    RetentionPage* retentionPage() const { return m_retention; }
+    CredentialsPage* credentialsPage() const { return m_credentials; }
+    CacheScanner* scanner() const { return m_scanner; }
+    QTabWidget* tabs() const { return m_tabs; }
+    int snapshotsApplied() const { return m_snapshots; }
+
+    // Evicts the selected entries after a confirmation that lists what will be freed; staged,
+    // warming, ready and draining bundles are refused with the reason.
+    void evictSelected();
+    PullDialog* openPullDialog();
+
+Q_SIGNALS:
+    void snapshotApplied();
+    void evicted();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
-    void refresh();
+    void applySnapshot(const CacheSnapshot& snapshot);
+    void showSelected();
+    void buildActions();
+    void status(const QString& text);
 
     QString m_cacheRoot;
-    QLabel* m_summary;
+    std::unique_ptr<CredentialStore> m_keychain;
+    std::unique_ptr<CredentialStore> m_file;
+    std::unique_ptr<CredentialProvider> m_resolver;
+    std::unique_ptr<DistClient> m_client;
+    CacheScanner* m_scanner;
+    CacheEntryModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTableView* m_view;
+    QLineEdit* m_filter;
+    EntryDetails* m_details;
+    UsageWidget* m_usage;
+    QTabWidget* m_tabs;
+    BundlesPage* m_bundles;
+    RetentionPage* m_retention;
+    CredentialsPage* m_credentials;
+    PullDialog* m_pull = nullptr;
+    QFutureWatcher<Result<EvictReport>> m_evict;
+    int m_snapshots = 0;
 };
 
 } // namespace dist::gui

@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QNetworkAccessManager>
 
 int main(int argc, char* argv[])
 {
@@ -18,12 +19,14 @@ int main(int argc, char* argv[])
     parser.setApplicationDescription(QStringLiteral("Inspect and manage the greentic-dist cache."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption cacheDir(QStringLiteral("cache-dir"), QStringLiteral("Cache root."),
+    const QCommandLineOption cacheDir(QStringLiteral("cache-dir"),
+                                      QStringLiteral("Cache root (like greentic-dist --cache-dir)."),
                                       QStringLiteral("PATH"));
     parser.addOption(cacheDir);
     parser.process(app);
 
-    dist::gui::MainWindow window(dist::Cache::resolveRoot(parser.value(cacheDir)));
+    QNetworkAccessManager nam;
+    dist::gui::MainWindow window(dist::Cache::resolveRoot(parser.value(cacheDir)), &nam);
     window.show();
     return app.exec();
 }

@@ -7,7 +7,6 @@
 
 #include <dist/BundleStore.h>
 #include <dist/Cache.h>
-#include <dist/EntryIndex.h>
 
 #include <QDateTime>
 
@@ -31,7 +30,7 @@ QList<QCommandLineOption> RetentionPlanCommand::options() const
 
 Result<RetentionInput> RetentionPlanCommand::buildInput(CommandContext& ctx, const QCommandLineParser& parser)
 {
-    RetentionInput input;
+    RetentionLimits limits;
     auto number = [&](const QString& name, qint64* out) -> Result<void> {
         if (!parser.isSet(name)) {
             return {};
@@ -47,34 +46,23 @@ Result<RetentionInput> RetentionPlanCommand::buildInput(CommandContext& ctx, con
     };
     qint64 maxAge = -1;
     qint64 depth = 0;
-    for (auto r : {number(QStringLiteral("max-bytes"), &input.maxCacheBytes),
-                   number(QStringLiteral("max-age"), &maxAge), number(QStringLiteral("rollback-depth"), &depth)}) {
+    for (auto r : {number(QStringLiteral("max-bytes"), &limits.maxBytes), number(QStringLiteral("max-age"), &maxAge),
+                   number(QStringLiteral("rollback-depth"), &depth)}) {
         if (!r) {
             return r.error();
         }
     }
     if (maxAge >= 0) {
-        input.maxEntryAgeSeconds = maxAge;
+        limits.maxAgeSeconds = maxAge;
     }
-    input.minimumRollbackDepth = static_cast<int>(std::min<qint64>(depth, 1 << 20));
-    for (const QString& name : {QStringLiteral("active"), QStringLiteral("session")}) {
-        for (const QString& id : parser.values(name)) {
-            if (auto d = BundleId::parse(id); !d) {
-                return d.error();
-            }
-        }
-    }
-    input.activeBundleIds = parser.values(QStringLiteral("active"));
-    input.sessionBundleIds = parser.values(QStringLiteral("session"));
-    if (auto r = Retention::addBundleStates(input, BundleStore(ctx.cache().root())); !r) {
-        return r.error();
-    }
+    limits.rollbackDepth = static_cast<int>(std::min<qint64>(depth, 1 << 20));
+    limits.activeBundleIds = parser.values(QStringLiteral("active"));
+    limits.sessionBundleIds = parser.values(QStringLiteral("session"));
     QStringList problems;
-    input.entries = EntryIndex(ctx.cache()).summaries(&problems);
+    auto input = Retention::gather(ctx.cache(), limits, &problems);
     for (const QString& p : std::as_const(problems)) {
         ctx.printErr(QStringLiteral("warning: %1 (run `greentic-dist cache gc`)").arg(p));
     }
-    input.now = QDateTime::currentSecsSinceEpoch();
     return input;
 }
 

@@ -231,6 +231,29 @@ Result<void> Retention::addBundleStates(RetentionInput& input, const BundleStore
     return {};
 }
 
+Result<RetentionInput> Retention::gather(const Cache& cache, const RetentionLimits& limits, QStringList* problems)
+{
+    RetentionInput input;
+    for (const QStringList* ids : {&limits.activeBundleIds, &limits.sessionBundleIds}) {
+        for (const QString& id : *ids) {
+            if (auto d = BundleId::parse(id); !d) {
+                return d.error();
+            }
+        }
+    }
+    input.maxCacheBytes = limits.maxBytes;
+    input.maxEntryAgeSeconds = limits.maxAgeSeconds;
+    input.minimumRollbackDepth = limits.rollbackDepth;
+    input.activeBundleIds = limits.activeBundleIds;
+    input.sessionBundleIds = limits.sessionBundleIds;
+    if (auto r = addBundleStates(input, BundleStore(cache.root())); !r) {
+        return r.error();
+    }
+    input.entries = EntryIndex(cache).summaries(problems);
+    input.now = QDateTime::currentSecsSinceEpoch();
+    return input;
+}
+
 qint64 Retention::cacheCapFromEnvironment()
 {
     constexpr qint64 kDefault = 3221225472; // 3 GiB

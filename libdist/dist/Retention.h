@@ -38,6 +38,16 @@ struct RetentionInput
     qint64 now = 0; // unix seconds; an input so that evaluation is pure and repeatable
 };
 
+// What an operator asks retention for (the CLI flags and the GUI's form).
+struct RetentionLimits
+{
+    qint64 maxBytes = 0;
+    std::optional<qint64> maxAgeSeconds;
+    int rollbackDepth = 0;
+    QStringList activeBundleIds;
+    QStringList sessionBundleIds;
+};
+
 struct RetentionDecision
 {
     Digest cacheKey;
@@ -80,6 +90,10 @@ public:
     static RetentionReport apply(Cache& cache, BundleStore& bundles, const RetentionOutcome& outcome);
     // Fills the lifecycle lists from the bundle records (strict: a malformed record is an error).
     static Result<void> addBundleStates(RetentionInput& input, const BundleStore& bundles);
+    // The input for a cache as it is now: entry summaries, bundle states, the operator's limits.
+    // `retention plan`, `retention apply` and the GUI's preview all start here, so they agree.
+    static Result<RetentionInput> gather(const Cache& cache, const RetentionLimits& limits,
+                                         QStringList* problems = nullptr);
     // GREENTIC_CACHE_MAX_BYTES, default 3 GiB; a value that does not parse falls back to the default.
     static qint64 cacheCapFromEnvironment();
     // Run after every cache write: when the blobs exceed `maxBytes`, evicts under budget pressure,

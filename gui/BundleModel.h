@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <dist/Bundle.h>
+
+#include <QAbstractTableModel>
+#include <QColor>
+
+namespace dist::gui {
+
+// The bundle records with their lifecycle state, coloured by state.
+class BundleModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BundleModel)
+
+public:
+    enum Column
+    {
+        IdColumn,
+        StateColumn,
+        ReferenceColumn,
+        FetchedColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        StateRole = Qt::UserRole + 1,
+        IdRole,
+        SortRole,
+    };
+
+    explicit BundleModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void setRecords(const QList<BundleRecord>& records);
+    const BundleRecord* recordAt(int row) const;
+    int rowOf(const QString& bundleId) const;
+
+    static QColor colorFor(BundleState state);
+
+private:
+    QList<BundleRecord> m_records;
+};
+
+} // namespace dist::gui

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+#include "CacheEntryModel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QDateTime>
+#include <QLocale>
+
+namespace dist::gui {
+
+namespace {
+
+QString humanBytes(qint64 bytes)
+{
+    return QLocale::system().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString when(qint64 secs)
+{
+    return secs > 0 ? QDateTime::fromSecsSinceEpoch(secs).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
+}
+
+bool sameRow(const CacheEntry& a, const CacheEntry& b)
+{
+    return a.sizeBytes == b.sizeBytes && a.lastAccessedAt == b.lastAccessedAt && a.state == b.state
+        && a.rawRef == b.rawRef && a.mediaType == b.mediaType && a.fetchedAt == b.fetchedAt
+        && a.lastVerifiedAt == b.lastVerifiedAt;
+}
+
+} // namespace
+
+CacheEntryModel::CacheEntryModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+int CacheEntryModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_entries.size());
+}
+
+int CacheEntryModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const CacheEntry* CacheEntryModel::entryAt(int row) const
+{
+    return row >= 0 && row < m_entries.size() ? &m_entries.at(row) : nullptr;
+}
+
+std::optional<BundleRecord> CacheEntryModel::bundleFor(const Digest& digest) const
+{
+    const auto it = m_bundles.constFind(digest);
+    return it == m_bundles.cend() ? std::nullopt : std::optional<BundleRecord>(*it);
+}
+
+int CacheEntryModel::rowOf(const Digest& digest) const
+{
+    return m_rows.value(digest, -1);
+}
+
+qint64 CacheEntryModel::totalBytes() const
+{
+    qint64 total = 0;
+    for (const CacheEntry& e : m_entries) {
+        total += e.sizeBytes;
+    }
+    return total;
+}
+
+QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_entries.size()) {
+        return {};
+    }
+    const CacheEntry& e = m_entries.at(index.row());
+    const auto bundle = m_bundles.constFind(e.digest);
+    const bool hasBundle = bundle != m_bundles.cend();
+    switch (role) {
+    case DigestRole:
+        return e.digest.toString();
+    case FilterRole:
+        return QString(e.digest.toString() + u' ' + e.rawRef + u' ' + e.mediaType + u' '
+                       + artifactTypeName(e.artifactType) + u' '
+                       + (hasBundle ? bundleStateName(bundle->state) : QString()));
+    case Qt::ToolTipRole:
+        if (index.column() == DigestColumn) {
+            return e.digest.toString();
+        }
+        if (index.column() == ReferenceColumn) {
+            return e.canonicalRef;
+        }
+        break;
+    case Qt::ForegroundRole:
+        if (e.state == EntryState::Corrupt) {
+            return QBrush(QColor(0xc6, 0x28, 0x28));
+        }
+        break;
+    case Qt::TextAlignmentRole:
+        if (index.column() == SizeColumn) {
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        }
+        break;
+    case SortRole:
+        switch (index.column()) {
+        case SizeColumn:
+            return e.sizeBytes;
+        case FetchedColumn:
+            return e.fetchedAt;
+        case LastUsedColumn:
+            return e.lastAccessedAt;
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case DigestColumn:
+            return e.digest.toString().left(19);
+        case ReferenceColumn:
+            return e.rawRef;
+        case TypeColumn:
+            return artifactTypeName(e.artifactType);
+        case MediaTypeColumn:
+            return e.mediaType;
+        case SizeColumn:
+            return humanBytes(e.sizeBytes);
+        case FetchedColumn:
+            return when(e.fetchedAt);
+        case LastUsedColumn:
+            return when(e.lastAccessedAt);
+        case StateColumn:
+            return entryStateName(e.state);
+        case BundleStateColumn:
+            return hasBundle ? bundleStateName(bundle->state) : QString();
+        default:
+            break;
+        }
+        break;
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant CacheEntryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (section) {
+    case DigestColumn:
+        return tr("Digest");
+    case ReferenceColumn:
+        return tr("Reference");
+    case TypeColumn:
+        return tr("Type");
+    case MediaTypeColumn:
+        return tr("Media type");
+    case SizeColumn:
+        return tr("Size");
+    case FetchedColumn:
+        return tr("Fetched");
+    case LastUsedColumn:
+        return tr("Last used");
+    case StateColumn:
+        return tr("State");
+    case BundleStateColumn:
+        return tr("Bundle");
+    default:
+        return {};
+    }
+}
+
+void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
+{
+    QHash<Digest, int> incoming;
+    incoming.reserve(snapshot.entries.size());
+    for (int i = 0; i < snapshot.entries.size(); ++i) {
+        incoming.insert(snapshot.entries.at(i).digest, i);
+    }
+    // A first load, or a change to most rows, is one reset; anything smaller is applied row by row.
+    qsizetype removedCount = 0;
+    for (const CacheEntry& e : std::as_const(m_entries)) {
+        removedCount += incoming.contains(e.digest) ? 0 : 1;
+    }
+    if (m_entries.isEmpty() || removedCount > m_entries.size() / 2) {
+        beginResetModel();
+        m_entries = snapshot.entries;
+        m_bundles = snapshot.bundles;
+        m_rows = incoming;
+        endResetModel();
+        return;
+    }
+    // Removals, from the bottom so row numbers stay valid.
+    for (int row = static_cast<int>(m_entries.size()) - 1; row >= 0; --row) {
+        if (!incoming.contains(m_entries.at(row).digest)) {
+            int first = row;
+            while (first > 0 && !incoming.contains(m_entries.at(first - 1).digest)) {
+                --first;
+            }
+            beginRemoveRows(QModelIndex(), first, row);
+            m_entries.remove(first, row - first + 1);
+            endRemoveRows();
+            row = first;
+        }
+    }
+    m_rows.clear();
+    for (int i = 0; i < m_entries.size(); ++i) {
+        m_rows.insert(m_entries.at(i).digest, i);
+    }
+    // Changes in place.
+    const QHash<Digest, BundleRecord> oldBundles = m_bundles;
+    m_bundles = snapshot.bundles;
+    for (int row = 0; row < m_entries.size(); ++row) {
+        const CacheEntry& fresh = snapshot.entries.at(incoming.value(m_entries.at(row).digest));
+        const Digest d = fresh.digest;
+        const bool bundleChanged
+            = oldBundles.value(d).state != m_bundles.value(d).state || oldBundles.contains(d) != m_bundles.contains(d);
+        if (!sameRow(m_entries.at(row), fresh) || bundleChanged) {
+            m_entries[row] = fresh;
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        }
+    }
+    // Additions at the end (the view sorts).
+    QList<CacheEntry> added;
+    for (const CacheEntry& e : snapshot.entries) {
+        if (!m_rows.contains(e.digest)) {
+            added.append(e);
+        }
+    }
+    if (!added.isEmpty()) {
+        const int first = static_cast<int>(m_entries.size());
+        beginInsertRows(QModelIndex(), first, first + static_cast<int>(added.size()) - 1);
+        for (const CacheEntry& e : std::as_const(added)) {
+            m_rows.insert(e.digest, static_cast<int>(m_entries.size()));
+            m_entries.append(e);
+        }
+        endInsertRows();
+    }
+}
+
+} // namespace dist::gui

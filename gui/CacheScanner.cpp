@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#include "CacheScanner.h"
+
+#include <QDir>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace dist::gui {
+
+CacheScanner::CacheScanner(const QString& root, QObject* parent)
+    : QObject(parent)
+    , m_root(root)
+{
+    qRegisterMetaType<CacheSnapshot>();
+    m_debounce.setSingleShot(true);
+    connect(&m_debounce, &QTimer::timeout, this, &CacheScanner::start);
+    connect(&m_future, &QFutureWatcher<CacheSnapshot>::finished, this, &CacheScanner::finished);
+    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this] { requestScan(); });
+    watchDirectories();
+}
+
+CacheScanner::~CacheScanner()
+{
+    m_future.waitForFinished();
+}
+
+void CacheScanner::requestScan(int delayMs)
+{
+    if (m_running) {
+        m_again = true;
+        return;
+    }
+    m_debounce.start(delayMs);
+}
+
+void CacheScanner::start()
+{
+    m_running = true;
+    m_again = false;
+    const QString root = m_root;
+    m_future.setFuture(QtConcurrent::run([root] { return CacheSnapshot::read(root); }));
+}
+
+void CacheScanner::finished()
+{
+    m_running = false;
+    watchDirectories();
+    Q_EMIT scanned(m_future.result());
+    if (m_again) {
+        requestScan();
+    }
+}
+
+void CacheScanner::watchDirectories()
+{
+    // Entries appear and disappear as directories under artifacts/sha256/<2 hex>/, bundle records
+    // under bundles/; touching an entry rewrites entry.json inside its own directory, which is not
+    // watched: last-used times refresh with the next structural change or an explicit refresh.
+    QDir().mkpath(m_root + QStringLiteral("/artifacts/sha256"));
+    QDir().mkpath(m_root + QStringLiteral("/bundles"));
+    QStringList dirs{m_root, m_root + QStringLiteral("/artifacts/sha256"), m_root + QStringLiteral("/bundles")};
+    const QDir base(m_root + QStringLiteral("/artifacts/sha256"));
+    for (const QString& prefix : base.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        dirs << base.filePath(prefix);
+    }
+    QStringList missing;
+    const QStringList watched = m_watcher.directories();
+    for (const QString& d : std::as_const(dirs)) {
+        if (!watched.contains(d)) {
+            missing << d;
+        }
+    }
+    if (!missing.isEmpty()) {
+        m_watcher.addPaths(missing);
+    }
+}
+
+} // namespace dist::gui

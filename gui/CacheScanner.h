@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "CacheSnapshot.h"
+
+#include <QFileSystemWatcher>
+#include <QFutureWatcher>
+#include <QObject>
+#include <QTimer>
+
+namespace dist::gui {
+
+// Keeps a snapshot of the cache current: scans on a worker thread (never on the UI thread),
+// watches the cache directories so changes made by the CLI show up, and coalesces bursts of
+// changes into one rescan.
+class CacheScanner final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CacheScanner)
+
+public:
+    explicit CacheScanner(const QString& root, QObject* parent = nullptr);
+    ~CacheScanner() override;
+
+    const QString& root() const { return m_root; }
+    // Scans soon (changes arriving together become one scan).
+    void requestScan(int delayMs = 150);
+    bool isScanning() const { return m_running; }
+
+Q_SIGNALS:
+    void scanned(const dist::gui::CacheSnapshot& snapshot);
+
+private:
+    void start();
+    void finished();
+    void watchDirectories();
+
+    QString m_root;
+    QTimer m_debounce;
+    QFutureWatcher<CacheSnapshot> m_future;
+    QFileSystemWatcher m_watcher;
+    bool m_running = false;
+    bool m_again = false;
+};
+
+} // namespace dist::gui

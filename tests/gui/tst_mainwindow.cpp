@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+// The operator window, offscreen, against a real cache: models checked by QAbstractItemModelTester,
+// eviction through the UI, only legal lifecycle transitions, a retention preview that matches the
+// CLI's plan, and a CLI pull showing up while the window is open.
+#include "BundleModel.h"
+#include "BundlesPage.h"
+#include "CacheEntryModel.h"
+#include "CacheScanner.h"
+#include "CliRunner.h"
+#include "Confirm.h"
+#include "CredentialsPage.h"
+#include "EntryDetails.h"
+#include "LifecycleDiagram.h"
+#include "MainWindow.h"
+#include "PullDialog.h"
+#include "RetentionModel.h"
+#include "RetentionPage.h"
+#include "UsageWidget.h"
+
+#include <dist/BundleStore.h>
+#include <dist/Cache.h>
+#include <dist/Sha256.h>
+
+#include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <QTreeWidget>
+
+using namespace dist;
+using namespace dist::gui;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_cache;
+    std::unique_ptr<test::CliRunner> m_cli;
+    QNetworkAccessManager m_nam;
+    std::unique_ptr<MainWindow> m_window;
+    std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
+
+    QString file(const QString& name, const QByteArray& bytes)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        f.open(QIODevice::WriteOnly);
+        f.write(bytes);
+        return path;
+    }
+
+    void pull(const QString& path)
+    {
+        const test::CliResult r = m_cli->run({QStringLiteral("pull"), path});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+
+    void selectDigest(const Digest& d)
+    {
+        const int row = m_window->cacheModel()->rowOf(d);
+        QVERIFY(row >= 0);
+        const QModelIndex proxyIndex = m_window->cacheProxy()->mapFromSource(m_window->cacheModel()->index(row, 0));
+        m_window->cacheView()->selectionModel()->select(
+            proxyIndex, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
+
+    void rescan()
+    {
+        const int before = m_window->snapshotsApplied();
+        m_window->scanner()->requestScan(0);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->snapshotsApplied() > before, 10000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_cache = m_dir.filePath(QStringLiteral("cache"));
+        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
+        qputenv("GREENTIC_DIST_CREDENTIAL_STORE", "file");
+        m_cli = std::make_unique<test::CliRunner>(m_cache);
+        m_cli->env().insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+        for (int i = 0; i < 5; ++i) {
+            pull(file(QStringLiteral("c%1.wasm").arg(i),
+                      QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(100 * (i + 1), char('a' + i))));
+        }
+        m_window = std::make_unique<MainWindow>(m_cache, &m_nam);
+        for (QAbstractItemModel* m : {static_cast<QAbstractItemModel*>(m_window->cacheModel()),
+                                      static_cast<QAbstractItemModel*>(m_window->cacheProxy()),
+                                      static_cast<QAbstractItemModel*>(m_window->bundlesPage()->model()),
+                                      static_cast<QAbstractItemModel*>(m_window->bundlesPage()->proxy()),
+                                      static_cast<QAbstractItemModel*>(m_window->retentionPage()->model()),
+                                      static_cast<QAbstractItemModel*>(m_window->retentionPage()->proxy())}) {
+            m_testers.push_back(
+                std::make_unique<QAbstractItemModelTester>(m, QAbstractItemModelTester::FailureReportingMode::QtTest));
+        }
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowCount(), 5, 10000);
+    }
+
+    void showsEntriesDetailsAndUsage()
+    {
+        QCOMPARE(m_window->cacheView()->model()->rowCount(), 5);
+        QVERIFY(m_window->usage()->summary().contains(QLatin1String("5 entries")));
+        const Digest d = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(300, 'c'));
+        selectDigest(d);
+        QVERIFY(m_window->details()->toPlainText().contains(d.toString()));
+        QVERIFY(m_window->details()->toPlainText().contains(QLatin1String("c2.wasm")));
+        m_window->filterEdit()->setText(QStringLiteral("c4.wasm"));
+        QCOMPARE(m_window->cacheProxy()->rowCount(), 1);
+        m_window->filterEdit()->clear();
+        QCOMPARE(m_window->cacheProxy()->rowCount(), 5);
+    }
+
+    void cliPullAppearsWhileOpen()
+    {
+        const int before = m_window->cacheModel()->rowCount();
+        pull(file(QStringLiteral("late.wasm"), "arrived while the window was open"));
+        // No refresh is requested: file watching notices the new entry.
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowCount(), before + 1, 10000);
+        QVERIFY(m_window->cacheModel()->rowOf(Sha256::hash("arrived while the window was open")) >= 0);
+    }
+
+    void evictThroughTheUi()
+    {
+        const Digest d = Sha256::hash("arrived while the window was open");
+        selectDigest(d);
+        QSignalSpy evicted(m_window.get(), &MainWindow::evicted);
+        Confirm::setNextAnswer(true);
+        m_window->evictSelected();
+        QVERIFY(evicted.wait(10000));
+        QVERIFY(Confirm::lastText().contains(QLatin1String("late.wasm")));
+        QCOMPARE(Cache(m_cache).stat(d).code(), ErrorCode::NotFound);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowOf(d), -1, 10000);
+    }
+
+    void evictRefusesProtectedBundles()
+    {
+        const Digest d = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(100, 'a'));
+        QVERIFY(BundleStore(m_cache).write(
+            {BundleId::forDigest(d), d, QStringLiteral("x"), QStringLiteral("File"), 1, BundleState::Ready}));
+        rescan();
+        selectDigest(d);
+        m_window->evictSelected();
+        QTest::qWait(200);
+        QVERIFY(Cache(m_cache).stat(d));
+        QVERIFY(m_window->statusBar()->currentMessage().contains(QLatin1String("bundle is Ready")));
+        QVERIFY(BundleStore(m_cache).remove(BundleId::forDigest(d)));
+        rescan();
+    }
+
+    void onlyLegalTransitionsAreOffered()
+    {
+        const Digest d = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(200, 'b'));
+        const QString id = BundleId::forDigest(d);
+        BundlesPage* page = m_window->bundlesPage();
+        m_window->tabs()->setCurrentWidget(page);
+        BundleStore store(m_cache);
+        for (BundleState state : allBundleStates()) {
+            QVERIFY(store.write({id, d, QStringLiteral("file://x"), QStringLiteral("File"), 1, state}));
+            rescan();
+            const int row = page->model()->rowOf(id);
+            QVERIFY(row >= 0);
+            page->view()->selectRow(page->proxy()->mapFromSource(page->model()->index(row, 0)).row());
+            QCOMPARE(page->diagram()->current(), std::optional<BundleState>(state));
+            QStringList offered;
+            for (QAction* a : page->moveButton()->menu()->actions()) {
+                offered << a->text();
+            }
+            QStringList legal;
+            for (BundleState to : legalTargets(state)) {
+                legal << bundleStateName(to);
+            }
+            QCOMPARE(offered, legal);
+            for (BundleState to : allBundleStates()) {
+                QCOMPARE(page->diagram()->isClickable(to), isLegalTransition(state, to));
+            }
+            // Clicking an illegal node does nothing; the record stays as it is.
+            for (BundleState to : allBundleStates()) {
+                if (!isLegalTransition(state, to)) {
+                    QTest::mouseClick(page->diagram(), Qt::LeftButton, {},
+                                      page->diagram()->nodeRect(to).center().toPoint());
+                }
+            }
+            QCOMPARE(store.stat(id)->state, state);
+        }
+        // A legal click moves the bundle: Inactive -> Staged, through the diagram.
+        QVERIFY(store.write({id, d, QStringLiteral("file://x"), QStringLiteral("File"), 1, BundleState::Inactive}));
+        rescan();
+        page->view()->selectRow(page->proxy()->mapFromSource(page->model()->index(page->model()->rowOf(id), 0)).row());
+        QTest::mouseClick(page->diagram(), Qt::LeftButton, {},
+                          page->diagram()->nodeRect(BundleState::Staged).center().toPoint());
+        QCOMPARE(store.stat(id)->state, BundleState::Staged);
+        QTRY_COMPARE_WITH_TIMEOUT(page->diagram()->current(), std::optional<BundleState>(BundleState::Staged), 10000);
+        QVERIFY(store.remove(id));
+        rescan();
+    }
+
+    void retentionPreviewMatchesTheCli()
+    {
+        const Digest staged = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(400, 'd'));
+        QVERIFY(BundleStore(m_cache).write({BundleId::forDigest(staged), staged, QStringLiteral("x"),
+                                            QStringLiteral("File"), 1, BundleState::Staged}));
+        // A corrupt entry, an active bundle and a rollback depth: every kind of decision appears.
+        const Digest corrupt = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(500, 'e'));
+        Cache cache(m_cache);
+        CacheEntry broken = cache.stat(corrupt).value();
+        broken.state = EntryState::Corrupt;
+        QVERIFY(cache.writeEntry(broken));
+        const Digest active = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(100, 'a'));
+        RetentionPage* page = m_window->retentionPage();
+        page->setLimits(0, qint64(3600), 2, {BundleId::forDigest(active)}, {});
+        QSignalSpy done(page->model(), &QAbstractItemModel::modelReset);
+        page->preview();
+        QVERIFY(done.wait(10000));
+        const RetentionOutcome gui = page->model()->outcome();
+        const test::CliResult cli
+            = m_cli->run({QStringLiteral("retention"), QStringLiteral("plan"), QStringLiteral("--max-age"),
+                          QStringLiteral("3600"), QStringLiteral("--rollback-depth"), QStringLiteral("2"),
+                          QStringLiteral("--active"), BundleId::forDigest(active), QStringLiteral("--json")});
+
+        QCOMPARE(cli.exitCode, 0);
+        const QJsonArray expected
+            = QJsonDocument::fromJson(cli.out).object().value(QStringLiteral("decisions")).toArray();
+        QCOMPARE(gui.decisions.size(), expected.size());
+        int evictions = 0;
+        for (int i = 0; i < expected.size(); ++i) {
+            const QJsonObject e = expected.at(i).toObject();
+            QCOMPARE(gui.decisions.at(i).cacheKey.toString(), e.value(QStringLiteral("cache_key")).toString());
+            QCOMPARE(retentionDecisionName(gui.decisions.at(i).decision),
+                     e.value(QStringLiteral("decision")).toString());
+            QCOMPARE(gui.decisions.at(i).reasonCode, e.value(QStringLiteral("reason_code")).toString());
+            evictions += gui.decisions.at(i).decision == RetentionDecisionKind::Evict ? 1 : 0;
+        }
+        QCOMPARE(evictions, 1);
+        QVERIFY(BundleStore(m_cache).remove(BundleId::forDigest(staged)));
+        broken.state = EntryState::Ready;
+        QVERIFY(cache.writeEntry(broken));
+    }
+
+    void pullDialogShowsProgressAndResult()
+    {
+        PullDialog* dialog = m_window->openPullDialog();
+        dialog->setReferences({file(QStringLiteral("dialog.wasm"), "pulled from the dialog"),
+                               m_dir.filePath(QStringLiteral("missing.wasm"))});
+        dialog->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isRunning(), 10000);
+        QTreeWidget* list = dialog->progressList();
+        QCOMPARE(list->topLevelItemCount(), 2);
+        QVERIFY(list->topLevelItem(0)->text(2).startsWith(QLatin1String("fetched")));
+        QVERIFY(list->topLevelItem(1)->text(2).contains(QLatin1String("not found")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->cacheModel()->rowOf(Sha256::hash("pulled from the dialog")) >= 0, 10000);
+    }
+
+    void credentialsPage()
+    {
+        CredentialsPage* page = m_window->credentialsPage();
+        QVERIFY(page->findChild<QLabel*>(QStringLiteral("credentialBackend"))
+                    ->text()
+                    .contains(QLatin1String("file store")));
+        page->save(QStringLiteral("acme"), QStringLiteral("gui-secret-token"));
+        QTRY_COMPARE_WITH_TIMEOUT(page->table()->rowCount(), 1, 5000);
+        page->test(QStringLiteral("tenant/acme"));
+        QTRY_VERIFY_WITH_TIMEOUT(page->status().contains(QLatin1String("reads back")), 5000);
+        QVERIFY(!page->status().contains(QLatin1String("gui-secret-token")));
+        for (int c = 0; c < page->table()->columnCount(); ++c) {
+            QVERIFY(!page->table()->item(0, c)->text().contains(QLatin1String("gui-secret-token")));
+        }
+        // the CLI sees the same login
+        QVERIFY(m_cli->run({QStringLiteral("auth"), QStringLiteral("ls")}).out.contains("acme"));
+        page->remove(QStringLiteral("tenant/acme"));
+        QTRY_COMPARE_WITH_TIMEOUT(page->table()->rowCount(), 0, 5000);
+    }
+
+    void cleanupTestCase()
+    {
+        m_testers.clear();
+        m_window.reset();
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
