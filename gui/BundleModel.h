@@ -19,8 +19,8 @@ public:
     {
         IdColumn,
         StateColumn,
-        ReferenceColumn,
         FetchedColumn,
+        ReferenceColumn,
         ColumnCount
     };
     enum Role

@@ -45,7 +45,10 @@ BundlesPage::BundlesPage(DistClient& client, QWidget* parent)
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(BundleModel::IdColumn, 300);
+    m_view->setColumnWidth(BundleModel::IdColumn, 320);
+    m_view->setColumnWidth(BundleModel::FetchedColumn, 140);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
 
     auto* stageButton = new QPushButton(tr("&Stage…"), this);
     m_move->setText(tr("&Move to"));

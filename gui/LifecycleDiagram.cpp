@@ -81,7 +81,8 @@ QRectF LifecycleDiagram::nodeRect(BundleState state) const
     const double cw = width() / 5.0;
     const double rh = height() / 2.0;
     const QPointF c = cell(state);
-    const QPointF centre(cw * (c.x() + 0.5), rh * (c.y() + 0.5));
+    // The top row sits a little low to leave room for the arc back to Inactive.
+    const QPointF centre(cw * (c.x() + 0.5), rh * (c.y() + 0.5) + (c.y() == 0 ? 14 : 0));
     const QSizeF size(std::min(cw - 16, 110.0), 34);
     return QRectF(centre - QPointF(size.width() / 2, size.height() / 2), size);
 }
@@ -108,6 +109,17 @@ void LifecycleDiagram::paintEvent(QPaintEvent*)
             const bool live = m_current && *m_current == from;
             p.setPen(QPen(live ? BundleModel::colorFor(to) : faint, live ? 2.0 : 1.0));
             // Offset the two directions of a pair (Failed <-> Staged) so both stay visible.
+            if (cell(from).y() == cell(to).y() && cell(from).x() > cell(to).x() + 1) {
+                // A long edge back along the top row (Draining -> Inactive) arcs over the nodes.
+                const QPointF start(a.center().x(), a.top());
+                const QPointF end(b.center().x(), b.top());
+                QPainterPath path(start);
+                path.cubicTo(start + QPointF(0, -a.height()), end + QPointF(0, -a.height()), end);
+                p.setBrush(Qt::NoBrush);
+                p.drawPath(path);
+                arrow(p, end + QPointF(0, -6), end);
+                continue;
+            }
             const QPointF offset = isLegalTransition(to, from) ? QPointF(0, from < to ? -5 : 5) : QPointF();
             arrow(p, border(a, b.center()) + offset, border(b, a.center()) + offset);
         }

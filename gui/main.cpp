@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "BundlesPage.h"
 #include "MainWindow.h"
 
 #include <dist/Cache.h>
@@ -6,6 +7,11 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QNetworkAccessManager>
+#include <QPixmap>
+#include <QScreen>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
 
 int main(int argc, char* argv[])
 {
@@ -23,10 +29,33 @@ int main(int argc, char* argv[])
                                       QStringLiteral("Cache root (like greentic-dist --cache-dir)."),
                                       QStringLiteral("PATH"));
     parser.addOption(cacheDir);
+    // For the README: waits for the cache to load, saves what the screen shows of the window, quits.
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save a screenshot of the window and quit."),
+                                        QStringLiteral("PNG"));
+    parser.addOption(screenshot);
+    const QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Open on this tab (0-3)."), QStringLiteral("N"));
+    parser.addOption(tab);
     parser.process(app);
 
     QNetworkAccessManager nam;
     dist::gui::MainWindow window(dist::Cache::resolveRoot(parser.value(cacheDir)), &nam);
+    if (parser.isSet(tab)) {
+        window.tabs()->setCurrentIndex(parser.value(tab).toInt());
+    }
     window.show();
+    if (parser.isSet(screenshot)) {
+        const QString path = parser.value(screenshot);
+        QObject::connect(&window, &dist::gui::MainWindow::snapshotApplied, &window, [&window, path] {
+            window.cacheView()->selectRow(0);
+            window.bundlesPage()->view()->selectRow(0);
+            // Give the view one round to paint the freshly loaded rows.
+
+            QTimer::singleShot(400, &window, [&window, path] {
+                const QPixmap shot = window.screen()->grabWindow(window.winId());
+                QCoreApplication::exit(shot.save(path) ? 0 : 1);
+            });
+        });
+    }
     return app.exec();
 }
