@@ -5,6 +5,7 @@
 #include "IngestFile.h"
 #include "LockWaiter.h"
 #include "Logging.h"
+#include "PackCanonicalizer.h"
 #include "RegistryAuth.h"
 #include "Retention.h"
 #include "Sha256.h"
@@ -49,6 +50,9 @@ FileKind fileKindFor(const QString& path)
     }
     if (lower.endsWith(QLatin1String(".tar.zst"))) {
         return {QStringLiteral("application/vnd.oci.image.layer.v1.tar+zstd"), ArtifactType::Bundle};
+    }
+    if (lower.endsWith(QLatin1String(".yaml")) || lower.endsWith(QLatin1String(".yml"))) {
+        return {QStringLiteral("application/x-yaml"), ArtifactType::Pack};
     }
     if (lower.endsWith(QLatin1String(".tar"))) {
         return {QStringLiteral("application/vnd.oci.image.layer.v1.tar"), ArtifactType::Bundle};
@@ -99,6 +103,12 @@ void clearBroken(Cache& cache, const Digest& d)
     }
 }
 
+bool isYamlPackPath(const QString& path)
+{
+    return path.endsWith(QLatin1String(".yaml"), Qt::CaseInsensitive)
+        || path.endsWith(QLatin1String(".yml"), Qt::CaseInsensitive);
+}
+
 bool isLoopbackHost(const QString& host)
 {
     return OciReference::parse(host + QStringLiteral("/x")).ok()
@@ -130,6 +140,7 @@ DistOptions DistOptions::fromEnvironment(const QString& cacheDirOverride)
     if (const QString biz = qEnvironmentVariable("GREENTIC_DIST_GREENTIC_BIZ_REGISTRY").trimmed(); !biz.isEmpty()) {
         o.greenticBizRegistry = biz;
     }
+    o.packs = PackResolverOptions::fromEnvironment(o.http);
     return o;
 }
 
@@ -142,7 +153,17 @@ DistClient::DistClient(QNetworkAccessManager* nam, const DistOptions& options, c
     , m_cache(options.cacheRoot)
     , m_auth(new RegistryAuth(nam, credentials, options.http, this))
     , m_oci(new OciClient(nam, m_auth, options.http, this))
+    , m_packs(nullptr)
 {
+    PackResolverOptions packs = options.packs;
+    packs.offline = packs.offline || options.offline;
+    m_packs = new PackResolver(
+        nam, m_cache, packs, credentials,
+        [this](const QString& raw, const QByteArray& content, const CacheEntry& entry,
+               std::function<void(Result<CacheEntry>)> done) {
+            storePackContent(raw, content, entry, std::move(done));
+        },
+        this);
 }
 
 DistClient::~DistClient() = default;
@@ -384,25 +405,26 @@ void DistClient::pull(const QString& reference, const Digest& pin, PullDone done
         pullLocalFile(reference, ref.value(), path, pin, std::move(done));
         return;
     }
-    case ReferenceKind::Https:
-        pullHttps(reference, ref.value(), pin, std::move(done));
+    case ReferenceKind::Https: {
+        if (isYamlPackPath(ref->url().path())) {
+            pullYamlPack(reference, ref.value(), pin, std::move(done));
+            return;
+        }
+        // https://…#sha256:<hex> pins the content like a lockfile digest does.
+        if (!pin.isNull() && !ref->digest().isNull() && pin != ref->digest()) {
+            later([done, reference, pin] {
+                done(makeError(
+                    ErrorCode::Integrity,
+                    QStringLiteral("digest mismatch for `%1`: the lockfile pins %2").arg(reference, pin.toString())));
+            });
+            return;
+        }
+        pullHttps(reference, ref.value(), pin.isNull() ? ref->digest() : pin, std::move(done));
         return;
+    }
     case ReferenceKind::RegistryPack:
-        later([done, reference] {
-            done(makeError(ErrorCode::InvalidInput,
-                           QStringLiteral("invalid reference `%1`: pack registry references "
-                                          "are not yet supported by this build")
-                               .arg(reference)));
-        });
-        return;
     case ReferenceKind::BundledPack:
-        later([done, reference] {
-            done(makeError(ErrorCode::InvalidInput,
-                           QStringLiteral("invalid reference `%1`: no such file and no bundled pack of that name; a "
-                                          "name without a registry host is never sent to Docker Hub (write "
-                                          "oci://docker.io/library/%1 for that)")
-                               .arg(reference)));
-        });
+        pullPack(reference, ref.value(), pin, std::move(done));
         return;
     default:
         break;
@@ -990,6 +1012,121 @@ void DistClient::pullAll(const QList<LockEntry>& entries, int jobs, std::functio
         }
     };
     later([launch] { (*launch)(); });
+}
+
+void DistClient::pullPack(const QString& raw, const Reference& ref, const Digest& pin, PullDone done)
+{
+    m_packs->resolve(ref, pin, [raw, done](Result<ResolvedPack> r) {
+        if (!r) {
+            done(r.error());
+            return;
+        }
+        done(PullResult{raw, r->digest, r->entry, r->fetched});
+    });
+}
+
+void DistClient::storePackContent(const QString& raw, const QByteArray& content, const CacheEntry& entry,
+                                  std::function<void(Result<CacheEntry>)> done)
+{
+    auto ingest = IngestFile::openTemporary(m_cache.ingestDir());
+    if (!ingest) {
+        later([done, e = ingest.error()] { done(e); });
+        return;
+    }
+    std::shared_ptr<IngestFile> sink(std::move(ingest).value());
+    if (auto w = sink->write(content); !w) {
+        sink->discard();
+        later([done, e = w.error()] { done(e); });
+        return;
+    }
+    auto digest = sink->finish();
+    if (!digest) {
+        sink->discard();
+        later([done, e = digest.error()] { done(e); });
+        return;
+    }
+    CacheEntry e = entry;
+    e.digest = digest.value();
+    commitIngest(raw, sink, e, Digest(), [this, done, e](Result<PullResult> r) {
+        if (!r) {
+            done(r.error());
+            return;
+        }
+        // The bytes may already have been cached under another name: keep the pack facts current.
+        CacheEntry stored = r->entry;
+        bool changed = false;
+        for (auto it = e.annotations.cbegin(); it != e.annotations.cend(); ++it) {
+            if (stored.annotations.value(it.key()) != it.value()) {
+                stored.annotations.insert(it.key(), it.value());
+                changed = true;
+            }
+        }
+        if (changed || stored.artifactType != ArtifactType::Pack) {
+            stored.artifactType = ArtifactType::Pack;
+            if (stored.mediaType.isEmpty() || stored.mediaType == u"application/octet-stream") {
+                stored.mediaType = e.mediaType;
+            }
+            if (auto w = m_cache.writeEntry(stored); !w) {
+                qCWarning(lcCache).noquote() << "cannot update pack annotations:" << w.message();
+            }
+        }
+        done(stored);
+    });
+}
+
+void DistClient::pullYamlPack(const QString& raw, const Reference& ref, const Digest& pin, PullDone done)
+{
+    if (!pin.isNull() && !ref.digest().isNull() && pin != ref.digest()) {
+        later([done, raw, pin] {
+            done(makeError(ErrorCode::Integrity,
+                           QStringLiteral("digest mismatch for `%1`: the lockfile pins %2").arg(raw, pin.toString())));
+        });
+        return;
+    }
+    const Digest packPin = pin.isNull() ? ref.digest() : pin;
+    // Local content is the operator's own: bad YAML there is invalid input. Downloaded content that
+    // does not canonicalize cannot be verified: an integrity failure.
+    const ErrorCode badContent = ref.kind() == ReferenceKind::File ? ErrorCode::InvalidInput : ErrorCode::Integrity;
+    PullDone identify = [this, raw, packPin, badContent, done](Result<PullResult> r) {
+        if (!r) {
+            done(r.error());
+            return;
+        }
+        QFile f(r->entry.localPath);
+        if (!f.open(QIODevice::ReadOnly) || f.size() > PackCanonicalizer::kMaxTotalSize) {
+            done(makeError(badContent,
+                           QStringLiteral("pack `%1` is unreadable or larger than %2 bytes")
+                               .arg(raw)
+                               .arg(PackCanonicalizer::kMaxTotalSize)));
+            return;
+        }
+        auto digest = PackCanonicalizer::canonicalDigest(f.readAll(), badContent);
+        if (!digest) {
+            done(makeError(digest.code(), QStringLiteral("pack `%1`: %2").arg(raw, digest.message())));
+            return;
+        }
+        if (!packPin.isNull() && packPin != digest.value()) {
+            done(makeError(ErrorCode::Integrity,
+                           QStringLiteral("digest mismatch for `%1`: expected %2, got %3")
+                               .arg(raw, packPin.toString(), digest->toString())));
+            return;
+        }
+        PullResult result = r.value();
+        result.digest = digest.value();
+        if (result.entry.annotations.value(QStringLiteral("assay.pack.digest")) != digest->toString()) {
+            result.entry.annotations.insert(QStringLiteral("assay.pack.digest"), digest->toString());
+            result.entry.artifactType = ArtifactType::Pack;
+            if (auto w = m_cache.writeEntry(result.entry); !w) {
+                qCWarning(lcCache).noquote() << "cannot record the pack digest:" << w.message();
+            }
+        }
+        done(result);
+    };
+    if (ref.kind() == ReferenceKind::File) {
+        pullLocalFile(raw, ref, ref.path(), Digest(), std::move(identify));
+    } else {
+        pullHttps(raw, ref, Digest(), std::move(identify));
+    }
 }
 
 } // namespace dist

@@ -7,6 +7,7 @@
 #include "HttpOptions.h"
 #include "Lockfile.h"
 #include "OciClient.h"
+#include "PackResolver.h"
 #include "Reference.h"
 #include "ReleaseIndex.h"
 #include "Result.h"
@@ -41,6 +42,7 @@ struct DistOptions
     // Where store://greentic-biz/<tenant>/<path> lives (GREENTIC_DIST_GREENTIC_BIZ_REGISTRY, for
     // mirrors and tests).
     QString greenticBizRegistry = QStringLiteral("ghcr.io");
+    PackResolverOptions packs; // the pack registry, trust roots, bundled packs (offline follows `offline`)
 
     // Reads GREENTIC_DIST_OFFLINE, GREENTIC_FIXTURE_DIR, the registry bases, GREENTIC_CACHE_MAX_BYTES
     // and HttpOptions::fromEnvironment.
@@ -81,6 +83,7 @@ public:
     ~DistClient() override;
 
     Cache& cache() { return m_cache; }
+    PackResolver& packs() { return *m_packs; }
     const DistOptions& options() const { return m_options; }
 
     // The digest a reference stands for: the manifest digest for OCI (no blob download), the content
@@ -123,6 +126,11 @@ private:
     void pullOci(const QString& raw, const Reference& ref, OciReference oci, const Digest& pin, PullDone done);
     void pullLocalFile(const QString& raw, const Reference& ref, const QString& path, const Digest& pin, PullDone done);
     void pullHttps(const QString& raw, const Reference& ref, const Digest& pin, PullDone done);
+    // A YAML pack from a file or https URL: pulled as bytes, identified by its canonical digest.
+    void pullYamlPack(const QString& raw, const Reference& ref, const Digest& pin, PullDone done);
+    void pullPack(const QString& raw, const Reference& ref, const Digest& pin, PullDone done);
+    void storePackContent(const QString& raw, const QByteArray& content, const CacheEntry& entry,
+                          std::function<void(Result<CacheEntry>)> done);
     void ensureBlob(const QString& raw, const OciResolution& res, PullDone done);
     void fetchOci(const QString& raw, const QString& kind, const OciReference& oci, PullDone done);
     // store://greentic-biz pulls need the tenant's saved token before anything goes out.
@@ -142,6 +150,8 @@ private:
     Cache m_cache;
     RegistryAuth* m_auth;
     OciClient* m_oci;
+    PackResolver* m_packs;
+
     QHash<Digest, std::shared_ptr<BlobJob>> m_blobJobs; // in flight, by content digest
     QList<QPointer<HttpExchange>> m_exchanges;
     std::optional<qint64> m_cacheBytes; // blob bytes as last measured plus this client's writes

@@ -171,7 +171,9 @@ void HttpExchange::send()
     qCDebug(lcHttp).noquote() << m_request.method << safeUrl(m_url) << "attempt" << m_attempts
                               << (m_rangeSent ? QStringLiteral("from byte %1").arg(m_sink->size()) : QString());
 
-    m_reply = m_nam->sendCustomRequest(req, m_request.method);
+    // QNAM only knows a HEAD has no body when it is sent as one.
+    m_reply = m_request.method == "HEAD" ? m_nam->head(req)
+                                         : m_nam->sendCustomRequest(req, m_request.method, m_request.body);
     if (m_sink) {
         m_reply->setReadBufferSize(m_options.readBufferBytes);
     }
@@ -355,7 +357,18 @@ void HttpExchange::onFinished()
         return;
     }
 
+    if (m_request.deliverAnyStatus && (status < 200 || status > 299)) {
+        HttpResponse response;
+        response.status = status;
+        response.finalUrl = m_url;
+        response.body = std::move(m_errorBody);
+        response.headers = reply->rawHeaderPairs();
+        finish(std::move(response));
+        return;
+    }
+
     // Two rounds: one to answer the first challenge, one to renew a token the registry rejects
+
     // (expired early, revoked) although we still thought it valid.
     if (status == 401 && m_auth && !m_request.authHost.isEmpty() && m_authRounds < 2 && isSameOrigin(m_url)) {
         ++m_authRounds;

@@ -35,7 +35,12 @@ struct HttpRequest
     QString authHost;
     QString authTenant; // store tenant whose credentials to use, if any
     QString authScope;
-    QByteArray basicAuthorization; // a fixed Authorization header (token endpoint), same-host only
+    QByteArray basicAuthorization; // a fixed Authorization header value (token endpoint, bearer), same-host only
+    QByteArray body; // request body (POST)
+    // Return every final HTTP status (after redirects) as a response instead of mapping 4xx/5xx to
+    // errors and retrying: for protocols whose status codes carry their own meaning (pack registry).
+    bool deliverAnyStatus = false;
+
     qint64 maxBodyBytes = 4 << 20; // in-memory bodies
     qint64 expectedSize = -1; // file bodies: the descriptor size, enforced while streaming
     QString what; // for messages: "manifest ghcr.io/x:1", "blob sha256:…"

@@ -16,8 +16,9 @@ Error invalid(const QString& text, const QString& why)
 
 bool isPathLike(const QString& s)
 {
+    // A name ending in .yaml/.yml is a local pack file, as in assay (so `x@1.0.0.yaml` is a file).
     return s.startsWith(u'/') || s.startsWith(QLatin1String("./")) || s.startsWith(QLatin1String("../")) || s == u"."
-        || s == u"..";
+        || s == u".." || s.endsWith(QLatin1String(".yaml")) || s.endsWith(QLatin1String(".yml"));
 }
 
 } // namespace
@@ -166,6 +167,16 @@ Result<Reference> Reference::parse(const QString& input)
             }
             ref.m_kind = ReferenceKind::Https;
             ref.m_url = url;
+            // BYOS pin: https://host/pack.yaml#sha256:<hex> (the canonical digest for a YAML pack).
+            if (url.hasFragment() && url.fragment().startsWith(QLatin1String("sha256:"))) {
+                auto pin = Digest::parse(url.fragment());
+                if (!pin) {
+                    return invalid(
+                        input, QStringLiteral("pinned digest must be sha256: followed by 64 lowercase hex characters"));
+                }
+                ref.m_digest = pin.value();
+                ref.m_url.setFragment(QString());
+            }
             return ref;
         }
         if (name == u"file") {

@@ -38,7 +38,7 @@ public:
     const OciReference& oci() const { return m_oci; } // Oci
     const QUrl& url() const { return m_url; } // Https (http or https)
     const QString& path() const { return m_path; } // File (as given), Fixture (name), Repo/Store (target)
-    const Digest& digest() const { return m_digest; } // CacheDigest, RegistryPack pin
+    const Digest& digest() const { return m_digest; } // CacheDigest; the pin of RegistryPack and Https (#sha256:)
     const QString& packName() const { return m_packName; } // RegistryPack, BundledPack
     const QString& packVersion() const { return m_packVersion; } // RegistryPack
 

@@ -202,7 +202,11 @@ private Q_SLOTS:
         QVERIFY(store.err.startsWith("store auth error: tenant `acme`"));
         QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("store://greentic-biz/acme")}).code, 2);
         QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("store://acme/x")}).code, 5);
-        QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("hello-pack@1.0.0")}).code, 2);
+        const Run pack
+            = runCached({QStringLiteral("pull"), QStringLiteral("hello-pack@1.0.0"), QStringLiteral("--offline")});
+        QCOMPARE(pack.code, 4);
+        QVERIFY2(pack.err.contains("hello-pack@1.0.0 is not in the cache"), pack.err.constData());
+        QCOMPARE(runCached({QStringLiteral("pull"), QStringLiteral("hello-pack@..")}).code, 2);
     }
 
     void lockfileBothShapesInParallel()
