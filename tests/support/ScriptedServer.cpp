@@ -60,6 +60,7 @@ bool ScriptedServer::handleRequest(const QHttpServerRequest& request, QTcpSocket
     rec.path = request.url().path();
     rec.query = request.url().query();
     rec.headers = request.headers();
+    rec.body = request.body();
     m_requests.append(rec);
     const ScriptedReply reply = m_handler ? m_handler(rec) : ScriptedReply{404, {}, "no handler", -1};
 

@@ -20,6 +20,7 @@ struct RecordedRequest
     QString path;
     QString query;
     QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
 
     QByteArray header(const QByteArray& name) const;
 };
