@@ -101,6 +101,8 @@ DistClient& CommandContext::client()
     if (!m_client) {
         DistOptions options = DistOptions::fromEnvironment(m_globals.cacheDir);
         options.offline = options.offline || m_globals.offline;
+        options.packs.trustRootFiles += m_globals.trustRoots;
+        options.packs.allowUnsigned = m_globals.allowUnsigned;
         storeFor(QStringLiteral("keychain"));
         storeFor(QStringLiteral("file"));
         m_resolver = std::make_unique<CredentialResolver>(m_keychain.get(), m_file.get());

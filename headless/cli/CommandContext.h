@@ -26,6 +26,8 @@ struct GlobalOptions
     bool quiet = false;
     bool verbose = false;
     int jobs = 4;
+    QStringList trustRoots; // --trust-root
+    bool allowUnsigned = false;
 };
 
 // What a command may use: output devices, the global options and the (lazily built) client.

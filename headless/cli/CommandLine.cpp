@@ -9,7 +9,9 @@
 #include "CommandContext.h"
 #include "ExitCode.h"
 #include "InspectCommand.h"
+#include "LockCommands.h"
 #include "PullCommand.h"
+#include "RegistryCommands.h"
 #include "ResolveCommand.h"
 #include "RetentionCommands.h"
 #include "StoreDownloadCommand.h"
@@ -20,8 +22,8 @@ namespace dist::cli {
 
 namespace {
 
-const QStringList kValuedGlobals
-    = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs"), QStringLiteral("--credential-store")};
+const QStringList kValuedGlobals = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs"),
+                                    QStringLiteral("--credential-store"), QStringLiteral("--trust-root")};
 
 } // namespace
 
@@ -48,6 +50,12 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<AuthListCommand>());
     m_commands.append(std::make_shared<StoreDownloadCommand>());
     m_commands.append(std::make_shared<InspectCommand>());
+    m_commands.append(std::make_shared<RegistryVersionsCommand>());
+    m_commands.append(std::make_shared<RegistryFetchCommand>());
+    m_commands.append(std::make_shared<RegistryKeysCommand>());
+    m_commands.append(std::make_shared<LockGenerateCommand>());
+    m_commands.append(std::make_shared<LockVerifyCommand>());
+    m_commands.append(std::make_shared<LockUpdateCommand>());
 }
 
 CommandLine::~CommandLine() = default;
@@ -65,6 +73,12 @@ QList<QCommandLineOption> CommandLine::globalOptions()
                            QStringLiteral("NAME")),
         QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Parallel downloads (default 4)."),
                            QStringLiteral("N")),
+        QCommandLineOption(QStringLiteral("trust-root"),
+                           QStringLiteral("Also trust the pack-signing roots in this JSON file (repeatable; also "
+                                          "ASSAY_REGISTRY_TRUST_ROOTS=FILE[:FILE])."),
+                           QStringLiteral("FILE")),
+        QCommandLineOption(QStringLiteral("allow-unsigned"),
+                           QStringLiteral("Accept unsigned packs (never a bad digest or signature).")),
         QCommandLineOption({QStringLiteral("q"), QStringLiteral("quiet")},
                            QStringLiteral("No progress or notes on stderr.")),
         QCommandLineOption({QStringLiteral("v"), QStringLiteral("verbose")},
@@ -222,6 +236,8 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     }
     g.offline = g.offline || parser.isSet(QStringLiteral("offline"));
     g.json = parser.isSet(QStringLiteral("json"));
+    g.trustRoots = parser.values(QStringLiteral("trust-root"));
+    g.allowUnsigned = parser.isSet(QStringLiteral("allow-unsigned"));
     g.quiet = parser.isSet(QStringLiteral("quiet"));
     g.verbose = parser.isSet(QStringLiteral("verbose"));
     if (parser.isSet(QStringLiteral("jobs"))) {

@@ -298,6 +298,26 @@ void DistClient::resolve(const QString& reference, std::function<void(Result<Dig
         return;
     }
     case ReferenceKind::File:
+        if (isYamlPackPath(ref->path())) {
+            // A local pack is identified by its canonical digest, without copying it into the cache.
+            QFile f(ref->path());
+            Result<Digest> digest
+                = makeError(ErrorCode::NotFound, QStringLiteral("reference `%1` not found").arg(reference));
+            if (f.exists() && (!f.open(QIODevice::ReadOnly) || f.size() > PackCanonicalizer::kMaxTotalSize)) {
+                digest = makeError(
+                    ErrorCode::InvalidInput,
+                    QStringLiteral("cannot read pack `%1`: %2")
+                        .arg(reference, f.isOpen() ? QStringLiteral("larger than 10 MiB") : f.errorString()));
+            } else if (f.isOpen()) {
+                auto d = PackCanonicalizer::canonicalDigest(f.readAll(), ErrorCode::InvalidInput);
+                digest = d
+                    ? Result<Digest>(d.value())
+                    : Result<Digest>(makeError(d.code(), QStringLiteral("pack `%1`: %2").arg(reference, d.message())));
+            }
+            later([done, digest] { done(digest); });
+            return;
+        }
+        [[fallthrough]];
     case ReferenceKind::Fixture: {
         QString path = ref->path();
         if (ref->kind() == ReferenceKind::Fixture) {
@@ -388,8 +408,13 @@ void DistClient::pull(const QString& reference, const Digest& pin, PullDone done
         return;
     }
     case ReferenceKind::File:
+        if (isYamlPackPath(ref->path())) {
+            pullYamlPack(reference, ref.value(), pin, std::move(done));
+            return;
+        }
         pullLocalFile(reference, ref.value(), ref->path(), pin, std::move(done));
         return;
+
     case ReferenceKind::Fixture: {
         if (m_options.fixtureDir.isEmpty()) {
             later([done] {

@@ -646,4 +646,9 @@ Result<Digest> PackCanonicalizer::canonicalDigest(QByteArrayView yaml, ErrorCode
     return Sha256::hash(json.value());
 }
 
+bool PackCanonicalizer::plainScalarIsString(QByteArrayView text)
+{
+    return resolvePlain(std::string_view(text.data(), static_cast<size_t>(text.size()))).kind == ScalarKind::String;
+}
+
 } // namespace dist

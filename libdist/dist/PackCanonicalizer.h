@@ -29,6 +29,10 @@ public:
     // The JCS bytes, or an error with `code` whose message starts "canonicalization failed".
     static Result<QByteArray> canonicalJson(QByteArrayView yaml, ErrorCode code = ErrorCode::InvalidInput);
     static Result<Digest> canonicalDigest(QByteArrayView yaml, ErrorCode code = ErrorCode::InvalidInput);
+
+    // Whether `text` written as a plain YAML scalar reads back as this string (not null, a bool,
+    // a number). Writers quote everything else.
+    static bool plainScalarIsString(QByteArrayView text);
 };
 
 } // namespace dist

@@ -15,7 +15,8 @@ HttpExchange* PackHttp::sendOnce(QNetworkAccessManager* nam, const PackRegistryO
 {
     HttpOptions http = options.http;
     http.maxAttempts = 1;
-    http.transferTimeoutMs = options.timeoutSecs * 1000;
+    http.transferTimeoutMs = options.timeoutSecs * 1000 + 1000; // a backstop; the deadline below decides
+
     request.deliverAnyStatus = true;
     auto* exchange = new HttpExchange(nam, nullptr, http, parent);
     auto timedOut = std::make_shared<bool>(false);

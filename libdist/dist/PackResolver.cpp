@@ -24,6 +24,7 @@ struct PackResolver::Job
     QString version;
     Digest pin;
     Done done;
+    bool fresh = false;
 };
 
 namespace {
@@ -141,7 +142,7 @@ void PackResolver::loadCachedKeys()
     }
 }
 
-void PackResolver::resolve(const Reference& ref, const Digest& pin, Done done)
+void PackResolver::resolve(const Reference& ref, const Digest& pin, Done done, bool fresh)
 {
     auto job = std::make_shared<Job>();
     job->ref = ref;
@@ -149,6 +150,7 @@ void PackResolver::resolve(const Reference& ref, const Digest& pin, Done done)
     job->version = ref.kind() == ReferenceKind::RegistryPack ? ref.packVersion() : QStringLiteral("bundled");
     job->pin = !pin.isNull() ? pin : ref.digest();
     job->done = std::move(done);
+    job->fresh = fresh && !m_options.offline;
     if (!pin.isNull() && !ref.digest().isNull() && pin != ref.digest()) {
         QTimer::singleShot(0, this, [job, pin] {
             job->done(makeError(ErrorCode::Integrity,
@@ -311,7 +313,8 @@ Result<ResolvedPack> PackResolver::checkCached(const Job& job, const PackRecord&
 
 void PackResolver::resolveRegistry(std::shared_ptr<Job> job)
 {
-    std::optional<PackRecord> record = m_options.noCache ? std::nullopt : m_index.read(job->name, job->version);
+    std::optional<PackRecord> record
+        = m_options.noCache || job->fresh ? std::nullopt : m_index.read(job->name, job->version);
     if (record && !job->pin.isNull() && record->digest != job->pin) {
         // The lockfile pins other content than the cache holds: ask the registry what it serves now.
         qCInfo(lcPacks).noquote() << "cached" << packRef(job->name, job->version) << "is" << record->digest.toString()

@@ -2,6 +2,7 @@
 // The pack registry client against a scripted SPEC-Pack-Registry-v1 server on loopback: statuses,
 // retries, ETag revalidation, signatures (header, sidecar, keys manifest, production root), trust
 // failures, unsigned policy, cache re-verification and the GitHub OIDC exchange.
+#include "FakePackRegistry.h"
 #include "ScriptedServer.h"
 
 #include <dist/DistClient.h>
@@ -27,157 +28,17 @@ using namespace dist::test;
 
 namespace {
 
+QByteArray canonical(const QByteArray& yaml)
+{
+    return PackCanonicalizer::canonicalJson(yaml).value();
+}
+
 const QByteArray kPack("name: test-pack\nversion: \"1.0.0\"\nrules:\n  - id: r1\n    severity: high\n");
 
 // reference §5.6: signed by the assay production root.
 const QByteArray kRootedContent("kind: compliance\nname: rooted-trust\nversion: \"1.0.0\"\n");
 const QByteArray kRootedEnvelope(
     R"({"payloadType":"application/vnd.assay.pack+yaml;v=1","payload":"eyJraW5kIjoiY29tcGxpYW5jZSIsIm5hbWUiOiJyb290ZWQtdHJ1c3QiLCJ2ZXJzaW9uIjoiMS4wLjAifQ==","signatures":[{"keyid":"sha256:3a64307d5655ba86fa3c95118ed8fe9665ef6bd37c752ca93f3bbe8f16e83a7f","sig":"bZneVXX+0iuXnp0WTeXP0NzlmuIuZJy1By91e2oYoNiA3o5tlApy/+bonwUFBAEsxugMiWuRlElAdKQCV0mwDQ=="}]})");
-
-// The fake registry also serves content that does not canonicalize (to test its rejection).
-QByteArray canonical(const QByteArray& yaml)
-{
-    return PackCanonicalizer::canonicalJson(yaml).valueOr(yaml);
-}
-
-Digest packDigest(const QByteArray& yaml)
-{
-    return Sha256::hash(canonical(yaml));
-}
-
-struct ServedPack
-{
-    ServedPack(QByteArray c = {}, const PackSigner* s = nullptr, bool header = true,
-               QString cc = QStringLiteral("private, max-age=86400"), QByteArray digest = {}, QByteArray pol = {},
-               QByteArray envelope = {})
-        : content(std::move(c))
-        , signer(s)
-        , headerSignature(header)
-        , cacheControl(std::move(cc))
-        , digestHeader(std::move(digest))
-        , policy(std::move(pol))
-        , envelopeOverride(std::move(envelope))
-    {
-    }
-
-    QByteArray content;
-    const PackSigner* signer = nullptr;
-    bool headerSignature = true; // else only the .sig sidecar
-    QString cacheControl = QStringLiteral("private, max-age=86400");
-    QByteArray digestHeader; // empty: the true canonical digest
-    QByteArray policy;
-    QByteArray envelopeOverride; // served instead of a fresh signature
-};
-
-// A registry: packs by "name/version", a keys manifest, and hooks for scripted faults.
-struct FakePackRegistry
-{
-    QMap<QString, ServedPack> packs;
-    QByteArray keysManifest; // empty: 404
-
-    static QByteArray etagFor(const QByteArray& content)
-    {
-        return '"' + packDigest(content).toString().toLatin1() + '"';
-    }
-
-    QByteArray envelopeFor(const ServedPack& p) const
-    {
-        if (!p.envelopeOverride.isEmpty()) {
-            return p.envelopeOverride;
-        }
-        return p.signer ? p.signer->envelope(canonical(p.content), PackTrustStore::kPackPayloadType) : QByteArray();
-    }
-
-    ScriptedReply serve(const RecordedRequest& r) const
-    {
-        if (r.path == u"/v1/keys") {
-            if (keysManifest.isEmpty()) {
-                return {404, {}, R"({"error":"not_found"})", -1};
-            }
-            return {200, {{"Content-Type", "application/json"}}, keysManifest, -1};
-        }
-        const QStringList parts = r.path.split(u'/');
-        // /v1/packs/<name>/<version>[.sig] or /v1/packs/<name>/versions
-        if (parts.size() != 5 || parts[2] != u"packs") {
-            return {404, {}, R"({"error":"not_found"})", -1};
-        }
-        const QString name = parts[3];
-        QString version = parts[4];
-        if (version == u"versions") {
-            QJsonArray list;
-            for (auto it = packs.begin(); it != packs.end(); ++it) {
-                if (it.key().startsWith(name + u'/')) {
-                    list.append(QJsonObject{{QStringLiteral("version"), it.key().section(u'/', 1)},
-                                            {QStringLiteral("digest"), packDigest(it->content).toString()},
-                                            {QStringLiteral("published_at"), QStringLiteral("2026-11-01T00:00:00Z")},
-                                            {QStringLiteral("deprecated"), it.key().endsWith(u"0.9.0")}});
-                }
-            }
-            if (list.isEmpty()) {
-                return {404, {}, R"({"error":"pack_not_found"})", -1};
-            }
-            return {
-                200,
-                {},
-                QJsonDocument(QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("versions"), list}}).toJson(),
-                -1};
-        }
-        const bool sidecar = version.endsWith(u".sig");
-        if (sidecar) {
-            version.chop(4);
-        }
-        const auto it = packs.constFind(name + u'/' + version);
-        if (it == packs.constEnd()) {
-            return {404, {}, R"({"error":"pack_not_found"})", -1};
-        }
-        const QByteArray envelope = envelopeFor(*it);
-        if (sidecar) {
-            if (envelope.isEmpty()) {
-                return {404, {}, R"({"error":"not_found"})", -1};
-            }
-            return {200, {{"Content-Type", "application/vnd.dsse.envelope+json"}}, envelope, -1};
-        }
-        const QByteArray etag = etagFor(it->content);
-        QList<QPair<QByteArray, QByteArray>> headers{
-            {"Content-Type", "application/x-yaml"},
-            {"ETag", etag},
-            {"X-Pack-Digest",
-             it->digestHeader.isEmpty() ? packDigest(it->content).toString().toLatin1() : it->digestHeader},
-            {"Cache-Control", it->cacheControl.toLatin1()},
-            {"Vary", "Authorization, Accept-Encoding"}};
-        if (!it->policy.isEmpty()) {
-            headers.append({"X-Pack-Policy", it->policy});
-        }
-        if (!envelope.isEmpty() && it->headerSignature) {
-            headers.append({"X-Pack-Signature", envelope.toBase64()});
-            headers.append({"X-Pack-Key-Id", it->signer ? it->signer->keyId().toLatin1() : QByteArray()});
-        }
-        if (r.header("If-None-Match") == etag) {
-            return {304, headers, QByteArray(), -1};
-        }
-        if (r.method == "HEAD") {
-            headers.append({"Content-Length", QByteArray::number(it->content.size())});
-            return {200, headers, QByteArray(), -1};
-        }
-        return {200, headers, it->content, -1};
-    }
-};
-
-QJsonObject keyJson(const PackSigner& s, const QJsonObject& extra = {})
-{
-    QJsonObject o{{QStringLiteral("key_id"), s.keyId()},
-                  {QStringLiteral("algorithm"), QStringLiteral("Ed25519")},
-                  {QStringLiteral("public_key"), QString::fromLatin1(s.spki().toBase64())}};
-    for (auto it = extra.begin(); it != extra.end(); ++it) {
-        o.insert(it.key(), it.value());
-    }
-    return o;
-}
-
-QByteArray manifest(const QJsonArray& keys)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("version"), 1}, {QStringLiteral("keys"), keys}}).toJson();
-}
 
 } // namespace
 
@@ -471,10 +332,10 @@ private Q_SLOTS:
         registry.packs.insert(QStringLiteral("revoked/1.0.0"), ServedPack{kPack, &revoked});
         registry.packs.insert(QStringLiteral("expired/1.0.0"), ServedPack{kPack, &expired});
         registry.packs.insert(QStringLiteral("rotated/1.0.0"), ServedPack{kPack, &rotated});
-        registry.keysManifest
-            = manifest({keyJson(rotated),
-                        QJsonObject{{QStringLiteral("key_id"), revoked.keyId()}, {QStringLiteral("revoked"), true}},
-                        keyJson(expired, {{QStringLiteral("expires_at"), QStringLiteral("2026-01-01T00:00:00Z")}})});
+        registry.keysManifest = makeKeysManifest(
+            {keyJson(rotated),
+             QJsonObject{{QStringLiteral("key_id"), revoked.keyId()}, {QStringLiteral("revoked"), true}},
+             keyJson(expired, {{QStringLiteral("expires_at"), QStringLiteral("2026-01-01T00:00:00Z")}})});
         server.setHandler([&](const RecordedRequest& r) { return registry.serve(r); });
         DistClient client(&m_nam, options(server), nullptr);
 
@@ -598,7 +459,7 @@ private Q_SLOTS:
         FakePackRegistry registry;
         const PackSigner key = PackSigner::generate();
         registry.packs.insert(QStringLiteral("test-pack/1.0.0"), ServedPack{kPack, &key});
-        registry.keysManifest = manifest({keyJson(key)});
+        registry.keysManifest = makeKeysManifest({keyJson(key)});
         server.setHandler([&](const RecordedRequest& r) { return registry.serve(r); });
         DistOptions o = options(server);
         DistClient client(&m_nam, o, nullptr);
@@ -616,7 +477,7 @@ private Q_SLOTS:
         // The key is revoked later: the cached copy is refused (exit 6), not served.
         PackIndex index(o.cacheRoot, o.packs.registry.registryKey());
         QVERIFY(index.writeKeys(
-            manifest({QJsonObject{{QStringLiteral("key_id"), key.keyId()}, {QStringLiteral("revoked"), true}}}),
+            makeKeysManifest({QJsonObject{{QStringLiteral("key_id"), key.keyId()}, {QStringLiteral("revoked"), true}}}),
             QDateTime::currentDateTimeUtc()));
         {
             DistClient offline(&m_nam, o, nullptr);
@@ -669,7 +530,7 @@ private Q_SLOTS:
         FakePackRegistry registry;
         registry.packs.insert(QStringLiteral("test-pack/1.0.0"), ServedPack{kPack, &m_root});
         registry.packs.insert(QStringLiteral("test-pack/0.9.0"), ServedPack{kPack, &m_root});
-        registry.keysManifest = manifest({keyJson(PackSigner::generate())});
+        registry.keysManifest = makeKeysManifest({keyJson(PackSigner::generate())});
         server.setHandler([&](const RecordedRequest& r) { return registry.serve(r); });
         DistClient client(&m_nam, options(server), nullptr);
         PackRegistryClient& api = client.packs().registry();
