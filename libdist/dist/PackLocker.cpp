@@ -215,25 +215,12 @@ void PackLocker::checkOne(const PackLockEntry& entry, std::function<void(Result<
         QTimer::singleShot(0, this, [classify, e = ref.error()] { classify(e); });
         return;
     }
+    // Registry packs are revalidated (a 304 when unchanged), so revocations and republished
+    // versions are seen even while the cached copy is fresh.
     m_client.packs().resolve(
         ref.value(), Digest(),
-        [this, ref = ref.value(), classify, compare, expected = entry.digest](Result<ResolvedPack> r) {
-            if (!r) {
-                classify(r.error());
-                return;
-            }
-            if (r->digest == expected || r->source != u"cache") {
-                compare(r->digest);
-                return;
-            }
-            // The cached copy differs from the lockfile: what does the registry serve now?
-            m_client.packs().resolve(
-                ref, Digest(),
-                [classify, compare](Result<ResolvedPack> fresh) {
-                    fresh ? compare(fresh->digest) : classify(fresh.error());
-                },
-                true);
-        });
+        [classify, compare](Result<ResolvedPack> r) { r ? compare(r->digest) : classify(r.error()); },
+        entry.source == u"registry");
 }
 
 void PackLocker::verify(const PackLockfile& lock, std::function<void(Result<LockVerification>)> done)

@@ -150,7 +150,7 @@ void PackResolver::resolve(const Reference& ref, const Digest& pin, Done done, b
     job->version = ref.kind() == ReferenceKind::RegistryPack ? ref.packVersion() : QStringLiteral("bundled");
     job->pin = !pin.isNull() ? pin : ref.digest();
     job->done = std::move(done);
-    job->fresh = fresh && !m_options.offline;
+    job->fresh = fresh;
     if (!pin.isNull() && !ref.digest().isNull() && pin != ref.digest()) {
         QTimer::singleShot(0, this, [job, pin] {
             job->done(makeError(ErrorCode::Integrity,
@@ -313,8 +313,7 @@ Result<ResolvedPack> PackResolver::checkCached(const Job& job, const PackRecord&
 
 void PackResolver::resolveRegistry(std::shared_ptr<Job> job)
 {
-    std::optional<PackRecord> record
-        = m_options.noCache || job->fresh ? std::nullopt : m_index.read(job->name, job->version);
+    std::optional<PackRecord> record = m_options.noCache ? std::nullopt : m_index.read(job->name, job->version);
     if (record && !job->pin.isNull() && record->digest != job->pin) {
         // The lockfile pins other content than the cache holds: ask the registry what it serves now.
         qCInfo(lcPacks).noquote() << "cached" << packRef(job->name, job->version) << "is" << record->digest.toString()
@@ -324,11 +323,11 @@ void PackResolver::resolveRegistry(std::shared_ptr<Job> job)
     if (record) {
         auto hit = checkCached(*job, *record);
         if (hit) {
-            if (!record->isExpired(now()) || m_options.offline) {
+            if ((!record->isExpired(now()) && !job->fresh) || m_options.offline) {
                 QTimer::singleShot(0, this, [job, hit] { job->done(hit); });
                 return;
             }
-            fetch(job, record->etag, record); // expired: revalidate
+            fetch(job, record->etag, record); // expired, or asked to: revalidate
             return;
         }
         if (hit.code() == ErrorCode::Integrity && m_options.offline) {

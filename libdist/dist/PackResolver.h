@@ -78,7 +78,8 @@ public:
     // Trust-root files that failed to load (reported on first use).
     const std::optional<Error>& setupError() const { return m_setupError; }
 
-    // `fresh`: skip the cached copy and ask the registry (still verified, still cached afterwards).
+    // `fresh`: ask the registry even if the cached copy has not expired (a conditional request, so
+    // an unchanged pack costs a 304); offline, the cached copy is used as usual.
     void resolve(const Reference& ref, const Digest& pin, Done done, bool fresh = false);
     // Fetches /keys, verifies and merges it, and remembers it for offline verification.
     void refreshKeys(std::function<void(Result<KeysMergeReport>)> done);
