@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "CacheMaintenance.h"
 
+#include "PackIndex.h"
+
 #include "BundleStore.h"
 #include "Logging.h"
 #include "Sha256.h"
@@ -257,6 +259,27 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
             if (index.remove(name)) {
                 ++report.staleFiles;
             }
+        }
+    }
+
+    // Pack records (name@version of a registry) whose content is gone or which no longer parse.
+    QDirIterator packs(m_cache.root() + QStringLiteral("/index/packs"), {QStringLiteral("*.json")}, QDir::Files,
+                       QDirIterator::Subdirectories);
+    while (packs.hasNext()) {
+        const QString path = packs.next();
+        if (packs.fileName() == u"keys.json") {
+            continue;
+        }
+        QFile f(path);
+        std::optional<Digest> content;
+        if (f.open(QIODevice::ReadOnly)) {
+            if (auto record = PackRecord::fromJson(f.read(8 << 20))) {
+                content = record->contentDigest;
+            }
+            f.close();
+        }
+        if ((!content || !QFileInfo::exists(m_cache.entryPath(*content))) && QFile::remove(path)) {
+            ++report.staleFiles;
         }
     }
     std::sort(report.removed.begin(), report.removed.end());

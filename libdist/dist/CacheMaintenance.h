@@ -50,7 +50,7 @@ public:
     // is writing are refused, not waited for.
     Result<EvictReport> evict(const QStringList& digests, bool force = false);
     // Removes broken entries, stale partial downloads, leftover staging directories, free lock files
-    // and dangling manifest index records. Fails fast if another GC holds the cache lock.
+    // and dangling manifest and pack index records. Fails fast if another GC holds the cache lock.
     Result<GcReport> collectGarbage(qint64 staleAgeSeconds = 24 * 3600);
 
 private:

@@ -5,6 +5,7 @@
 #include "FakePackRegistry.h"
 #include "ScriptedServer.h"
 
+#include <dist/CacheMaintenance.h>
 #include <dist/DistClient.h>
 #include <dist/PackCanonicalizer.h>
 #include <dist/PackIndex.h>
@@ -204,6 +205,30 @@ private Q_SLOTS:
         QVERIFY(r->expiresAt > QDateTime::currentDateTimeUtc().addSecs(3000));
         QVERIFY(resolvePack(client, QStringLiteral("test-pack@1.0.0")));
         QCOMPARE(server.count(QStringLiteral("/v1/packs/test-pack/1.0.0")), 2);
+    }
+
+    void evictedPackIsRefetchedAndItsRecordCollected()
+    {
+        ScriptedServer server;
+        QVERIFY(server.start());
+        FakePackRegistry registry;
+        registry.packs.insert(QStringLiteral("test-pack/1.0.0"), ServedPack{kPack, &m_root});
+        server.setHandler([&](const RecordedRequest& r) { return registry.serve(r); });
+        DistOptions o = options(server);
+        DistClient client(&m_nam, o, nullptr);
+        QVERIFY(resolvePack(client, QStringLiteral("test-pack@1.0.0")));
+        PackIndex index(o.cacheRoot, o.packs.registry.registryKey());
+        QVERIFY(index.read(QStringLiteral("test-pack"), QStringLiteral("1.0.0")).has_value());
+
+        // Retention or `cache rm` evicts the content: the record dangles until the next fetch or gc.
+        QVERIFY(client.cache().remove(Sha256::hash(kPack)));
+        auto gc = CacheMaintenance(client.cache()).collectGarbage();
+        QVERIFY(gc);
+        QVERIFY(gc->staleFiles >= 1);
+        QVERIFY(!index.read(QStringLiteral("test-pack"), QStringLiteral("1.0.0")).has_value());
+        auto again = resolvePack(client, QStringLiteral("test-pack@1.0.0"));
+        QVERIFY(again);
+        QCOMPARE(again->source, QStringLiteral("registry"));
     }
 
     void statusMapping()

@@ -130,6 +130,60 @@ private Q_SLOTS:
         QVERIFY(r->digest().isNull());
     }
 
+    void packValidationMessages_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("upper") << QStringLiteral("Hello@1.0")
+                               << QStringLiteral("pack name must start with a lowercase letter");
+        QTest::newRow("chars") << QStringLiteral("hello_x@1.0")
+                               << QStringLiteral("pack name may only contain lowercase letters, digits, and hyphens");
+        QTest::newRow("trailing") << QStringLiteral("hello-@1.0")
+                                  << QStringLiteral("pack name cannot end with a hyphen");
+        QTest::newRow("double") << QStringLiteral("a--b@1.0")
+                                << QStringLiteral("pack name cannot have consecutive hyphens");
+        QTest::newRow("no version") << QStringLiteral("hello@")
+                                    << QStringLiteral("version is required for registry packs");
+        QTest::newRow("pin prefix") << QStringLiteral("hello@1.0#md5:x")
+                                    << QStringLiteral("pinned digest must start with 'sha256:'");
+        QTest::newRow("escape") << QStringLiteral("hello@..")
+                                << QStringLiteral("pack version may not contain `/`, `\\` or `..`");
+    }
+    void packValidationMessages()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, reason);
+        auto r = Reference::parse(text);
+        QVERIFY(!r);
+        QCOMPARE(r.code(), ErrorCode::InvalidInput);
+        QVERIFY2(r.message().endsWith(reason), qPrintable(r.message()));
+    }
+
+    void yamlPathsAreLocalPacks()
+    {
+        // As in assay, a name ending in .yaml/.yml is a local file even if it does not exist.
+        for (const QString& text :
+             {QStringLiteral("rules.yaml"), QStringLiteral("name@1.0.0.yaml"), QStringLiteral("x.yml")}) {
+            auto r = Reference::parse(text);
+            QVERIFY2(r, qPrintable(text));
+            QCOMPARE(r->kind(), ReferenceKind::File);
+        }
+    }
+
+    void byosPin()
+    {
+        const QString d = QStringLiteral("sha256:") + kHex;
+        auto r = Reference::parse(QStringLiteral("https://example.com/packs/custom.yaml#") + d);
+        QVERIFY(r);
+        QCOMPARE(r->kind(), ReferenceKind::Https);
+        QCOMPARE(r->digest().toString(), d);
+        QVERIFY(!r->url().hasFragment()); // the pin is not part of the URL fetched
+        QCOMPARE(r->url().path(), QStringLiteral("/packs/custom.yaml"));
+        QVERIFY(!Reference::parse(QStringLiteral("https://example.com/p.yaml#sha256:abc")));
+        auto plain = Reference::parse(QStringLiteral("https://example.com/p.yaml#section"));
+        QVERIFY(plain && plain->digest().isNull());
+    }
+
     void storeBiz()
     {
         QVERIFY(Reference::parse(QStringLiteral("store://greentic-biz/t/p"))->isGreenticBizStore());
