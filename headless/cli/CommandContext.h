@@ -53,6 +53,7 @@ public:
     Result<CredentialStore*> credentialStore();
     CredentialStore* storeFor(const QString& backend);
     QObject* eventContext() { return &m_context; }
+    QNetworkAccessManager* network() { return m_nam; }
     QIODevice* input() { return m_in; }
     void setInput(QIODevice* in) { m_in = in; }
     bool showProgress() const;

@@ -14,6 +14,7 @@
 #include "RegistryCommands.h"
 #include "ResolveCommand.h"
 #include "RetentionCommands.h"
+#include "RuntimeCommands.h"
 #include "StoreDownloadCommand.h"
 
 #include <QTimer>
@@ -56,6 +57,10 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<LockGenerateCommand>());
     m_commands.append(std::make_shared<LockVerifyCommand>());
     m_commands.append(std::make_shared<LockUpdateCommand>());
+    m_commands.append(std::make_shared<RuntimeResolveComponentCommand>());
+    m_commands.append(std::make_shared<RuntimePackStatusCommand>());
+    m_commands.append(std::make_shared<RuntimePackStatusV2Command>());
+    m_commands.append(std::make_shared<RuntimeWarmPackCommand>());
 }
 
 CommandLine::~CommandLine() = default;
@@ -214,8 +219,22 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     }
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    parser.addOptions(globalOptions());
-    parser.addOptions(command->options());
+    // A command's own option wins over a global one of the same name (`runtime … --version V`).
+    const QList<QCommandLineOption> own = command->options();
+    QStringList ownNames;
+    for (const QCommandLineOption& o : own) {
+        ownNames += o.names();
+    }
+    for (const QCommandLineOption& g : globalOptions()) {
+        bool clash = false;
+        for (const QString& n : g.names()) {
+            clash = clash || ownNames.contains(n);
+        }
+        if (!clash) {
+            parser.addOption(g);
+        }
+    }
+    parser.addOptions(own);
     if (!parser.parse(QStringList{QStringLiteral("greentic-dist")} + rest)) {
         ctx.printErr(
             QStringLiteral("error: %1 (see `greentic-dist %2 --help`)").arg(parser.errorText(), command->name()));
