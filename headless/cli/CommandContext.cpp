@@ -103,6 +103,9 @@ DistClient& CommandContext::client()
         options.offline = options.offline || m_globals.offline;
         options.packs.trustRootFiles += m_globals.trustRoots;
         options.packs.allowUnsigned = m_globals.allowUnsigned;
+        if (!m_globals.registriesConf.isEmpty()) {
+            options.loadRegistries(m_globals.registriesConf);
+        }
         storeFor(QStringLiteral("keychain"));
         storeFor(QStringLiteral("file"));
         m_resolver = std::make_unique<CredentialResolver>(m_keychain.get(), m_file.get());

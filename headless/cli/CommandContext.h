@@ -27,6 +27,7 @@ struct GlobalOptions
     bool verbose = false;
     int jobs = 4;
     QStringList trustRoots; // --trust-root
+    QString registriesConf; // --registries-conf
     bool allowUnsigned = false;
 };
 

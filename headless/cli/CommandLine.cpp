@@ -23,8 +23,9 @@ namespace dist::cli {
 
 namespace {
 
-const QStringList kValuedGlobals = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs"),
-                                    QStringLiteral("--credential-store"), QStringLiteral("--trust-root")};
+const QStringList kValuedGlobals
+    = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs"), QStringLiteral("--credential-store"),
+       QStringLiteral("--trust-root"), QStringLiteral("--registries-conf")};
 
 } // namespace
 
@@ -78,6 +79,11 @@ QList<QCommandLineOption> CommandLine::globalOptions()
                            QStringLiteral("NAME")),
         QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Parallel downloads (default 4)."),
                            QStringLiteral("N")),
+        QCommandLineOption(QStringLiteral("registries-conf"),
+                           QStringLiteral("Mirrors and insecure registries (containers-registries.conf format; default "
+                                          "$CONTAINERS_REGISTRIES_CONF, ~/.config/containers/registries.conf, "
+                                          "/etc/containers/registries.conf)."),
+                           QStringLiteral("FILE")),
         QCommandLineOption(QStringLiteral("trust-root"),
                            QStringLiteral("Also trust the pack-signing roots in this JSON file (repeatable; also "
                                           "ASSAY_REGISTRY_TRUST_ROOTS=FILE[:FILE])."),
@@ -256,6 +262,7 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     g.offline = g.offline || parser.isSet(QStringLiteral("offline"));
     g.json = parser.isSet(QStringLiteral("json"));
     g.trustRoots = parser.values(QStringLiteral("trust-root"));
+    g.registriesConf = parser.value(QStringLiteral("registries-conf"));
     g.allowUnsigned = parser.isSet(QStringLiteral("allow-unsigned"));
     g.quiet = parser.isSet(QStringLiteral("quiet"));
     g.verbose = parser.isSet(QStringLiteral("verbose"));

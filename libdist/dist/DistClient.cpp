@@ -141,7 +141,20 @@ DistOptions DistOptions::fromEnvironment(const QString& cacheDirOverride)
         o.greenticBizRegistry = biz;
     }
     o.packs = PackResolverOptions::fromEnvironment(o.http);
+    o.loadRegistries();
     return o;
+}
+
+void DistOptions::loadRegistries(const QString& overridePath)
+{
+    auto conf = RegistriesConf::loadDefault(overridePath);
+    if (conf) {
+        registries = std::make_shared<const RegistriesConf>(conf.value());
+        registriesError.reset();
+    } else {
+        registries.reset();
+        registriesError = conf.error();
+    }
 }
 
 DistClient::DistClient(QNetworkAccessManager* nam, const DistOptions& options, const CredentialProvider* credentials,
@@ -155,6 +168,7 @@ DistClient::DistClient(QNetworkAccessManager* nam, const DistOptions& options, c
     , m_oci(new OciClient(nam, m_auth, options.http, this))
     , m_packs(nullptr)
 {
+    m_oci->setRegistries(options.registries);
     PackResolverOptions packs = options.packs;
     packs.offline = packs.offline || options.offline;
     m_packs = new PackResolver(
@@ -182,10 +196,15 @@ void DistClient::cancelAll()
         }
     }
     m_exchanges.clear();
+    m_oci->cancelAll();
+    m_packs->cancelAll();
 }
 
 Result<OciReference> DistClient::ociFor(const Reference& ref) const
 {
+    if (m_options.registriesError) {
+        return *m_options.registriesError;
+    }
     auto mapOnto = [](const QString& base, const QString& target, const QString& raw) -> Result<OciReference> {
         QString b = base.trimmed();
         if (b.startsWith(QLatin1String("oci://"))) {
@@ -611,9 +630,9 @@ void DistClient::startBlobJob(const Digest& content)
                 qCInfo(lcClient).noquote() << "resuming" << content.toString() << "from byte" << job->ingest->size();
             }
             const QString raw = job->raw;
-            HttpExchange* exchange = m_oci->fetchBlob(
+            m_oci->fetchBlob(
                 job->res.reference, layer, job->ingest.get(),
-                [this, content, job](Result<void> r) {
+                [this, content, job](Result<QString> r) {
                     if (!r) {
                         if (r.code() == ErrorCode::Integrity) {
                             job->ingest->discard();
@@ -648,13 +667,10 @@ void DistClient::startBlobJob(const Digest& content)
                     e.manifestMediaType = res.manifestMediaType;
                     e.artifactMediaType = res.manifest.artifactType.isEmpty() ? res.manifest.config.mediaType
                                                                               : res.manifest.artifactType;
-                    e.fetchedFrom = res.registryUrl + u'/' + res.reference.repository();
+                    e.fetchedFrom = r.value(); // the mirror or the origin the blob came from
                     finishBlobJob(content, commitAndEnforceCap(*job->ingest, e), true);
                 },
                 [this, raw](qint64 received, qint64 total) { Q_EMIT progress(raw, received, total); });
-            if (exchange) {
-                m_exchanges.append(exchange);
-            }
         },
         [this, content, job] {
             Q_EMIT waiting(job->raw, QStringLiteral("another process is fetching %1").arg(content.toString()));
@@ -925,9 +941,9 @@ void DistClient::download(const QString& reference, const QString& outputPath,
             }
             std::shared_ptr<IngestFile> sink(std::move(ingest).value());
             const OciDescriptor layer = res->choice.layer;
-            HttpExchange* exchange = m_oci->fetchBlob(
+            m_oci->fetchBlob(
                 res->reference, layer, sink.get(),
-                [sink, layer, result, done](Result<void> r) mutable {
+                [sink, layer, result, done](Result<QString> r) mutable {
                     if (!r) {
                         sink->discard();
                         done(r.error());
@@ -953,9 +969,6 @@ void DistClient::download(const QString& reference, const QString& outputPath,
                     done(result);
                 },
                 [this, reference](qint64 received, qint64 total) { Q_EMIT progress(reference, received, total); });
-            if (exchange) {
-                m_exchanges.append(exchange);
-            }
         });
     });
 }

@@ -9,6 +9,7 @@
 #include "OciClient.h"
 #include "PackResolver.h"
 #include "Reference.h"
+#include "RegistriesConf.h"
 #include "ReleaseIndex.h"
 #include "Result.h"
 
@@ -43,6 +44,11 @@ struct DistOptions
     // mirrors and tests).
     QString greenticBizRegistry = QStringLiteral("ghcr.io");
     PackResolverOptions packs; // the pack registry, trust roots, bundled packs (offline follows `offline`)
+    // Mirrors and insecure registries from registries.conf. A file that fails to load is reported by
+    // every OCI operation instead of being ignored.
+    std::shared_ptr<const RegistriesConf> registries;
+    std::optional<Error> registriesError;
+    void loadRegistries(const QString& overridePath = QString());
 
     // Reads GREENTIC_DIST_OFFLINE, GREENTIC_FIXTURE_DIR, the registry bases, GREENTIC_CACHE_MAX_BYTES
     // and HttpOptions::fromEnvironment.

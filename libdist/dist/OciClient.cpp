@@ -5,6 +5,8 @@
 #include "Logging.h"
 #include "Sha256.h"
 
+#include <QTimer>
+
 namespace dist {
 
 OciClient::OciClient(QNetworkAccessManager* nam, RegistryAuth* auth, const HttpOptions& options, QObject* parent)
@@ -83,8 +85,72 @@ void OciClient::fetchManifest(const OciReference& ref, const QString& reference,
     });
 }
 
+void OciClient::setRegistries(std::shared_ptr<const RegistriesConf> registries)
+{
+    m_registries = std::move(registries);
+    if (m_registries) {
+        for (const QString& host : m_registries->insecureHosts()) {
+            if (!m_options.insecureRegistries.contains(host)) {
+                m_options.insecureRegistries.append(host);
+            }
+        }
+    }
+}
+
+void OciClient::cancelAll()
+{
+    for (const auto& e : std::as_const(m_exchanges)) {
+        if (e) {
+            e->cancel();
+        }
+    }
+    m_exchanges.clear();
+}
+
+Result<QList<OciEndpoint>> OciClient::endpointsFor(const OciReference& ref, bool byDigest) const
+{
+    if (!m_registries) {
+        return QList<OciEndpoint>{OciEndpoint{ref, false, false}};
+    }
+    return m_registries->endpoints(ref, byDigest);
+}
+
 void OciClient::resolve(const OciReference& ref, const LayerPolicy& policy,
                         std::function<void(Result<OciResolution>)> done)
+{
+    // A tag is resolved only where tags may be resolved (mirror-by-digest-only sends it to the origin).
+    auto endpoints = endpointsFor(ref, ref.isDigestPinned());
+    if (!endpoints) {
+        QTimer::singleShot(0, this, [done, e = endpoints.error()] { done(e); });
+        return;
+    }
+    resolveFrom(std::make_shared<QList<OciEndpoint>>(endpoints.value()), 0, policy,
+                [ref, done](Result<OciResolution> r) {
+                    if (r) {
+                        r->reference = ref; // the name the user asked for, wherever the bytes came from
+                    }
+                    done(std::move(r));
+                });
+}
+
+void OciClient::resolveFrom(std::shared_ptr<QList<OciEndpoint>> endpoints, qsizetype i, const LayerPolicy& policy,
+                            std::function<void(Result<OciResolution>)> done)
+{
+    const OciEndpoint endpoint = endpoints->at(i);
+    resolveAt(endpoint.reference, policy, [this, endpoints, i, policy, done, endpoint](Result<OciResolution> r) {
+        if (!r && r.code() != ErrorCode::Cancelled && i + 1 < endpoints->size()) {
+            qCInfo(lcOci).noquote() << "mirror" << endpoint.reference.registry() << "failed for"
+                                    << endpoint.reference.toString() << "(" << r.message() << "); trying"
+                                    << endpoints->at(i + 1).reference.registry();
+            resolveFrom(endpoints, i + 1, policy, done);
+            return;
+        }
+        done(std::move(r));
+    });
+}
+
+void OciClient::resolveAt(const OciReference& ref, const LayerPolicy& policy,
+                          std::function<void(Result<OciResolution>)> done)
 {
     auto base = baseUrl(ref);
     const QString registryUrl = base ? base->toString() : QString();
@@ -138,16 +204,31 @@ void OciClient::resolve(const OciReference& ref, const LayerPolicy& policy,
         });
 }
 
-HttpExchange* OciClient::fetchBlob(const OciReference& ref, const OciDescriptor& blob, IngestFile* sink,
-                                   std::function<void(Result<void>)> done, HttpExchange::Progress progress)
+void OciClient::fetchBlob(const OciReference& ref, const OciDescriptor& blob, IngestFile* sink,
+                          std::function<void(Result<QString>)> done, HttpExchange::Progress progress)
 {
-    auto* exchange = new HttpExchange(m_nam, m_auth, m_options, this);
+    auto endpoints = endpointsFor(ref, true);
+    if (!endpoints) {
+        QTimer::singleShot(0, this, [done, e = endpoints.error()] { done(e); });
+        return;
+    }
+    fetchBlobFrom(std::make_shared<QList<OciEndpoint>>(endpoints.value()), 0, blob, sink, std::move(done),
+                  std::move(progress));
+}
+
+void OciClient::fetchBlobFrom(std::shared_ptr<QList<OciEndpoint>> endpoints, qsizetype i, const OciDescriptor& blob,
+                              IngestFile* sink, std::function<void(Result<QString>)> done,
+                              HttpExchange::Progress progress)
+{
+    const OciReference ref = endpoints->at(i).reference;
     auto base = baseUrl(ref);
     if (!base) {
         QTimer::singleShot(0, this, [done, e = base.error()] { done(e); });
-        exchange->deleteLater();
-        return nullptr;
+        return;
     }
+    auto* exchange = new HttpExchange(m_nam, m_auth, m_options, this);
+    m_exchanges.removeAll(nullptr);
+    m_exchanges.append(exchange);
     HttpRequest req;
     req.url = base.value();
     req.url.setPath(QStringLiteral("/v2/%1/blobs/%2").arg(ref.repository(), blob.digest.toString()));
@@ -156,17 +237,31 @@ HttpExchange* OciClient::fetchBlob(const OciReference& ref, const OciDescriptor&
     req.authScope = scope(ref);
     req.expectedSize = blob.size;
     req.what = QStringLiteral("%1@%2").arg(ref.repositoryPath(), blob.digest.toString());
+    const QString source = base->toString() + u'/' + ref.repository();
     exchange->start(
         req, sink,
-        [done](Result<HttpResponse> r) {
+        [this, endpoints, i, blob, sink, done, progress, source](Result<HttpResponse> r) {
+            if (!r && r.code() != ErrorCode::Cancelled && i + 1 < endpoints->size()) {
+                qCInfo(lcOci).noquote() << "mirror" << endpoints->at(i).reference.registry() << "failed for"
+                                        << blob.digest.toString() << "(" << r.message() << "); trying"
+                                        << endpoints->at(i + 1).reference.registry();
+                // What a mirror delivered wrongly must not be resumed elsewhere.
+                if (r.code() == ErrorCode::Integrity) {
+                    if (auto restarted = sink->restart(); !restarted) {
+                        done(restarted.error());
+                        return;
+                    }
+                }
+                fetchBlobFrom(endpoints, i + 1, blob, sink, done, progress);
+                return;
+            }
             if (!r) {
                 done(r.error());
                 return;
             }
-            done({});
+            done(source);
         },
-        std::move(progress));
-    return exchange;
+        progress);
 }
 
 } // namespace dist

@@ -5,12 +5,17 @@
 #include "HttpOptions.h"
 #include "OciManifest.h"
 #include "OciReference.h"
+#include "RegistriesConf.h"
 #include "Result.h"
 
 #include <QObject>
 #include <QUrl>
 
+#include <QList>
+#include <QPointer>
+
 #include <functional>
+#include <memory>
 
 class QNetworkAccessManager;
 
@@ -43,13 +48,24 @@ public:
 
     Result<QUrl> baseUrl(const OciReference& ref) const;
 
+    // Mirrors from registries.conf: tried in order before the origin, for the requests each may serve.
+    void setRegistries(std::shared_ptr<const RegistriesConf> registries);
+    const RegistriesConf* registries() const { return m_registries.get(); }
+
     void resolve(const OciReference& ref, const LayerPolicy& policy, std::function<void(Result<OciResolution>)> done);
-    // Streams a blob into `sink` (resuming from its current size). Returns the exchange so the caller
-    // can cancel it.
-    HttpExchange* fetchBlob(const OciReference& ref, const OciDescriptor& blob, IngestFile* sink,
-                            std::function<void(Result<void>)> done, HttpExchange::Progress progress = {});
+    // Streams a blob into `sink` (resuming from its current size), from a mirror or the origin; `done`
+    // gets where it came from (scheme://host/repository).
+    void fetchBlob(const OciReference& ref, const OciDescriptor& blob, IngestFile* sink,
+                   std::function<void(Result<QString>)> done, HttpExchange::Progress progress = {});
+    void cancelAll();
 
 private:
+    void resolveFrom(std::shared_ptr<QList<OciEndpoint>> endpoints, qsizetype i, const LayerPolicy& policy,
+                     std::function<void(Result<OciResolution>)> done);
+    void resolveAt(const OciReference& ref, const LayerPolicy& policy, std::function<void(Result<OciResolution>)> done);
+    void fetchBlobFrom(std::shared_ptr<QList<OciEndpoint>> endpoints, qsizetype i, const OciDescriptor& blob,
+                       IngestFile* sink, std::function<void(Result<QString>)> done, HttpExchange::Progress progress);
+    Result<QList<OciEndpoint>> endpointsFor(const OciReference& ref, bool byDigest) const;
     void fetchManifest(const OciReference& ref, const QString& reference, const Digest& expected,
                        std::function<void(Result<std::pair<OciManifest, Digest>>)> done);
     static QString scope(const OciReference& ref);
@@ -57,6 +73,8 @@ private:
     QNetworkAccessManager* m_nam;
     RegistryAuth* m_auth;
     HttpOptions m_options;
+    std::shared_ptr<const RegistriesConf> m_registries;
+    QList<QPointer<HttpExchange>> m_exchanges;
 };
 
 } // namespace dist
