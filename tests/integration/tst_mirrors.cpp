@@ -43,14 +43,17 @@ class TestMirrors : public QObject
         return conf(digestOnly ? QStringLiteral("digest-only.conf") : QStringLiteral("mirror.conf"),
                     QStringLiteral("[[registry]]\nlocation = \"%1\"\ninsecure = true\nmirror-by-digest-only = %3\n"
                                    "[[registry.mirror]]\nlocation = \"%2\"\ninsecure = true\n")
-                        .arg(m_upstream.host(), m_mirror.host(), digestOnly ? QStringLiteral("true") : QStringLiteral("false")));
+                        .arg(m_upstream.host(), m_mirror.host(),
+                             digestOnly ? QStringLiteral("true") : QStringLiteral("false")));
     }
     CliRunner runner() { return CliRunner(m_work.filePath(QStringLiteral("cache-%1").arg(++m_caches))); }
     static QString fetchedFrom(const CliRunner& cli)
     {
-        const CliResult r = cli.run({QStringLiteral("cache"), QStringLiteral("ls"), QStringLiteral("--long"), QStringLiteral("--json")});
+        const CliResult r = cli.run(
+            {QStringLiteral("cache"), QStringLiteral("ls"), QStringLiteral("--long"), QStringLiteral("--json")});
         const QJsonArray entries = QJsonDocument::fromJson(r.out).array();
-        return entries.isEmpty() ? QString() : entries.first().toObject().value(QStringLiteral("fetched_from")).toString();
+        return entries.isEmpty() ? QString()
+                                 : entries.first().toObject().value(QStringLiteral("fetched_from")).toString();
     }
 
 private Q_SLOTS:
@@ -67,9 +70,11 @@ private Q_SLOTS:
         }
         OciLayout layout(m_work.filePath(QStringLiteral("layout")));
         m_component = QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(20000, 'm');
-        const OciDescriptor layer = layout.addBlob(m_component, QStringLiteral("application/vnd.wasm.component.v1+wasm"));
+        const OciDescriptor layer
+            = layout.addBlob(m_component, QStringLiteral("application/vnd.wasm.component.v1+wasm"));
         m_componentDigest = layer.digest;
-        const OciDescriptor manifest = layout.addManifest({layer}, {}, QStringLiteral("application/vnd.greentic.component.v1"));
+        const OciDescriptor manifest
+            = layout.addManifest({layer}, {}, QStringLiteral("application/vnd.greentic.component.v1"));
         m_manifestDigest = manifest.digest;
         layout.tag(QStringLiteral("1"), manifest);
         layout.finish();
@@ -103,7 +108,8 @@ private Q_SLOTS:
         const QString digestRef = m_upstream.host() + QStringLiteral("/org/comp@") + m_manifestDigest.toString();
         // The content is served by the mirror even for a tag pull (blobs are fetched by digest)...
         const CliRunner cli = runner();
-        CliResult r = cli.run({QStringLiteral("pull"), tagRef, QStringLiteral("--registries-conf"), conf, QStringLiteral("-v")});
+        CliResult r = cli.run(
+            {QStringLiteral("pull"), tagRef, QStringLiteral("--registries-conf"), conf, QStringLiteral("-v")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(fetchedFrom(cli), QStringLiteral("http://%1/org/comp").arg(m_mirror.host()));
 
@@ -126,7 +132,8 @@ private Q_SLOTS:
     void fallsBackToTheOriginWhenTheMirrorIsDown()
     {
         // The upstream moved to a new port in the previous case: push again and point a fresh config at it.
-        const QString pushed = m_upstream.push(m_work.filePath(QStringLiteral("layout")), QStringLiteral("1"), QStringLiteral("org/comp"));
+        const QString pushed = m_upstream.push(m_work.filePath(QStringLiteral("layout")), QStringLiteral("1"),
+                                               QStringLiteral("org/comp"));
         QVERIFY2(pushed.isEmpty(), qPrintable(pushed));
         const QString conf = mirrorConf(false);
         m_mirror.stop();
@@ -140,8 +147,9 @@ private Q_SLOTS:
     void blockedAndBrokenConfigs()
     {
         const CliRunner cli = runner();
-        const QString blocked = conf(QStringLiteral("blocked.conf"),
-                                     QStringLiteral("[[registry]]\nlocation = \"%1\"\nblocked = true\n").arg(m_upstream.host()));
+        const QString blocked
+            = conf(QStringLiteral("blocked.conf"),
+                   QStringLiteral("[[registry]]\nlocation = \"%1\"\nblocked = true\n").arg(m_upstream.host()));
         CliResult r = cli.run({QStringLiteral("pull"), m_upstream.host() + QStringLiteral("/org/comp:1"),
                                QStringLiteral("--registries-conf"), blocked});
         QCOMPARE(r.exitCode, 2);
