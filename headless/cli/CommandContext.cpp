@@ -8,6 +8,8 @@
 #include <dist/CredentialResolver.h>
 #include <dist/FileCredentialStore.h>
 
+#include <QFileDevice>
+
 namespace dist::cli {
 
 CommandContext::CommandContext(QIODevice* out, QIODevice* err, QNetworkAccessManager* nam, bool stderrIsTerminal)
@@ -83,6 +85,15 @@ void CommandContext::writeOut(const QByteArray& bytes)
         m_progress->clear();
     }
     m_out->write(bytes);
+}
+
+void CommandContext::flush()
+{
+    // stdout is block-buffered when it is a pipe or a file; a long-running command must not sit
+    // on what it already printed.
+    if (auto* file = qobject_cast<QFileDevice*>(m_out)) {
+        file->flush();
+    }
 }
 
 int CommandContext::fail(const Error& error)

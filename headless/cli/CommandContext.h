@@ -45,6 +45,7 @@ public:
     void print(const QString& line); // stdout, with a newline
     void printErr(const QString& line); // stderr, with a newline
     void writeOut(const QByteArray& bytes);
+    void flush(); // stdout, for commands that keep running after they print
     // Prints the error as one plain line on stderr and returns its exit code.
     int fail(const Error& error);
 

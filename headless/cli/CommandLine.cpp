@@ -15,6 +15,7 @@
 #include "ResolveCommand.h"
 #include "RetentionCommands.h"
 #include "RuntimeCommands.h"
+#include "ServeCommand.h"
 #include "StoreDownloadCommand.h"
 
 #include <QTimer>
@@ -62,6 +63,7 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<RuntimePackStatusCommand>());
     m_commands.append(std::make_shared<RuntimePackStatusV2Command>());
     m_commands.append(std::make_shared<RuntimeWarmPackCommand>());
+    m_commands.append(std::make_shared<ServeCommand>());
 }
 
 CommandLine::~CommandLine() = default;
