@@ -10,8 +10,11 @@ DIST="$ROOT/$BUILD_DIR/headless/greentic-dist"
 KIT="$ROOT/$BUILD_DIR/bench/dist-testkit"
 WORK=$(mktemp -d /tmp/greentic-dist-demo.XXXXXX)
 REGISTRY_PID=""
+MIRROR_PID=""
+SERVE_PID=""
+stop() { if [[ -n "$1" ]]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
 cleanup() {
-    if [[ -n "$REGISTRY_PID" ]]; then kill "$REGISTRY_PID" 2>/dev/null || true; wait "$REGISTRY_PID" 2>/dev/null || true; fi
+    stop "$SERVE_PID"; stop "$MIRROR_PID"; stop "$REGISTRY_PID"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -96,4 +99,76 @@ run "$DIST" cache rm "$PIN"
 run "$DIST" cache gc
 run "$DIST" cache ls
 
-step "Done. The demo cache, registry and layouts in $WORK are removed on exit."
+step "10. A fleet behind a pull-through cache: a second registry in proxy mode, named in registries.conf"
+MPORT=$("$KIT" free-port)
+MIRROR="127.0.0.1:$MPORT"
+cat >"$WORK/mirror.yml" <<YML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $WORK/mirror}}
+http: {addr: $MIRROR}
+proxy: {remoteurl: "http://$REG"}
+YML
+docker-registry serve "$WORK/mirror.yml" >"$WORK/mirror.log" 2>&1 &
+MIRROR_PID=$!
+for _ in $(seq 50); do curl -sf "http://$MIRROR/v2/" >/dev/null && break; sleep 0.1; done
+cat >"$WORK/registries.conf" <<CONF
+[[registry]]
+location = "$REG"
+insecure = true
+
+[[registry.mirror]]
+location = "$MIRROR"
+insecure = true
+CONF
+echo "mirror (pull-through cache of $REG) listening on http://$MIRROR"
+run cat "$WORK/registries.conf"
+export GREENTIC_DIST_CACHE_DIR="$WORK/cache-fleet"
+run "$DIST" pull "$REG/demo/components/echo-tool:0.1.0" --registries-conf "$WORK/registries.conf"
+echo "The FROM column names the mirror: the bytes came from the shared cache, not the origin."
+run "$DIST" cache ls --long
+echo "The mirror now holds the blob for every other machine of the fleet:"
+find "$WORK/mirror" -path '*blobs/sha256/*/data' | sed "s|$WORK/||"
+echo "With the mirror down, pulls fall back to the origin:"
+stop "$MIRROR_PID"; MIRROR_PID=""
+run "$DIST" pull "$REG/demo/components/hello-world:0.1.0" --registries-conf "$WORK/registries.conf"
+run "$DIST" cache ls --long
+
+step "11. No registry at all: greentic-dist serve, a local dev distributor over a directory"
+DEV="$WORK/dev"
+mkdir -p "$DEV/packs" "$DEV/components/echo-tool/0.1.0"
+cp "$S/components/hello-world.wasm" "$DEV/components/hello-world-0.1.0.wasm"           # flat layout
+cp "$S/components/echo-tool.wasm" "$DEV/components/echo-tool/0.1.0/component.wasm"    # nested layout
+cp "$S/packs/hello-pack/pack.yaml" "$DEV/packs/hello-pack-0.1.0.yaml"
+cp "$WORK/hello-pack.tar.gz" "$DEV/packs/hello-pack-0.1.0.gtpack"
+echo '[{"key": "hello/api_token", "required": true, "description": "Token for the hello API", "format": "text"}]' \
+    >"$DEV/packs/hello-pack.secrets.json"
+run find "$DEV" -type f
+echo "A dev signing key (Ed25519) signs the YAML packs it serves:"
+run openssl genpkey -algorithm ed25519 -out "$WORK/dev-key.pem"
+"$DIST" serve --root "$DEV" --listen 127.0.0.1:0 --signing-key "$WORK/dev-key.pem" \
+    --export-trust-root "$WORK/dev-trust.json" >"$WORK/serve.out" 2>"$WORK/serve.log" &
+SERVE_PID=$!
+for _ in $(seq 50); do [[ -s "$WORK/serve.out" ]] && break; sleep 0.1; done
+cat "$WORK/serve.out"
+URL=$(awk '{print $NF}' "$WORK/serve.out")
+export GREENTIC_DIST_CACHE_DIR="$WORK/cache-dev"
+echo "The runtime API: where is component hello-world 0.1.0 of pack hello-pack? (the pack needs a secret)"
+run "$DIST" runtime resolve-component --base-url "$URL" --tenant acme --environment dev \
+    --pack hello-pack --component hello-world --version 0.1.0
+run "$DIST" runtime pack-status-v2 --base-url "$URL" --tenant acme --environment dev --pack hello-pack
+echo "Plain files over http (loopback): a component from the nested layout and the .gtpack"
+run "$DIST" pull "$URL/artifacts/components/echo-tool/0.1.0/component.wasm"
+run "$DIST" pull "$URL/artifacts/packs/hello-pack/0.1.0/pack.gtpack"
+echo "The pack registry API: the YAML pack, signed by the dev key; trusted only with --trust-root"
+export ASSAY_REGISTRY_URL="$URL/v1"
+set +e
+"$DIST" pull hello-pack@0.1.0; echo "exit code $? (the dev key is not trusted)"
+set -e
+run "$DIST" pull hello-pack@0.1.0 --trust-root "$WORK/dev-trust.json" --json
+run "$DIST" cache ls --long
+echo "What the dev distributor logged:"
+stop "$SERVE_PID"; SERVE_PID=""
+cat "$WORK/serve.log"
+
+step "Done. The demo caches, registries and layouts in $WORK are removed on exit."

@@ -470,12 +470,14 @@ void PackResolver::verifySignature(std::shared_ptr<Job> job, std::shared_ptr<Pac
     }
     if (!keysRefreshed && shouldRefreshKeysFor(envelope)) {
         refreshKeys([this, job, fetch, canonical, digest, envelope](Result<KeysMergeReport> r) {
+            if (!r && r.code() == ErrorCode::Integrity) {
+                // A manifest that fails its own signature taints the registry: stop here.
+                job->done(makeError(ErrorCode::Integrity,
+                                    QStringLiteral("pack %1: %2").arg(packRef(job->name, job->version), r.message())));
+                return;
+            }
             if (!r) {
                 qCWarning(lcTrust).noquote() << "could not refresh the registry's keys:" << r.message();
-                if (r.code() == ErrorCode::Integrity) {
-                    job->done(r.error()); // a manifest that fails its own signature taints the registry
-                    return;
-                }
             }
             verifySignature(job, fetch, canonical, digest, envelope, true);
         });
