@@ -106,6 +106,15 @@ void HttpExchange::cancel()
     }
 }
 
+QString HttpExchange::describe(const QNetworkReply* reply) const
+{
+    // QNAM reports its transfer timeout as a cancellation; we did not cancel, so say what happened.
+    if (reply->error() == QNetworkReply::OperationCanceledError && !m_cancelled) {
+        return QStringLiteral("timed out (no data for %1 s)").arg(m_options.transferTimeoutMs / 1000.0);
+    }
+    return reply->errorString();
+}
+
 bool HttpExchange::isSameOrigin(const QUrl& url) const
 {
     return url.scheme() == m_request.url.scheme() && url.host() == m_request.url.host()
@@ -321,11 +330,11 @@ void HttpExchange::onFinished()
     const QNetworkReply::NetworkError netError = reply->error();
     if (status == 0) {
         if (RetryPolicy::isRetryableNetworkError(netError)) {
-            retryLater(reply->errorString());
+            retryLater(describe(reply));
         } else {
             finish(makeError(ErrorCode::Network,
                              QStringLiteral("network error: %1 %2: %3")
-                                 .arg(QString::fromLatin1(m_request.method), safeUrl(m_url), reply->errorString())));
+                                 .arg(QString::fromLatin1(m_request.method), safeUrl(m_url), describe(reply))));
         }
         return;
     }
@@ -428,7 +437,7 @@ void HttpExchange::onFinished()
     }
     if (netError != QNetworkReply::NoError) {
         // A 2xx whose body broke off: resume (or restart) on the next attempt.
-        retryLater(reply->errorString());
+        retryLater(describe(reply));
         return;
     }
     if (m_sink && m_request.expectedSize >= 0 && m_sink->size() < m_request.expectedSize) {

@@ -85,6 +85,7 @@ private:
     void retryLater(const QString& why, qint64 retryAfterMs = -1);
     void finish(Result<HttpResponse> result);
     bool isSameOrigin(const QUrl& url) const;
+    QString describe(const QNetworkReply* reply) const;
     bool schemeAllowed(const QUrl& url) const;
 
     QNetworkAccessManager* m_nam;
