@@ -2,6 +2,7 @@
 #include "Bundle.h"
 
 #include "JsonWriter.h"
+#include "Reference.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -126,6 +127,9 @@ Result<BundleRecord> BundleRecord::fromJson(const QByteArray& json, const QStrin
     r.cacheKey = key.value();
     r.canonicalRef = o.value(QStringLiteral("canonical_ref")).toString();
     r.sourceKind = o.value(QStringLiteral("source_kind")).toString();
+    if (!isReferenceKindName(r.sourceKind)) {
+        return bad(QStringLiteral("unknown source_kind `%1`").arg(r.sourceKind));
+    }
     r.fetchedAt = fetched.toInteger();
     const QString state = o.value(QStringLiteral("lifecycle_state")).toString();
     auto s = bundleStateFromName(state);

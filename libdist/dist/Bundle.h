@@ -38,7 +38,7 @@ struct BundleRecord
     QString bundleId; // bundle:sha256:<hex>
     Digest cacheKey;
     QString canonicalRef;
-    QString sourceKind;
+    QString sourceKind = QStringLiteral("File");
     qint64 fetchedAt = 0;
     BundleState state = BundleState::Staged;
 

@@ -2,6 +2,7 @@
 #include "CacheEntry.h"
 
 #include "JsonWriter.h"
+#include "Reference.h"
 
 #include <QJsonDocument>
 
@@ -263,6 +264,9 @@ Result<CacheEntry> CacheEntry::fromJson(const QByteArray& json, const QString& o
         }
     }
     e.sourceKind = r.string(QStringLiteral("source_kind"));
+    if (!r.error && !isReferenceKindName(e.sourceKind)) {
+        r.fail(QStringLiteral("unknown source_kind `%1`").arg(e.sourceKind));
+    }
     e.rawRef = r.string(QStringLiteral("raw_ref"));
     e.canonicalRef = r.string(QStringLiteral("canonical_ref"));
     e.fetchedAt = r.integer(QStringLiteral("fetched_at"));

@@ -55,7 +55,7 @@ struct CacheEntry
     QString mediaType;
     qint64 sizeBytes = 0;
     ArtifactType artifactType = ArtifactType::Component;
-    QString sourceKind; // Oci|Https|File|Fixture|Repo|Store|CacheDigest
+    QString sourceKind = QStringLiteral("File"); // Oci|Https|File|Fixture|Repo|Store|CacheDigest|… (checked on read)
     QString rawRef;
     QString canonicalRef;
     qint64 fetchedAt = 0; // unix seconds

@@ -38,7 +38,7 @@ Result<QUrl> OciClient::baseUrl(const OciReference& ref) const
 }
 
 void OciClient::fetchManifest(const OciReference& ref, const QString& reference, const Digest& expected,
-                              std::function<void(Result<std::pair<OciManifest, Digest>>)> done)
+                              std::function<void(Result<std::pair<OciManifest, Digest>>)> done, qint64 expectedSize)
 {
     auto base = baseUrl(ref);
     if (!base) {
@@ -55,12 +55,23 @@ void OciClient::fetchManifest(const OciReference& ref, const QString& reference,
     req.maxBodyBytes = 4 << 20;
     req.what = ref.repositoryPath() + (reference.startsWith(QLatin1String("sha256:")) ? u'@' : u':') + reference;
     auto* exchange = new HttpExchange(m_nam, m_auth, m_options, this);
-    exchange->start(req, nullptr, [done, expected, what = req.what](Result<HttpResponse> r) {
+    exchange->start(req, nullptr, [done, expected, expectedSize, what = req.what](Result<HttpResponse> r) {
         if (!r) {
             done(r.error());
             return;
         }
         const Digest actual = Sha256::hash(r->body);
+        // A descriptor's size is part of what it pins (OCI image spec): an index that lies about it
+        // is as wrong as one that lies about the digest.
+        if (expectedSize >= 0 && r->body.size() != expectedSize) {
+            done(makeError(ErrorCode::Integrity,
+                           QStringLiteral("corrupt artifact `%1`: the manifest is %2 bytes but its descriptor "
+                                          "declares %3")
+                               .arg(what)
+                               .arg(r->body.size())
+                               .arg(expectedSize)));
+            return;
+        }
         const QByteArray claimed = r->header("Docker-Content-Digest");
         if (!claimed.isEmpty() && QString::fromLatin1(claimed.trimmed()) != actual.toString()) {
             done(makeError(ErrorCode::Integrity,
@@ -200,7 +211,8 @@ void OciClient::resolveAt(const OciReference& ref, const LayerPolicy& policy,
                     }
                     res.platformManifestDigest = platformDigest;
                     finishWith(std::move(res), std::move(image->first));
-                });
+                },
+                entry->size);
         });
 }
 

@@ -67,7 +67,7 @@ private:
                        IngestFile* sink, std::function<void(Result<QString>)> done, HttpExchange::Progress progress);
     Result<QList<OciEndpoint>> endpointsFor(const OciReference& ref, bool byDigest) const;
     void fetchManifest(const OciReference& ref, const QString& reference, const Digest& expected,
-                       std::function<void(Result<std::pair<OciManifest, Digest>>)> done);
+                       std::function<void(Result<std::pair<OciManifest, Digest>>)> done, qint64 expectedSize = -1);
     static QString scope(const OciReference& ref);
 
     QNetworkAccessManager* m_nam;

@@ -139,7 +139,11 @@ Result<OciDescriptor> parseDescriptor(const QJsonValue& v, const QString& where)
         return ann.error();
     }
     d.annotations = ann.value();
-    const QJsonObject platform = o.value(QStringLiteral("platform")).toObject();
+    const QJsonValue platformValue = o.value(QStringLiteral("platform"));
+    if (!platformValue.isUndefined() && !platformValue.isNull() && !platformValue.isObject()) {
+        return bad(QStringLiteral("%1 platform must be an object").arg(where));
+    }
+    const QJsonObject platform = platformValue.toObject();
     d.platformOs = platform.value(QStringLiteral("os")).toString();
     d.platformArchitecture = platform.value(QStringLiteral("architecture")).toString();
     d.platformVariant = platform.value(QStringLiteral("variant")).toString();

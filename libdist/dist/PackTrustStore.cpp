@@ -239,6 +239,12 @@ Result<KeysMergeReport> PackTrustStore::mergeManifest(const QByteArray& json, co
     if (!manifest.value(QLatin1String("keys")).isArray()) {
         return fail(QStringLiteral("`keys` must be an array"));
     }
+    // An expired manifest may predate a revocation: replaying an old one must not bring keys back.
+    if (const auto expiresAt = parseTime(manifest.value(QLatin1String("expires_at"))); expiresAt && *expiresAt <= now) {
+        return makeError(
+            ErrorCode::Integrity,
+            QStringLiteral("the registry's keys manifest expired at %1").arg(expiresAt->toUTC().toString(Qt::ISODate)));
+    }
     for (const QJsonValue& v : manifest.value(QLatin1String("keys")).toArray()) {
         const QJsonObject o = v.toObject();
         const QString id = str(o, "key_id", "id");

@@ -65,6 +65,18 @@ QString referenceKindName(ReferenceKind kind)
     return {};
 }
 
+bool isReferenceKindName(const QString& name)
+{
+    for (ReferenceKind k :
+         {ReferenceKind::Oci, ReferenceKind::Https, ReferenceKind::File, ReferenceKind::Fixture, ReferenceKind::Repo,
+          ReferenceKind::Store, ReferenceKind::CacheDigest, ReferenceKind::RegistryPack, ReferenceKind::BundledPack}) {
+        if (referenceKindName(k) == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
 Result<void> Reference::validatePackName(const QString& name)
 {
     if (name.isEmpty()) {

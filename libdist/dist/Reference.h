@@ -25,6 +25,7 @@ enum class ReferenceKind
 };
 
 QString referenceKindName(ReferenceKind kind); // "Oci", "Https", … (PascalCase as in entry.json)
+bool isReferenceKindName(const QString& name); // one of the names above, exactly
 
 class Reference
 {

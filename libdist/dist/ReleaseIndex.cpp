@@ -76,6 +76,9 @@ std::optional<Result<Digest>> ReleaseIndex::lookup(const Cache& cache, const QSt
         || o.value(QStringLiteral("channel")).toString() != context.channel) {
         return fail(QStringLiteral("invalid input: release index does not match requested release context"));
     }
+    if (!o.value(QStringLiteral("refs")).isObject()) {
+        return fail(QStringLiteral("invalid lockfile: release index `%1` has no `refs` object").arg(path));
+    }
     const QJsonObject refs = o.value(QStringLiteral("refs")).toObject();
     QJsonValue item = refs.value(bare);
     if (item.isUndefined()) {

@@ -291,9 +291,14 @@ private Q_SLOTS:
         const CacheEntry staged = put("staged--", 1);
         const CacheEntry archived = put("archived", 2);
         const CacheEntry fresh = put("freshone", 3);
-        QVERIFY(bundles.write({BundleId::forDigest(staged.digest), staged.digest, {}, {}, 1, BundleState::Staged}));
-        QVERIFY(
-            bundles.write({BundleId::forDigest(archived.digest), archived.digest, {}, {}, 2, BundleState::Archived}));
+        QVERIFY(bundles.write(
+            {BundleId::forDigest(staged.digest), staged.digest, {}, QStringLiteral("File"), 1, BundleState::Staged}));
+        QVERIFY(bundles.write({BundleId::forDigest(archived.digest),
+                               archived.digest,
+                               {},
+                               QStringLiteral("File"),
+                               2,
+                               BundleState::Archived}));
         auto report = Retention::enforceCap(cache, fresh.digest, 16); // 24 bytes cached, cap 16
         QVERIFY(report);
         QCOMPARE(report->evicted, 1);
