@@ -1014,13 +1014,16 @@ void DistClient::pullAll(const QList<LockEntry>& entries, int jobs, std::functio
     state->jobs = std::max(1, jobs);
     state->done = std::move(done);
 
+    // The launcher holds itself only weakly; the pulls in flight hold it strongly, so it is freed
+    // with the last of them (even when the caller quits its event loop right after `done`).
     auto launch = std::make_shared<std::function<void()>>();
-    *launch = [this, state, launch] {
+    std::weak_ptr<std::function<void()>> weakLaunch = launch;
+    *launch = [this, state, weakLaunch] {
         while (state->running < state->jobs && state->next < state->entries.size() && !state->error) {
             const qsizetype i = state->next++;
             ++state->running;
             const LockEntry& e = state->entries.at(i);
-            auto onDone = [state, launch, i](Result<PullResult> r) {
+            auto onDone = [state, launch = weakLaunch.lock(), i](Result<PullResult> r) {
                 --state->running;
                 if (r) {
                     state->results[i] = r.value();
@@ -1045,8 +1048,6 @@ void DistClient::pullAll(const QList<LockEntry>& entries, int jobs, std::functio
             } else {
                 cb(state->results);
             }
-            // Break the self-reference so the state is freed.
-            QTimer::singleShot(0, this, [launch] { *launch = nullptr; });
         }
     };
     later([launch] { (*launch)(); });
