@@ -8,6 +8,7 @@
 #include "CacheCommands.h"
 #include "CommandContext.h"
 #include "ExitCode.h"
+#include "ExtractCommand.h"
 #include "InspectCommand.h"
 #include "LockCommands.h"
 #include "PullCommand.h"
@@ -64,6 +65,7 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<RuntimePackStatusV2Command>());
     m_commands.append(std::make_shared<RuntimeWarmPackCommand>());
     m_commands.append(std::make_shared<ServeCommand>());
+    m_commands.append(std::make_shared<ExtractCommand>());
 }
 
 CommandLine::~CommandLine() = default;

@@ -437,4 +437,73 @@ dsse = [
 ]
 total += category("dsse", dsse)
 
+# ---------------------------------------------------------------- tar layers (extract FILE --to DIR)
+def tar_bytes(members, fmt=tarfile.GNU_FORMAT, compress=None):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=fmt) as t:
+        for info, data in members:
+            t.addfile(info, io.BytesIO(data) if data is not None else None)
+    raw = buf.getvalue()
+    return gzip.compress(raw, 9) if compress == "gz" else raw
+
+
+def member(name, data=b"x", kind=tarfile.REGTYPE, link="", mode=0o644):
+    i = tarfile.TarInfo(name)
+    i.type = kind
+    i.mode = mode
+    i.linkname = link
+    if kind == tarfile.REGTYPE:
+        i.size = len(data)
+        return i, data
+    return i, None
+
+
+def declared_huge():
+    # A header that claims 8 GiB with no data behind it: refused before anything is inflated.
+    i = tarfile.TarInfo("huge.bin")
+    i.size = 8 << 30
+    header = i.tobuf(tarfile.GNU_FORMAT)
+    return header + b"\0" * 1024
+
+
+bomb = tar_bytes([member("zeros.bin", b"\0" * (64 << 20))], compress="gz")
+ok = tar_bytes([member("a.txt", b"hello"), member("sub", kind=tarfile.DIRTYPE, mode=0o755)])
+tars = [
+    ("traversal.tar", tar_bytes([member("../evil.txt")]), 6),
+    ("traversal-nested.tar", tar_bytes([member("a/../../evil.txt")]), 6),
+    ("traversal-dir.tar", tar_bytes([member("../evil", kind=tarfile.DIRTYPE)]), 6),
+    ("dotdot-only.tar", tar_bytes([member("..", kind=tarfile.DIRTYPE)]), 6),
+    ("absolute.tar", tar_bytes([member("/tmp/greentic-dist-evil.txt")]), 6),
+    ("absolute-dir.tar", tar_bytes([member("/tmp/greentic-dist-evil", kind=tarfile.DIRTYPE)]), 6),
+    ("pax-long-traversal.tar", tar_bytes([member("d/" * 60 + "../" * 62 + "evil.txt")], fmt=tarfile.PAX_FORMAT), 6),
+    ("gnu-long-traversal.tar", tar_bytes([member("x" * 120 + "/../../evil.txt")]), 6),
+    ("symlink-absolute.tar", tar_bytes([member("passwd", kind=tarfile.SYMTYPE, link="/etc/passwd")]), 6),
+    ("symlink-escape.tar", tar_bytes([member("up", kind=tarfile.SYMTYPE, link="../../..")]), 6),
+    ("symlink-escape-nested.tar", tar_bytes([member("a/b/up", kind=tarfile.SYMTYPE, link="../../../x")]), 6),
+    ("symlink-then-write-through.tar", tar_bytes([member("sub", kind=tarfile.DIRTYPE),
+                                                  member("l", kind=tarfile.SYMTYPE, link="sub"),
+                                                  member("l/x.txt")]), 6),
+    ("symlink-escape-then-write.tar", tar_bytes([member("l", kind=tarfile.SYMTYPE, link="/tmp"),
+                                                 member("l/greentic-dist-evil.txt")]), 6),
+    ("file-then-symlink.tar", tar_bytes([member("a"), member("a", kind=tarfile.SYMTYPE, link="b")]), 6),
+    ("dir-then-file.tar", tar_bytes([member("d", kind=tarfile.DIRTYPE), member("d")]), 6),
+    ("file-as-parent.tar", tar_bytes([member("f"), member("f/x")]), 6),
+    ("hardlink-absolute.tar", tar_bytes([member("h", kind=tarfile.LNKTYPE, link="/etc/passwd")]), 6),
+    ("hardlink-outside.tar", tar_bytes([member("h", kind=tarfile.LNKTYPE, link="../outside")]), 6),
+    ("hardlink-missing.tar", tar_bytes([member("h", kind=tarfile.LNKTYPE, link="later"), member("later")]), 6),
+    ("hardlink-to-dir.tar", tar_bytes([member("d", kind=tarfile.DIRTYPE), member("h", kind=tarfile.LNKTYPE, link="d")]), 6),
+    ("chardev.tar", tar_bytes([member("null", kind=tarfile.CHRTYPE)]), 6),
+    ("blockdev.tar", tar_bytes([member("sda", kind=tarfile.BLKTYPE)]), 6),
+    ("fifo.tar", tar_bytes([member("pipe", kind=tarfile.FIFOTYPE)]), 6),
+    ("gzip-bomb.tar.gz", bomb, 6),
+    ("declared-huge.tar", declared_huge(), 6),
+    ("not-a-tar.bin", b"this is not an archive at all\n" * 40, 2),
+    ("zip.zip", b"PK\x03\x04" + b"\0" * 200, 2),
+    ("truncated.tar", tar_bytes([member("big.bin", b"y" * 5000)])[:2048], 2),
+    ("truncated.tar.gz", gzip.compress(tar_bytes([member("big.bin", bytes(range(256)) * 40)]))[:300], 2),
+    ("garbage-gzip.tar.gz", b"\x1f\x8b\x08\x00" + b"\xff" * 300, 2),
+    ("bad-checksum.tar", ok[:148] + b"0000000\0" + ok[156:], 2),
+]
+total += category("tar", tars)
+
 print(f"{total} cases")

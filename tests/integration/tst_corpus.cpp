@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -335,6 +336,45 @@ private Q_SLOTS:
             }
         }
         report(QStringLiteral("manifests"), 35);
+    }
+
+    void tarLayers()
+    {
+        // Extraction happens next to a sentinel directory; nothing may ever appear outside `out-N`.
+        const QString arena = m_work.filePath(QStringLiteral("arena"));
+        QDir().mkpath(arena);
+        const CliRunner cli = freshRunner();
+        {
+            const QString good = m_work.filePath(QStringLiteral("good.tar"));
+            QProcess tar;
+            writeFile(m_work.filePath(QStringLiteral("tarsrc/sub/x.txt")), "x");
+            tar.start(QStringLiteral("tar"),
+                      {QStringLiteral("-C"), m_work.filePath(QStringLiteral("tarsrc")), QStringLiteral("-cf"), good,
+                       QStringLiteral(".")});
+            QVERIFY(tar.waitForFinished());
+            check(QStringLiteral("control"), 0, cli,
+                  {QStringLiteral("extract"), good, QStringLiteral("--to"), arena + QStringLiteral("/control")});
+            QDir(arena + QStringLiteral("/control")).removeRecursively();
+        }
+        int n = 0;
+        for (const Case& c : loadCategory(QStringLiteral("tar"))) {
+            const QString out = arena + QStringLiteral("/out-%1").arg(++n);
+            check(QStringLiteral("tar/") + c.name, c.expected, cli,
+                  {QStringLiteral("extract"), kCorpus + QStringLiteral("/tar/") + c.name, QStringLiteral("--to"), out});
+            const QStringList left
+                = QDir(arena).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+            // All or nothing: a refused layer leaves no directory and no staging debris.
+            if (c.expected != 0 && !left.isEmpty()) {
+                m_failures << QStringLiteral("tar/%1 left %2").arg(c.name, left.join(u' '));
+            }
+            QDir(out).removeRecursively();
+        }
+        if (QFileInfo::exists(m_work.filePath(QStringLiteral("evil.txt")))
+            || QFileInfo::exists(QStringLiteral("/tmp/greentic-dist-evil.txt"))
+            || QFileInfo::exists(QStringLiteral("/tmp/greentic-dist-evil"))) {
+            m_failures << QStringLiteral("a tar layer wrote outside its destination");
+        }
+        report(QStringLiteral("tar"), 30);
     }
 
     void keysManifestsAndEnvelopes()

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "Command.h"
+
+namespace dist::cli {
+
+// extract <REF> --to DIR: pulls (or reuses) a tar layer and unpacks it safely into a new directory.
+class ExtractCommand final : public Command
+{
+public:
+    QStringList path() const override { return {QStringLiteral("extract")}; }
+    QString summary() const override
+    {
+        return QStringLiteral("Unpack a tar layer (pack, bundle) into a new directory");
+    }
+    QString usage() const override { return QStringLiteral("<REF>"); }
+    int minPositionals() const override { return 1; }
+    int maxPositionals() const override { return 1; }
+    QList<QCommandLineOption> options() const override;
+    void run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done) override;
+};
+
+} // namespace dist::cli
