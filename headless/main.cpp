@@ -17,6 +17,12 @@ int main(int argc, char* argv[])
     QCoreApplication::setApplicationName(QStringLiteral("greentic-dist"));
     QCoreApplication::setApplicationVersion(QStringLiteral(DIST_VERSION));
 
+#ifdef DIST_DEPRECATED_ALIAS
+    // The Rust project's old binary name still works, with its warning (once, on stderr).
+    if (qEnvironmentVariable("GREENTIC_SILENCE_DEPRECATION_WARNINGS") != u"1") {
+        std::fputs("warning: `greentic-distributor-client` CLI is deprecated; use `greentic-dist` instead\n", stderr);
+    }
+#endif
     QStringList args = QCoreApplication::arguments();
     args.removeFirst();
     const bool verbose = args.contains(QStringLiteral("-v")) || args.contains(QStringLiteral("--verbose"));

@@ -7,10 +7,12 @@
 #include "BundleCommands.h"
 #include "CacheCommands.h"
 #include "CommandContext.h"
+#include "CompletionCommand.h"
 #include "ExitCode.h"
 #include "ExtractCommand.h"
 #include "InspectCommand.h"
 #include "LockCommands.h"
+#include "PackCommand.h"
 #include "PullCommand.h"
 #include "RegistryCommands.h"
 #include "ResolveCommand.h"
@@ -54,6 +56,7 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<AuthListCommand>());
     m_commands.append(std::make_shared<StoreDownloadCommand>());
     m_commands.append(std::make_shared<InspectCommand>());
+    m_commands.append(std::make_shared<PackCommand>());
     m_commands.append(std::make_shared<RegistryVersionsCommand>());
     m_commands.append(std::make_shared<RegistryFetchCommand>());
     m_commands.append(std::make_shared<RegistryKeysCommand>());
@@ -66,6 +69,7 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<RuntimeWarmPackCommand>());
     m_commands.append(std::make_shared<ServeCommand>());
     m_commands.append(std::make_shared<ExtractCommand>());
+    m_commands.append(std::make_shared<CompletionCommand>(this));
 }
 
 CommandLine::~CommandLine() = default;
