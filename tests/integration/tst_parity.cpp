@@ -172,6 +172,15 @@ private Q_SLOTS:
         row("pack digest offline",
             {QStringLiteral("--offline"), QStringLiteral("pack"), QStringLiteral("{REG}/org/pack@{PACKPIN}")}, 0,
             path + u'\n', {});
+        // §1.2 cache rm: the report goes to stderr in text mode, the RetentionReport with --json
+        row("cache rm", {QStringLiteral("cache"), QStringLiteral("rm"), QStringLiteral("{FILEDIGEST}")}, 0, {},
+            QStringLiteral("evicted 1 entries, reclaimed 14 bytes\n"));
+        row("pull file again", {QStringLiteral("pull"), QStringLiteral("{FILE}")}, 0, path + u'\n', {});
+        row("cache rm --json",
+            {QStringLiteral("cache"), QStringLiteral("rm"), QStringLiteral("{FILEDIGEST}"), QStringLiteral("--json")},
+            0, QStringLiteral("\\{\n.*\n\\}\n"), {},
+            {QStringLiteral("scanned_entries"), QStringLiteral("kept"), QStringLiteral("evicted"),
+             QStringLiteral("protected"), QStringLiteral("bytes_reclaimed"), QStringLiteral("refusals")});
         // §1.2 rules
         row("--channel without --release",
             {QStringLiteral("resolve"), QStringLiteral("{FILE}"), QStringLiteral("--channel"), QStringLiteral("dev")},
