@@ -164,7 +164,10 @@ private:
         if (auto ok = checkParents(path); !ok) {
             return ok;
         }
-        if (m_symlinks.contains(path) || m_directories.contains(path)) {
+        const bool isDirectory = archive_entry_filetype(entry) == AE_IFDIR && !archive_entry_hardlink(entry);
+        // A directory may be declared again (before or after its contents); nothing else may
+        // replace a directory or a symlink.
+        if (m_symlinks.contains(path) || (m_directories.contains(path) && !isDirectory)) {
             return unsafe(QStringLiteral("entry `%1` replaces an earlier directory or symlink").arg(path));
         }
         const QString target = m_root + u'/' + path;
@@ -191,11 +194,19 @@ private:
         }
     }
 
-    Result<void> makeParent(const QString& target) const
+    // Creates the entry's parent directories and remembers them, so a later entry cannot turn one
+    // of them into a file or a symlink.
+    Result<void> makeParent(const QString& path, const QString& target)
     {
         const QString dir = QFileInfo(target).absolutePath();
         if (!QDir().mkpath(dir)) {
             return Error{ErrorCode::Io, QStringLiteral("cannot create directory %1").arg(dir)};
+        }
+        const QStringList parts = path.split(u'/');
+        QString prefix;
+        for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
+            prefix += (prefix.isEmpty() ? QString() : QStringLiteral("/")) + parts[i];
+            m_directories.insert(prefix);
         }
         return {};
     }
@@ -210,7 +221,7 @@ private:
         if (auto ok = checkTotal(m_report.bytes + declared); !ok) {
             return ok;
         }
-        if (auto ok = makeParent(target); !ok) {
+        if (auto ok = makeParent(path, target); !ok) {
             return ok;
         }
         QFile out(target);
@@ -271,7 +282,7 @@ private:
         if (m_files.contains(path)) {
             return unsafe(QStringLiteral("entry `%1` replaces an earlier file").arg(path));
         }
-        if (auto ok = makeParent(target); !ok) {
+        if (auto ok = makeParent(path, target); !ok) {
             return ok;
         }
         if (!QFile::link(linkTarget, target)) {
@@ -293,7 +304,7 @@ private:
         if (m_files.contains(path)) {
             return unsafe(QStringLiteral("entry `%1` replaces an earlier file").arg(path));
         }
-        if (auto ok = makeParent(target); !ok) {
+        if (auto ok = makeParent(path, target); !ok) {
             return ok;
         }
         if (::link(QFile::encodeName(m_root + u'/' + source).constData(), QFile::encodeName(target).constData()) != 0) {

@@ -109,6 +109,41 @@ private Q_SLOTS:
         QCOMPARE(siblings(m_dir.path()).filter(QStringLiteral(".extract-")), QStringList());
     }
 
+    void directoriesMayComeAfterTheirContents()
+    {
+        // `tar cf x.tar d/x d` lists the directory after its file, and archives may repeat a directory.
+        QTemporaryDir work;
+        writeFile(work.filePath(QStringLiteral("d/x")), "x");
+        QProcess tar;
+        tar.start(QStringLiteral("tar"),
+                  {QStringLiteral("-C"), work.path(), QStringLiteral("--no-recursion"), QStringLiteral("-cf"),
+                   work.filePath(QStringLiteral("late.tar")), QStringLiteral("d/x"), QStringLiteral("d"),
+                   QStringLiteral("d")});
+        QVERIFY(tar.waitForFinished());
+        QCOMPARE(tar.exitCode(), 0);
+        const auto r
+            = TarExtractor::extractFile(work.filePath(QStringLiteral("late.tar")), path(QStringLiteral("late")));
+        QVERIFY2(r, qPrintable(r ? QString() : r.message()));
+        QCOMPARE(readFile(path(QStringLiteral("late/d/x"))), QByteArray("x"));
+        // But a file may not replace a directory that an earlier entry created implicitly.
+        tar.start(QStringLiteral("tar"),
+                  {QStringLiteral("-C"), work.path(), QStringLiteral("--no-recursion"), QStringLiteral("-cf"),
+                   work.filePath(QStringLiteral("clash.tar")), QStringLiteral("d/x")});
+        QVERIFY(tar.waitForFinished());
+        writeFile(work.filePath(QStringLiteral("f")), "f");
+        tar.start(QStringLiteral("tar"),
+                  {QStringLiteral("-C"), work.path(), QStringLiteral("--no-recursion"),
+                   QStringLiteral("--transform=s|^f$|d|"), QStringLiteral("-rf"),
+                   work.filePath(QStringLiteral("clash.tar")), QStringLiteral("f")});
+        QVERIFY(tar.waitForFinished());
+        QCOMPARE(tar.exitCode(), 0);
+        const auto clash
+            = TarExtractor::extractFile(work.filePath(QStringLiteral("clash.tar")), path(QStringLiteral("clash")));
+        QCOMPARE(clash.code(), ErrorCode::Integrity);
+        QVERIFY2(clash.message().contains(QStringLiteral("replaces an earlier directory")),
+                 qPrintable(clash.message()));
+    }
+
     void destinationMustNotExist()
     {
         const QString archive = makeTar(QStringLiteral("exists.tar"), {});
