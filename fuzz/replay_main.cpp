@@ -10,15 +10,38 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 namespace {
 
+// The input being run, written to fuzz-crash.bin if the target aborts or crashes, so a failure
+// found by mutation can be replayed (`replay_<target> fuzz-crash.bin`).
+const QByteArray* g_current = nullptr;
+
+extern "C" void saveCrashInput(int signal)
+{
+    if (g_current) {
+        const int fd = ::open("fuzz-crash.bin", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+        if (fd >= 0) {
+            [[maybe_unused]] const ssize_t n = ::write(fd, g_current->constData(), size_t(g_current->size()));
+            ::close(fd);
+        }
+        const char note[] = "replay: the failing input is in fuzz-crash.bin\n";
+        [[maybe_unused]] const ssize_t m = ::write(STDERR_FILENO, note, sizeof note - 1);
+    }
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);
+}
+
 void runOne(const QByteArray& bytes)
 {
+    g_current = &bytes;
     LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.constData()), static_cast<size_t>(bytes.size()));
 }
 
@@ -79,6 +102,9 @@ QByteArray mutate(QByteArray in, const QList<QByteArray>& pool, QRandomGenerator
 
 int main(int argc, char** argv)
 {
+    for (int s : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) {
+        ::signal(s, saveCrashInput);
+    }
     double seconds = 0;
     quint64 seed = QRandomGenerator::system()->generate64();
     QList<QByteArray> pool;

@@ -8,13 +8,23 @@
 #include <QFile>
 #include <QJsonArray>
 
+#include <cstring>
+#include <optional>
 #include <string_view>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
 #pragma GCC diagnostic ignored "-Wcast-qual"
 #pragma GCC diagnostic ignored "-Wshadow"
+// toml++ asserts preconditions in its parser that malformed input can break (found by fuzz_toml:
+// `d = 1979-05-27T)7:32:00Z`) and then rejects that input properly. A parse error must stay an
+// error in every build, never an abort, and never an assumption either (under NDEBUG with clang its
+// asserts become __builtin_assume, undefined behaviour when false). So: no-op asserts, no NDEBUG.
+#pragma push_macro("NDEBUG")
+#undef NDEBUG
+#define TOML_ASSERT(expr) static_cast<void>(0)
 #include <toml++/toml.h>
+#pragma pop_macro("NDEBUG")
 #pragma GCC diagnostic pop
 
 namespace dist {
@@ -99,8 +109,95 @@ QJsonValue convert(const toml::node& node)
 
 } // namespace
 
+namespace {
+
+// toml++ 3.3 reaches __builtin_unreachable() (undefined behaviour, found by fuzz_toml under UBSan)
+// when a non-ASCII character appears outside a string or a comment, e.g. `a = 1 ¡`. TOML allows
+// non-ASCII only inside strings and comments, so such input is refused here, before toml++ sees it.
+// The scan follows toml++'s tokens up to its first error; it stops where toml++ would stop.
+std::optional<int> strayNonAscii(const QByteArray& t)
+{
+    enum class In
+    {
+        Code,
+        Comment,
+        Basic,
+        Literal,
+        MultiBasic,
+        MultiLiteral
+    };
+    In in = In::Code;
+    int line = 1;
+    const auto at = [&t](qsizetype i, const char* s) { return t.mid(i, qsizetype(std::strlen(s))) == s; };
+    for (qsizetype i = 0; i < t.size(); ++i) {
+        const char c = t[i];
+        if (c == '\n') {
+            ++line;
+            if (in == In::Comment || in == In::Basic || in == In::Literal) {
+                in = In::Code; // a single-line string ends (as an error) at the newline
+            }
+            continue;
+        }
+        switch (in) {
+        case In::Code:
+            if (static_cast<unsigned char>(c) >= 0x80) {
+                return line;
+            }
+            if (c == '#') {
+                in = In::Comment;
+            } else if (at(i, "\"\"\"")) {
+                in = In::MultiBasic;
+                i += 2;
+            } else if (at(i, "'''")) {
+                in = In::MultiLiteral;
+                i += 2;
+            } else if (c == '"') {
+                in = In::Basic;
+            } else if (c == '\'') {
+                in = In::Literal;
+            }
+            break;
+        case In::Basic:
+        case In::MultiBasic:
+            if (c == '\\') {
+                ++i; // the escaped character never ends the string
+                if (i < t.size() && t[i] == '\n') {
+                    ++line;
+                }
+            } else if (in == In::Basic && c == '"') {
+                in = In::Code;
+            } else if (in == In::MultiBasic && at(i, "\"\"\"")) {
+                in = In::Code;
+                i += 2;
+            }
+            break;
+        case In::Literal:
+            if (c == '\'') {
+                in = In::Code;
+            }
+            break;
+        case In::MultiLiteral:
+            if (at(i, "'''")) {
+                in = In::Code;
+                i += 2;
+            }
+            break;
+        case In::Comment:
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 Result<QJsonObject> TomlReader::parse(const QByteArray& toml, const QString& origin)
 {
+    if (const auto line = strayNonAscii(toml)) {
+        return makeError(
+            ErrorCode::InvalidInput,
+            QStringLiteral("%1: line %2: a non-ASCII character outside a string or comment").arg(origin).arg(*line));
+    }
     const std::string_view source(toml.constData(), static_cast<size_t>(toml.size()));
     toml::parse_result result = toml::parse(source);
     if (!result) {

@@ -166,6 +166,19 @@ registries = ["bad.example.com"]
         QTest::newRow("bad pull-from") << QByteArray("[[registry]]\nlocation=\"a.io\"\n[[registry.mirror]]\nlocation="
                                                      "\"m.io\"\npull-from-mirror=\"sometimes\"\n");
         QTest::newRow("wildcard path") << QByteArray("[[registry]]\nprefix=\"*.a.io/x\"\n");
+        // Found by fuzz_toml: toml++ 3.3 has undefined behaviour on these; they never reach it.
+        QTest::newRow("non-ASCII after a value") << QByteArray("[[registry]]\nlocation=\"a.io\" \xc2\xa1\n");
+        QTest::newRow("non-ASCII in a key") << QByteArray("[[registry]]\nlocation\xc2\xa0=\"a.io\"\n");
+        QTest::newRow("bad time") << QByteArray("d = 1979-05-27T)7:32:00Z\n");
+    }
+
+    void nonAsciiInStringsAndComments()
+    {
+        auto conf = RegistriesConf::parse("# caf\xc3\xa9 mirrors \xc2\xa1\n[[registry]]\nlocation = \"a.io\"\n"
+                                          "[[registry.mirror]]\nlocation = \"m.io\" # \xe2\x80\x94 eu\n"
+                                          "x = '''\xc2\xa1'''\ny = \"\\\"\xc2\xa1\"\n",
+                                          QStringLiteral("ok.conf"));
+        QVERIFY2(conf, qPrintable(conf ? QString() : conf.message()));
     }
     void invalidFiles()
     {
