@@ -64,6 +64,9 @@ step "4. Pull: the layer streams into cache/ingest, is hashed while it arrives, 
 run "$DIST" pull "oci://$REG/demo/components/hello-world:0.1.0" --json
 echo "A pack published as +tar+gzip with a README layer: the pack layer is chosen by media type."
 run "$DIST" pull "$REG/demo/packs/hello-pack:0.1.0"
+echo "Its tar layer unpacks into a new directory; escaping paths, links out of the tree and bombs are refused."
+run "$DIST" extract "$REG/demo/packs/hello-pack:0.1.0" --to "$WORK/hello-pack"
+run find "$WORK/hello-pack" -type f
 
 step "5. Pull a lockfile: entries run in parallel (--jobs), output keeps the lockfile order"
 cat >"$WORK/pack.lock.json" <<JSON
