@@ -188,10 +188,10 @@ DevReply DevDistributor::route(const QByteArray& method, const QString& path, co
         return error(404, "not_found", QStringLiteral("no runtime endpoint %1").arg(path));
     }
     if (path.startsWith(u"/v1/")) {
-        return read ? registry(method, parts, headerValue(headers, "If-None-Match")) : methodNotAllowed("GET, HEAD");
+        return read ? registry(parts, headerValue(headers, "If-None-Match")) : methodNotAllowed("GET, HEAD");
     }
     if (path.startsWith(u"/artifacts/")) {
-        return read ? artifact(method, parts, headerValue(headers, "Range")) : methodNotAllowed("GET, HEAD");
+        return read ? artifact(parts, headerValue(headers, "Range")) : methodNotAllowed("GET, HEAD");
     }
     return error(404, "not_found", QStringLiteral("nothing is served at %1").arg(path));
 }
@@ -416,7 +416,7 @@ DevReply DevDistributor::registryVersions(const QString& name)
     return json(200, QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("versions"), list}});
 }
 
-DevReply DevDistributor::registry(const QByteArray& method, const QStringList& parts, const QByteArray& ifNoneMatch)
+DevReply DevDistributor::registry(const QStringList& parts, const QByteArray& ifNoneMatch)
 {
     // parts: "", "v1", "keys" | "", "v1", "packs", name, version[.sig] | "", "v1", "packs", name, "versions"
     if (parts.size() == 3 && parts[2] == u"keys") {
@@ -471,13 +471,11 @@ DevReply DevDistributor::registry(const QByteArray& method, const QStringList& p
     if (!ifNoneMatch.isEmpty() && ifNoneMatch == etag) {
         return {304, headers, {}, {}, 0, 0};
     }
-    Q_UNUSED(method);
     return {200, headers, content, {}, 0, 0};
 }
 
-DevReply DevDistributor::artifact(const QByteArray& method, const QStringList& parts, const QByteArray& range)
+DevReply DevDistributor::artifact(const QStringList& parts, const QByteArray& range)
 {
-    Q_UNUSED(method);
     // parts: "", "artifacts", "components"|"packs", id, version, file
     if (parts.size() != 6) {
         return error(404, "not_found", QStringLiteral("no artifact at %1").arg(parts.join(u'/')));

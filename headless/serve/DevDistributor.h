@@ -68,10 +68,10 @@ private:
     DevReply resolveComponent(const QByteArray& body);
     DevReply packStatus(const QUrlQuery& query, bool v2);
     DevReply warmPack(const QByteArray& body);
-    DevReply registry(const QByteArray& method, const QStringList& parts, const QByteArray& ifNoneMatch);
+    DevReply registry(const QStringList& parts, const QByteArray& ifNoneMatch);
     DevReply registryVersions(const QString& name);
     DevReply keys() const;
-    DevReply artifact(const QByteArray& method, const QStringList& parts, const QByteArray& range);
+    DevReply artifact(const QStringList& parts, const QByteArray& range);
 
     Result<FileFacts> facts(const QString& path);
     Result<QJsonValue> secretRequirements(const QString& packId) const;

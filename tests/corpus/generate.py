@@ -35,6 +35,17 @@ def category(name, cases):
     return len(cases)
 
 
+def edit(base, changes):
+    """A copy of `base` with `changes` applied in place order; a value of KeyError removes the field."""
+    o = dict(base)
+    for k, v in changes.items():
+        if v is KeyError:
+            o.pop(k, None)
+        else:
+            o[k] = v
+    return o
+
+
 def js(o):
     if isinstance(o, dict):
         o = {k: v for k, v in o.items() if v is not KeyError}
@@ -153,12 +164,7 @@ good = {
 
 
 def variant(**changes):
-    o = dict(good)
-    for k, v in changes.items():
-        if v is KeyError:
-            o.pop(k, None)
-        else:
-            o[k] = v
+    o = edit(good, changes)
     return js(o).replace('"@SIZE@"', "@SIZE@")
 
 
@@ -194,12 +200,7 @@ rec = {"bundle_id": "bundle:@DIGEST@", "cache_key": "@DIGEST@", "canonical_ref":
 
 
 def brec(**changes):
-    o = dict(rec)
-    for k, v in changes.items():
-        if v is KeyError:
-            o.pop(k, None)
-        else:
-            o[k] = v
+    o = edit(rec, changes)
     return js(o)
 
 
@@ -230,11 +231,7 @@ def ridx(refs=None, **top):
     o = {"schema": "greentic.release-index.v1", "release": "1.0.0", "channel": "stable",
          "refs": refs if refs is not None else {REF: {"version": "0.1.0", "digest": D,
                                                       "canonical_ref": "ghcr.io/greenticai/components/templates@" + D}}}
-    for k, v in top.items():
-        if v is KeyError:
-            o.pop(k, None)
-        else:
-            o[k] = v
+    o = edit(o, top)
     return js(o)
 
 
@@ -266,11 +263,7 @@ def man(layers=None, **top):
     o = {"schemaVersion": 2, "mediaType": OCI_M,
          "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": "@CONFIG@", "size": 2},
          "layers": layers if layers is not None else [{"mediaType": WASM, "digest": "@LAYER@", "size": "@LAYER_SIZE@"}]}
-    for k, v in top.items():
-        if v is KeyError:
-            o.pop(k, None)
-        else:
-            o[k] = v
+    o = edit(o, top)
     return js(o).replace('"@LAYER_SIZE@"', "@LAYER_SIZE@")
 
 
@@ -311,11 +304,7 @@ def idx(manifests_=None, **top):
     o = {"schemaVersion": 2, "mediaType": OCI_I,
          "manifests": manifests_ if manifests_ is not None else [
              {"mediaType": OCI_M, "digest": "@MANIFEST@", "size": "@MANIFEST_SIZE@"}]}
-    for k, v in top.items():
-        if v is KeyError:
-            o.pop(k, None)
-        else:
-            o[k] = v
+    o = edit(o, top)
     return js(o).replace('"@MANIFEST_SIZE@"', "@MANIFEST_SIZE@")
 
 
@@ -352,21 +341,12 @@ K = {"key_id": "@KEY_ID@", "algorithm": "Ed25519", "public_key": "@PUBLIC_KEY@"}
 
 def kman(keys=None, **top):
     o = {"version": 1, "keys": keys if keys is not None else [K]}
-    for k, v in top.items():
-        if v is KeyError:
-            o.pop(k, None)
-        else:
-            o[k] = v
+    o = edit(o, top)
     return js(o)
 
 
 def kk(**f):
-    o = dict(K)
-    for k, v in f.items():
-        if v is KeyError:
-            o.pop(k, None)
-        else:
-            o[k] = v
+    o = edit(K, f)
     return o
 
 
@@ -400,11 +380,7 @@ PT = "application/vnd.assay.pack+yaml;v=1"
 
 def env(**f):
     o = {"payload": "@PAYLOAD@", "payloadType": PT, "signatures": [{"keyid": "@KEY_ID@", "sig": "@SIG@"}]}
-    for k, v in f.items():
-        if v is KeyError:
-            o.pop(k, None)
-        else:
-            o[k] = v
+    o = edit(o, f)
     return json.dumps(o)
 
 
@@ -444,7 +420,7 @@ def tar_bytes(members, fmt=tarfile.GNU_FORMAT, compress=None):
         for info, data in members:
             t.addfile(info, io.BytesIO(data) if data is not None else None)
     raw = buf.getvalue()
-    return gzip.compress(raw, 9) if compress == "gz" else raw
+    return gzip.compress(raw, 9, mtime=0) if compress == "gz" else raw
 
 
 def member(name, data=b"x", kind=tarfile.REGTYPE, link="", mode=0o644):
@@ -500,7 +476,7 @@ tars = [
     ("not-a-tar.bin", b"this is not an archive at all\n" * 40, 2),
     ("zip.zip", b"PK\x03\x04" + b"\0" * 200, 2),
     ("truncated.tar", tar_bytes([member("big.bin", b"y" * 5000)])[:2048], 2),
-    ("truncated.tar.gz", gzip.compress(tar_bytes([member("big.bin", bytes(range(256)) * 40)]))[:300], 2),
+    ("truncated.tar.gz", gzip.compress(tar_bytes([member("big.bin", bytes(range(256)) * 40)]), mtime=0)[:300], 2),
     ("garbage-gzip.tar.gz", b"\x1f\x8b\x08\x00" + b"\xff" * 300, 2),
     ("bad-checksum.tar", ok[:148] + b"0000000\0" + ok[156:], 2),
 ]
