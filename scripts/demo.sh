@@ -27,18 +27,25 @@ export GREENTIC_DIST_CACHE_DIR="$WORK/cache"
 export GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP=1   # the demo registry speaks plain http on loopback
 alias_dist() { "$DIST" "$@"; }
 
+# start_registry NAME ADDR [EXTRA-YAML]: a docker-registry with its storage in $WORK/NAME; sets STARTED_PID.
+start_registry() {
+    cat >"$WORK/$1.yml" <<YML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $WORK/$1}}
+http: {addr: $2}
+${3:-}
+YML
+    docker-registry serve "$WORK/$1.yml" >"$WORK/$1.log" 2>&1 &
+    STARTED_PID=$!
+    for _ in $(seq 50); do curl -sf "http://$2/v2/" >/dev/null && break; sleep 0.1; done
+}
+
 step "1. Start a real OCI registry (CNCF distribution, Debian's docker-registry) on loopback"
 PORT=$("$KIT" free-port)
 REG="127.0.0.1:$PORT"
-cat >"$WORK/registry.yml" <<YML
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $WORK/registry}}
-http: {addr: $REG}
-YML
-docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
-REGISTRY_PID=$!
-for _ in $(seq 50); do curl -sf "http://$REG/v2/" >/dev/null && break; sleep 0.1; done
+start_registry registry "$REG"
+REGISTRY_PID=$STARTED_PID
 echo "registry listening on http://$REG (storage in $WORK/registry)"
 
 step "2. Publish the sample components and packs from resources/samples with skopeo"
@@ -105,16 +112,8 @@ run "$DIST" cache ls
 step "10. A fleet behind a pull-through cache: a second registry in proxy mode, named in registries.conf"
 MPORT=$("$KIT" free-port)
 MIRROR="127.0.0.1:$MPORT"
-cat >"$WORK/mirror.yml" <<YML
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $WORK/mirror}}
-http: {addr: $MIRROR}
-proxy: {remoteurl: "http://$REG"}
-YML
-docker-registry serve "$WORK/mirror.yml" >"$WORK/mirror.log" 2>&1 &
-MIRROR_PID=$!
-for _ in $(seq 50); do curl -sf "http://$MIRROR/v2/" >/dev/null && break; sleep 0.1; done
+start_registry mirror "$MIRROR" "proxy: {remoteurl: \"http://$REG\"}"
+MIRROR_PID=$STARTED_PID
 cat >"$WORK/registries.conf" <<CONF
 [[registry]]
 location = "$REG"
