@@ -7,8 +7,10 @@
 #include <QDir>
 #include <QRandomGenerator>
 
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
@@ -22,20 +24,35 @@ namespace dist {
 // Writes and hashes committed buffers in file order, each on its own thread, so receiving,
 // writing and hashing overlap. A small pool bounds memory (8 MiB); a buffer is reused once both
 // the writer and the hasher are done with it.
+//
+// Full buffers are written with O_DIRECT when the file system allows it: the bytes go from our
+// buffer to the device without a copy into the page cache, and the fsync before the rename has
+// almost nothing left to do. That needs aligned memory, offsets and lengths, so a short tail
+// (or any write that is not aligned) switches the descriptor back to ordinary buffered writes.
 class IngestFile::Pipeline
 {
 public:
     static constexpr int kBuffers = 8;
+    static constexpr qint64 kAlign = 4096;
 
-    Pipeline(Sha256& hash, int fd, qint64 bufferSize)
+    Pipeline(Sha256& hash, int fd, qint64 bufferSize, bool tryDirect)
         : m_hash(hash)
         , m_fd(fd)
+        , m_capacity(bufferSize)
     {
         for (int i = 0; i < kBuffers; ++i) {
-            m_buffers.emplace_back(static_cast<qsizetype>(bufferSize), Qt::Uninitialized);
+            m_buffers.emplace_back(static_cast<char*>(std::aligned_alloc(kAlign, static_cast<size_t>(bufferSize))));
             m_users.push_back(0);
             m_free.push_back(i);
         }
+#ifdef O_DIRECT
+        if (tryDirect) {
+            const int flags = ::fcntl(m_fd, F_GETFL);
+            m_direct = flags >= 0 && ::fcntl(m_fd, F_SETFL, flags | O_DIRECT) == 0;
+        }
+#else
+        Q_UNUSED(tryDirect)
+#endif
         m_hasher = std::thread([this] { run(m_hashQueue, [this](int i, qint64 n) { hashOne(i, n); }); });
         m_writer = std::thread([this] { run(m_writeQueue, [this](int i, qint64 n) { writeOne(i, n); }); });
     }
@@ -48,6 +65,7 @@ public:
         m_cv.notify_all();
         m_hasher.join();
         m_writer.join();
+        endDirect();
     }
 
     int acquire()
@@ -58,8 +76,19 @@ public:
         m_free.pop_front();
         return i;
     }
-    char* data(int i) { return m_buffers[static_cast<size_t>(i)].data(); }
-    qint64 capacity() const { return m_buffers.front().size(); }
+    char* data(int i)
+    {
+        return m_buffers[static_cast<size_t>(i)].get();
+    }
+    qint64 capacity() const
+    {
+        return m_capacity;
+    }
+    // Whether writes still bypass the page cache (then there is nothing to write back early).
+    bool direct() const
+    {
+        return m_direct.load();
+    }
     void submit(int i, qint64 size)
     {
         {
@@ -75,10 +104,12 @@ public:
         m_cv.notify_all();
     }
     // Returns once every submitted byte is written and hashed; reports the first write error.
+    // The descriptor is back in buffered mode afterwards, ready for writes of any size.
     std::optional<QString> drain()
     {
         std::unique_lock lock(m_mutex);
         m_cv.wait(lock, [this] { return m_hashQueue.empty() && m_writeQueue.empty() && m_free.size() == kBuffers; });
+        endDirect();
         return std::exchange(m_writeError, std::nullopt);
     }
     bool failed()
@@ -89,18 +120,44 @@ public:
 
 private:
     using Queue = std::deque<std::pair<int, qint64>>;
+    struct FreeDeleter
+    {
+        void operator()(char* p) const { std::free(p); }
+    };
 
-    void hashOne(int i, qint64 size) { m_hash.addData(m_buffers[static_cast<size_t>(i)].constData(), size); }
+    // Only ever called while the writer is idle or from the writer itself.
+    void endDirect()
+    {
+#ifdef O_DIRECT
+        if (m_direct.exchange(false)) {
+            const int flags = ::fcntl(m_fd, F_GETFL);
+            if (flags >= 0) {
+                ::fcntl(m_fd, F_SETFL, flags & ~O_DIRECT);
+            }
+        }
+#endif
+    }
+    void hashOne(int i, qint64 size)
+    {
+        m_hash.addData(data(i), size);
+    }
     void writeOne(int i, qint64 size)
     {
         if (failed()) {
             return;
         }
-        const char* data = m_buffers[static_cast<size_t>(i)].constData();
+        const char* bytes = data(i);
         qint64 written = 0;
         while (written < size) {
-            const ssize_t n = ::write(m_fd, data + written, static_cast<size_t>(size - written));
+            if (m_direct && (size - written) % kAlign != 0) {
+                endDirect();
+            }
+            const ssize_t n = ::write(m_fd, bytes + written, static_cast<size_t>(size - written));
             if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0 && errno == EINVAL && m_direct) {
+                endDirect(); // the file system refused direct I/O after all
                 continue;
             }
             if (n <= 0) {
@@ -110,6 +167,9 @@ private:
                 return;
             }
             written += n;
+            if (m_direct && written % kAlign != 0) {
+                endDirect();
+            }
         }
     }
     template <typename Work>
@@ -135,7 +195,9 @@ private:
 
     Sha256& m_hash;
     int m_fd;
-    std::vector<QByteArray> m_buffers;
+    qint64 m_capacity;
+    std::atomic<bool> m_direct = false;
+    std::vector<std::unique_ptr<char, FreeDeleter>> m_buffers;
     std::vector<int> m_users;
     std::deque<int> m_free;
     Queue m_hashQueue;
@@ -152,8 +214,9 @@ IngestFile::IngestFile() = default;
 
 IngestFile::~IngestFile()
 {
-    if (m_hasher && m_pendingBuffer >= 0) {
-        m_hasher->submit(m_pendingBuffer, 0);
+    // Bytes received but still in a buffer reach the partial, so a later pull resumes after them.
+    if (!m_finished && m_file.isOpen()) {
+        (void)drainPipeline();
     }
     m_hasher.reset();
     m_flusher.reset();
@@ -163,29 +226,40 @@ char* IngestFile::writeBuffer(qint64* capacity)
 {
     if (!m_hasher) {
         // The pipeline writes through the descriptor at the current offset; QFile is unbuffered.
-        m_hasher = std::make_unique<Pipeline>(m_hash, m_file.handle(), qint64(1) << 20);
+        // Direct I/O needs an aligned start, which a resumed partial may not have.
+        m_hasher = std::make_unique<Pipeline>(m_hash, m_file.handle(), kBufferSize, m_size % Pipeline::kAlign == 0);
     }
-    Q_ASSERT(m_pendingBuffer < 0);
-    m_pendingBuffer = m_hasher->acquire();
-    *capacity = m_hasher->capacity();
-    return m_hasher->data(m_pendingBuffer);
+    if (m_current < 0) {
+        m_current = m_hasher->acquire();
+        m_fill = 0;
+    }
+    *capacity = m_hasher->capacity() - m_fill;
+    return m_hasher->data(m_current) + m_fill;
 }
 
 Result<void> IngestFile::commitBuffer(qint64 size)
 {
-    const int i = std::exchange(m_pendingBuffer, -1);
-    if (size <= 0) {
-        m_hasher->submit(i, 0);
+    if (size <= 0 || m_current < 0) {
         return {};
     }
     if (m_hasher->failed()) {
-        m_hasher->submit(i, 0);
         return drainPipeline();
     }
-    m_hasher->submit(i, size);
+    m_fill += size;
     m_size += size;
-    startWriteback();
+    // Only whole buffers go down the pipeline: fewer hand-offs, and aligned writes for direct I/O.
+    if (m_fill == m_hasher->capacity()) {
+        submitCurrent();
+        startWriteback();
+    }
     return {};
+}
+
+void IngestFile::submitCurrent()
+{
+    if (m_current >= 0) {
+        m_hasher->submit(std::exchange(m_current, -1), std::exchange(m_fill, 0));
+    }
 }
 
 Result<void> IngestFile::drainPipeline()
@@ -193,6 +267,7 @@ Result<void> IngestFile::drainPipeline()
     if (!m_hasher) {
         return {};
     }
+    submitCurrent();
     if (auto error = m_hasher->drain()) {
         return makeError(ErrorCode::Io, QStringLiteral("cannot write `%1`: %2").arg(path(), *error));
     }
@@ -357,7 +432,7 @@ private:
 void IngestFile::startWriteback()
 {
     constexpr qint64 kChunk = 8 << 20;
-    if (m_size - m_syncedUpTo < kChunk) {
+    if (m_size - m_syncedUpTo < kChunk || (m_hasher && m_hasher->direct())) {
         return;
     }
     if (!m_flusher) {
@@ -369,6 +444,10 @@ void IngestFile::startWriteback()
 
 Result<void> IngestFile::restart()
 {
+    if (m_current >= 0) { // its bytes are being thrown away anyway
+        m_hasher->submit(std::exchange(m_current, -1), 0);
+        m_fill = 0;
+    }
     (void)drainPipeline();
     if (m_flusher) {
         m_flusher->reset();
@@ -399,6 +478,12 @@ Result<Digest> IngestFile::finish()
 
 void IngestFile::discard()
 {
+    if (m_hasher) {
+        if (m_current >= 0) {
+            m_hasher->submit(std::exchange(m_current, -1), 0);
+        }
+        m_hasher.reset(); // no writer may touch the descriptor once it is closed
+    }
     m_flusher.reset();
     m_file.close();
     QFile::remove(m_file.fileName());

@@ -37,9 +37,9 @@ public:
     Result<void> write(const char* data, qint64 size);
     Result<void> write(const QByteArray& data) { return write(data.constData(), data.size()); }
 
-    // Zero-copy streaming for big bodies: fill the buffer, then commit how much of it holds data
-    // (0 hands it back unused). The bytes are written here and hashed on a worker thread, so hashing
-    // overlaps with writing and receiving. Waits only while every buffer is still being hashed.
+    // Zero-copy streaming for big bodies: fill the buffer, then commit how much of it now holds data
+    // (0 adds nothing). Full buffers are written and hashed on worker threads, so hashing overlaps
+    // with writing and receiving. Waits only while every buffer is still being written or hashed.
     char* writeBuffer(qint64* capacity);
     Result<void> commitBuffer(qint64 size);
     // Drop what was written so far (the server ignored a Range request, or the data was bad).
@@ -57,12 +57,16 @@ private:
     Result<void> hashExisting();
     void startWriteback();
     Result<void> drainPipeline();
+    void submitCurrent();
+
+    static constexpr qint64 kBufferSize = qint64(1) << 20;
 
     QFile m_file;
     Sha256 m_hash;
     std::unique_ptr<Pipeline> m_hasher; // started by the first writeBuffer()
     std::unique_ptr<Flusher> m_flusher; // started once there is enough to write back
-    int m_pendingBuffer = -1;
+    int m_current = -1; // the buffer being filled, and how much of it is
+    qint64 m_fill = 0;
     Digest m_expected;
     qint64 m_size = 0;
     qint64 m_resumedFrom = 0;
