@@ -9,6 +9,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
+
 using namespace dist;
 
 class TestEntryIndex : public QObject
@@ -89,6 +91,46 @@ private Q_SLOTS:
         for (int i = 0; i < after.size(); ++i) {
             QCOMPARE(after.at(i).digest, before.at(i).digest);
             QCOMPARE(after.at(i).lastAccessedAt, before.at(i).lastAccessedAt);
+        }
+    }
+
+    // Prefix directories are scanned on several threads: every entry is seen once, with its own
+    // fields, and the problems come out in digest order whatever thread found them.
+    void scanAcrossManyPrefixes()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        QList<CacheEntry> written;
+        for (int i = 0; i < 600; ++i) {
+            written.append(put(cache, "entry-" + QByteArray::number(i), 1000 + i));
+        }
+        std::sort(written.begin(), written.end(),
+                  [](const CacheEntry& a, const CacheEntry& b) { return a.digest < b.digest; });
+        QStringList brokenPaths;
+        for (int i = 0; i < written.size(); i += 97) {
+            QFile f(cache.entryPath(written.at(i).digest));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("[]");
+            brokenPaths.append(f.fileName());
+        }
+        for (int round = 0; round < 2; ++round) { // cold (no snapshot), then from the snapshot
+            QStringList problems;
+            const QList<CacheEntry> got = EntryIndex(cache).summaries(&problems);
+            QCOMPARE(got.size(), written.size() - brokenPaths.size());
+            if (round == 0) {
+                QCOMPARE(problems.size(), brokenPaths.size());
+                for (int i = 0; i < problems.size(); ++i) {
+                    QVERIFY2(problems.at(i).contains(brokenPaths.at(i)), qPrintable(problems.at(i)));
+                }
+            }
+            int w = 0;
+            for (const CacheEntry& e : got) {
+                while (written.at(w).digest != e.digest) {
+                    ++w;
+                }
+                QCOMPARE(e.lastAccessedAt, written.at(w).lastAccessedAt);
+                QCOMPARE(e.sizeBytes, written.at(w).sizeBytes);
+            }
         }
     }
 
