@@ -107,6 +107,20 @@ QList<QCommandLineOption> CommandLine::globalOptions()
     };
 }
 
+namespace {
+
+// "  left   description", with the description on its own line when `left` fills the column.
+QString helpRow(const QString& left, const QString& description)
+{
+    constexpr int kColumn = 34;
+    if (left.size() < kColumn) {
+        return QStringLiteral("  %1%2\n").arg(left.leftJustified(kColumn), description);
+    }
+    return QStringLiteral("  %1\n  %2%3\n").arg(left, QString(kColumn, u' '), description);
+}
+
+} // namespace
+
 QString CommandLine::helpText() const
 {
     QString s
@@ -116,7 +130,7 @@ QString CommandLine::helpText() const
               .arg(QStringLiteral(DIST_VERSION));
     for (const auto& c : m_commands) {
         const QString left = c->name() + (c->usage().isEmpty() ? QString() : u' ' + c->usage());
-        s += QStringLiteral("  %1%2\n").arg(left.leftJustified(34), c->summary());
+        s += helpRow(left, c->summary());
     }
     s += QStringLiteral("\nGlobal options (may follow the command):\n");
     for (const QCommandLineOption& o : globalOptions()) {
@@ -128,7 +142,7 @@ QString CommandLine::helpText() const
         if (!o.valueName().isEmpty()) {
             left += u' ' + o.valueName();
         }
-        s += QStringLiteral("  %1%2\n").arg(left.leftJustified(34), o.description());
+        s += helpRow(left, o.description());
     }
     s += QStringLiteral(
         "\nExit codes: 0 ok, 2 invalid input, 3 not found, 4 offline, 5 auth, 6 integrity, 10 other.\n");
@@ -148,7 +162,7 @@ QString CommandLine::commandHelp(const Command& command) const
             if (!o.valueName().isEmpty()) {
                 left += u' ' + o.valueName();
             }
-            s += QStringLiteral("  %1%2\n").arg(left.leftJustified(34), o.description());
+            s += helpRow(left, o.description());
         }
     }
     s += QStringLiteral(

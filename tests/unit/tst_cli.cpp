@@ -99,6 +99,18 @@ private Q_SLOTS:
         QCOMPARE(help.code, 0);
         QVERIFY(help.out.contains("pull"));
         QVERIFY(help.out.contains("cache verify"));
+        // every row keeps a gap between what to type and what it does, however long the usage:
+        // either two spaces inside the row, or the description alone on the next line
+        const QList<QByteArray> lines = help.out.split('\n');
+        for (int i = 0; i < lines.size(); ++i) {
+            const QByteArray& line = lines.at(i);
+            if (line.startsWith("  ") && !line.startsWith("   ")) {
+                const bool gap = line.indexOf("  ", 2) > 0;
+                const bool wrapped = i + 1 < lines.size() && lines.at(i + 1).startsWith(QByteArray(36, ' '));
+                QVERIFY2(gap || wrapped, line.constData());
+            }
+        }
+        QVERIFY(help.out.contains("  auth logout <TENANT> | --registry HOST\n"));
         const Run version = run({QStringLiteral("--version")});
         QCOMPARE(version.code, 0);
         QCOMPARE(version.out, QByteArray("greentic-dist " DIST_VERSION "\n"));
