@@ -17,9 +17,36 @@
 #include <mutex>
 #include <thread>
 #include <unistd.h>
+#ifdef Q_OS_LINUX
+#include <sys/vfs.h>
+#endif
 #include <vector>
 
 namespace dist {
+
+namespace {
+
+// Direct I/O only where it is known to be a win: local block-device file systems. On network and
+// FUSE file systems it can turn every write into a synchronous round trip, and tmpfs copies anyway.
+bool directIoSuits(int fd)
+{
+#ifdef Q_OS_LINUX
+    struct statfs fs
+    {
+    };
+    if (::fstatfs(fd, &fs) != 0) {
+        return false;
+    }
+    constexpr unsigned long kExt4 = 0xEF53, kXfs = 0x58465342, kBtrfs = 0x9123683E;
+    const auto type = static_cast<unsigned long>(fs.f_type);
+    return type == kExt4 || type == kXfs || type == kBtrfs;
+#else
+    Q_UNUSED(fd)
+    return false;
+#endif
+}
+
+} // namespace
 
 // Writes and hashes committed buffers in file order, each on its own thread, so receiving,
 // writing and hashing overlap. A small pool bounds memory (8 MiB); a buffer is reused once both
@@ -46,7 +73,7 @@ public:
             m_free.push_back(i);
         }
 #ifdef O_DIRECT
-        if (tryDirect) {
+        if (tryDirect && directIoSuits(m_fd)) {
             const int flags = ::fcntl(m_fd, F_GETFL);
             m_direct = flags >= 0 && ::fcntl(m_fd, F_SETFL, flags | O_DIRECT) == 0;
         }

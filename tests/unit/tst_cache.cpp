@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLockFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -230,9 +231,20 @@ private Q_SLOTS:
 
     // Whole buffers may bypass the page cache (direct I/O) and the tail may not: the file must hold
     // exactly the bytes received, in order, whatever the read sizes were.
+    void streamedIngestKeepsEveryByte_data()
+    {
+        // the temporary directory's file system (direct I/O on ext4/xfs/btrfs), and tmpfs (buffered)
+        QTest::addColumn<QString>("base");
+        QTest::newRow("tmp") << QDir::tempPath();
+        if (QFileInfo(QStringLiteral("/dev/shm")).isWritable()) {
+            QTest::newRow("tmpfs") << QStringLiteral("/dev/shm");
+        }
+    }
     void streamedIngestKeepsEveryByte()
     {
-        QTemporaryDir dir;
+        QFETCH(QString, base);
+        QTemporaryDir dir(base + QStringLiteral("/tst_cache-XXXXXX"));
+        QVERIFY(dir.isValid());
         Cache cache(dir.path());
         for (const qint64 size : {qint64(0), qint64(1), qint64(4096), qint64(1) << 20, (qint64(5) << 20) + 4097}) {
             const QByteArray data = pattern(size, int(size % 251));
