@@ -3,6 +3,7 @@
 #include "MainWindow.h"
 
 #include <dist/Cache.h>
+#include <dist/EnvProxyFactory.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -39,6 +40,7 @@ int main(int argc, char* argv[])
     parser.process(app);
 
     QNetworkAccessManager nam;
+    dist::EnvProxyFactory::install(&nam); // HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
     dist::gui::MainWindow window(dist::Cache::resolveRoot(parser.value(cacheDir)), &nam);
     if (parser.isSet(tab)) {
         window.tabs()->setCurrentIndex(parser.value(tab).toInt());

@@ -7,6 +7,7 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QTimer>
+#include <dist/EnvProxyFactory.h>
 
 #include <cstdio>
 #include <unistd.h>
@@ -39,6 +40,7 @@ int main(int argc, char* argv[])
     QFile in;
     in.open(stdin, QIODevice::ReadOnly);
     QNetworkAccessManager nam;
+    dist::EnvProxyFactory::install(&nam); // HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
     dist::cli::CommandContext ctx(&out, &err, &nam, ::isatty(STDERR_FILENO) == 1);
     ctx.setInput(&in);
     dist::cli::CommandLine commandLine;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "HttpExchange.h"
 
+#include "EnvProxyFactory.h"
 #include "IngestFile.h"
 #include "Logging.h"
 #include "RegistryAuth.h"
@@ -109,10 +110,14 @@ void HttpExchange::cancel()
 QString HttpExchange::describe(const QNetworkReply* reply) const
 {
     // QNAM reports its transfer timeout as a cancellation; we did not cancel, so say what happened.
+    QString what = reply->errorString();
     if (reply->error() == QNetworkReply::OperationCanceledError && !m_cancelled) {
-        return QStringLiteral("timed out (no data for %1 s)").arg(m_options.transferTimeoutMs / 1000.0);
+        what = QStringLiteral("timed out (no data for %1 s)").arg(m_options.transferTimeoutMs / 1000.0);
     }
-    return reply->errorString();
+    if (const auto proxy = EnvProxyFactory::proxyShownFor(m_nam, m_url)) {
+        what += QStringLiteral(" (through the proxy %1)").arg(*proxy);
+    }
+    return what;
 }
 
 bool HttpExchange::isSameOrigin(const QUrl& url) const
@@ -140,6 +145,10 @@ void HttpExchange::send()
     }
     if (m_cancelled) {
         finish(makeError(ErrorCode::Cancelled, QStringLiteral("cancelled")));
+        return;
+    }
+    if (auto problem = EnvProxyFactory::problem(m_nam)) {
+        finish(*problem);
         return;
     }
     ++m_attempts;
@@ -336,6 +345,13 @@ void HttpExchange::onFinished()
 
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QNetworkReply::NetworkError netError = reply->error();
+    if (status == 407 || netError == QNetworkReply::ProxyAuthenticationRequiredError) {
+        finish(makeError(ErrorCode::AuthRequired,
+                         QStringLiteral("the proxy for %1 wants credentials (HTTP 407): give them in the proxy "
+                                        "variable as http://user:password@host:port")
+                             .arg(safeUrl(m_url))));
+        return;
+    }
     if (status == 0) {
         if (RetryPolicy::isRetryableNetworkError(netError)) {
             retryLater(describe(reply));

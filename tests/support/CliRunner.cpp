@@ -15,6 +15,11 @@ CliRunner::CliRunner(const QString& cacheDir)
         }
     }
     m_env.remove(QStringLiteral("QT_LOGGING_RULES"));
+    // Tests pick their proxies themselves; the machine's never apply.
+    for (const char* name :
+         {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"}) {
+        m_env.remove(QLatin1String(name));
+    }
     m_env.insert(QStringLiteral("GREENTIC_DIST_CACHE_DIR"), cacheDir);
     m_env.insert(QStringLiteral("GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP"), QStringLiteral("1"));
     m_env.insert(QStringLiteral("GREENTIC_DIST_RETRY_BASE_MS"), QStringLiteral("20"));
