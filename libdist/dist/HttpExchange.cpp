@@ -5,6 +5,7 @@
 #include "IngestFile.h"
 #include "Logging.h"
 #include "RegistryAuth.h"
+#include "RegistryCertificates.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,6 +18,12 @@
 namespace dist {
 
 namespace {
+
+// `host[:port]` as containers-certs.d names registry directories.
+QString hostPort(const QUrl& url)
+{
+    return url.port() >= 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
+}
 
 QString safeUrl(const QUrl& url)
 {
@@ -114,6 +121,10 @@ QString HttpExchange::describe(const QNetworkReply* reply) const
     if (reply->error() == QNetworkReply::OperationCanceledError && !m_cancelled) {
         what = QStringLiteral("timed out (no data for %1 s)").arg(m_options.transferTimeoutMs / 1000.0);
     }
+    if (reply->error() == QNetworkReply::SslHandshakeFailedError
+        && RegistryCertificates::directoryFor(hostPort(m_url)).isEmpty()) {
+        what += QStringLiteral(" (a private CA goes in ~/.config/containers/certs.d/%1/ca.crt)").arg(hostPort(m_url));
+    }
     if (const auto proxy = EnvProxyFactory::proxyShownFor(m_nam, m_url)) {
         what += QStringLiteral(" (through the proxy %1)").arg(*proxy);
     }
@@ -170,6 +181,16 @@ void HttpExchange::send()
     }
     for (const auto& h : m_request.headers) {
         req.setRawHeader(h.first, h.second);
+    }
+    if (m_url.scheme() == u"https") {
+        auto tls = RegistryCertificates::configurationFor(hostPort(m_url));
+        if (!tls) {
+            finish(tls.error());
+            return;
+        }
+        if (*tls) {
+            req.setSslConfiguration(**tls);
+        }
     }
     if (isSameOrigin(m_url)) {
         if (!m_request.basicAuthorization.isEmpty()) {

@@ -4,6 +4,7 @@
 // this machine that resolves to 127.x (its host name, or a name in /etc/hosts): the proxy resolves
 // it, the traffic stays on loopback.
 #include "CliRunner.h"
+#include "ForwardProxy.h"
 #include "OciLayout.h"
 #include "TestRegistry.h"
 
@@ -16,108 +17,6 @@
 
 using namespace dist;
 using namespace dist::test;
-
-namespace {
-
-// Another name for loopback than `localhost`, or empty when this machine has none.
-QString loopbackName()
-{
-    QStringList candidates{QHostInfo::localHostName()};
-    QFile hosts(QStringLiteral("/etc/hosts"));
-    if (hosts.open(QIODevice::ReadOnly)) {
-        for (const QByteArray& line : hosts.readAll().split('\n')) {
-            const QList<QByteArray> fields = line.simplified().split(' ');
-            if (fields.size() >= 2 && fields.first().startsWith("127.")) {
-                for (qsizetype i = 1; i < fields.size() && !fields.at(i).startsWith('#'); ++i) {
-                    candidates << QString::fromLatin1(fields.at(i));
-                }
-            }
-        }
-    }
-    for (const QString& name : candidates) {
-        if (name.isEmpty() || name.startsWith(QLatin1String("localhost")) || name.contains(u'#')) {
-            continue;
-        }
-        const QList<QHostAddress> addresses = QHostInfo::fromName(name).addresses();
-        const bool loopback = !addresses.isEmpty()
-            && std::all_of(addresses.begin(), addresses.end(), [](const QHostAddress& a) { return a.isLoopback(); });
-        if (loopback) {
-            return name;
-        }
-    }
-    return {};
-}
-
-// tinyproxy in the foreground on a free loopback port, its log in a file.
-class ForwardProxy
-{
-public:
-    ForwardProxy(const QString& dir, const QString& extraConfig)
-        : m_dir(dir)
-    {
-        m_port = TestRegistry::freePort();
-        QFile conf(m_dir + QStringLiteral("/tinyproxy.conf"));
-        conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
-        conf.write(QStringLiteral("Port %1\nListen 127.0.0.1\nAllow 127.0.0.1\nTimeout 30\nMaxClients 20\n"
-                                  "LogLevel Connect\nDisableViaHeader Yes\n%2\n")
-                       .arg(m_port)
-                       .arg(extraConfig)
-                       .toUtf8());
-        conf.close();
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.setStandardOutputFile(logPath());
-        m_process.start(QStringLiteral("tinyproxy"), {QStringLiteral("-d"), QStringLiteral("-c"), conf.fileName()});
-    }
-    ~ForwardProxy()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-    // Empty once it accepts connections, else why not.
-    QString waitReady()
-    {
-        for (int i = 0; i < 100; ++i) {
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, m_port);
-            if (probe.waitForConnected(100)) {
-                return {};
-            }
-            if (m_process.state() == QProcess::NotRunning) {
-                break;
-            }
-            QTest::qWait(50);
-        }
-        return QStringLiteral("tinyproxy did not start: ") + QString::fromUtf8(log());
-    }
-    QString url(const QString& credentials = QString()) const
-    {
-        const QString userInfo = credentials.isEmpty() ? QString() : credentials + u'@';
-        return QStringLiteral("http://") + userInfo + QStringLiteral("127.0.0.1:%1").arg(m_port);
-    }
-    QByteArray log() const
-    {
-        QFile f(logPath());
-        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-    }
-    // Requests the proxy forwarded whose request line contains `needle`.
-    int requests(const QByteArray& needle) const
-    {
-        int n = 0;
-        for (const QByteArray& line : log().split('\n')) {
-            n += line.contains("Request (file descriptor") && line.contains(needle) ? 1 : 0;
-        }
-        return n;
-    }
-
-private:
-    QString logPath() const { return m_dir + QStringLiteral("/tinyproxy.log"); }
-
-    QString m_dir;
-    quint16 m_port = 0;
-    QProcess m_process;
-};
-
-} // namespace
 
 class TestProxy : public QObject
 {
