@@ -5,7 +5,6 @@
 // it, the traffic stays on loopback.
 #include "CliRunner.h"
 #include "ForwardProxy.h"
-#include "OciLayout.h"
 #include "TestRegistry.h"
 
 #include <QFile>
@@ -54,14 +53,9 @@ private Q_SLOTS:
         QVERIFY2(started.isEmpty(), qPrintable(started));
         m_name = QStringLiteral("%1:%2").arg(name).arg(m_registry.port());
 
-        OciLayout layout(m_work.filePath(QStringLiteral("layout")));
-        const OciDescriptor layer = layout.addBlob(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(50000, 'p'),
-                                                   QStringLiteral("application/vnd.wasm.component.v1+wasm"));
-        const OciDescriptor manifest
-            = layout.addManifest({layer}, {}, QStringLiteral("application/vnd.greentic.component.v1"));
-        layout.tag(QStringLiteral("1"), manifest);
-        layout.finish();
-        const QString pushed = m_registry.push(layout.dir(), QStringLiteral("1"), QStringLiteral("org/comp"));
+        const QString pushed = m_registry.pushComponent(m_work.filePath(QStringLiteral("layout")),
+                                                        QStringLiteral("org/comp"), QStringLiteral("1"),
+                                                        QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(50000, 'p'));
         QVERIFY2(pushed.isEmpty(), qPrintable(pushed));
 
         m_conf = m_work.filePath(QStringLiteral("registries.conf"));

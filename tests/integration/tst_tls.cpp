@@ -4,7 +4,6 @@
 // same registry reached through a real forward proxy (tinyproxy) as a CONNECT tunnel.
 #include "CliRunner.h"
 #include "ForwardProxy.h"
-#include "OciLayout.h"
 #include "TestRegistry.h"
 
 #include <dist/RegistryCertificates.h>
@@ -103,14 +102,9 @@ private Q_SLOTS:
         QVERIFY2(started.isEmpty(), qPrintable(started));
         m_name = QStringLiteral("%1:%2").arg(name).arg(m_registry.port());
 
-        OciLayout layout(path(QStringLiteral("layout")));
-        const OciDescriptor layer = layout.addBlob(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(30000, 't'),
-                                                   QStringLiteral("application/vnd.wasm.component.v1+wasm"));
-        const OciDescriptor manifest
-            = layout.addManifest({layer}, {}, QStringLiteral("application/vnd.greentic.component.v1"));
-        layout.tag(QStringLiteral("1"), manifest);
-        layout.finish();
-        const QString pushed = m_registry.push(layout.dir(), QStringLiteral("1"), QStringLiteral("org/comp"));
+        const QString pushed
+            = m_registry.pushComponent(path(QStringLiteral("layout")), QStringLiteral("org/comp"), QStringLiteral("1"),
+                                       QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(30000, 't'));
         QVERIFY2(pushed.isEmpty(), qPrintable(pushed));
     }
 

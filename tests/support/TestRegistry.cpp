@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "TestRegistry.h"
 
+#include "OciLayout.h"
+
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QStandardPaths>
@@ -85,6 +87,16 @@ QString TestRegistry::start()
         stop();
     }
     return QStringLiteral("docker-registry did not start");
+}
+
+QString TestRegistry::pushComponent(const QString& layoutDir, const QString& repository, const QString& tag,
+                                    const QByteArray& content) const
+{
+    OciLayout layout(layoutDir);
+    const OciDescriptor layer = layout.addBlob(content, QStringLiteral("application/vnd.wasm.component.v1+wasm"));
+    layout.tag(tag, layout.addManifest({layer}, {}, QStringLiteral("application/vnd.greentic.component.v1")));
+    layout.finish();
+    return push(layout.dir(), tag, repository);
 }
 
 void TestRegistry::stop()

@@ -33,6 +33,11 @@ public:
     QString push(const QString& layoutDir, const QString& layoutTag, const QString& repository,
                  const QString& tag = QString(), bool all = false) const;
 
+    // One wasm component layer (`content`) in a greentic component manifest, written as an OCI layout
+    // in `layoutDir` and pushed as <repository>:<tag>; empty on success.
+    QString pushComponent(const QString& layoutDir, const QString& repository, const QString& tag,
+                          const QByteArray& content) const;
+
     static quint16 freePort();
     // Extra top-level YAML for config.yml (an `auth:` section, say); set before start().
     void setExtraConfig(const QString& yaml) { m_extraConfig = yaml; }
