@@ -362,6 +362,13 @@ Result<OciDescriptor> selectFromIndex(const OciManifest& index, const QString& o
     if (candidates.size() == 1) {
         return candidates.first();
     }
+    // What this client runs is WebAssembly: an entry built for it (architecture `wasm`, os `wasip1`,
+    // `wasip2`, …, as the CNCF wasm OCI artifact layout names them) beats the host's native build.
+    for (const OciDescriptor& d : candidates) {
+        if (d.platformArchitecture == u"wasm") {
+            return d;
+        }
+    }
     for (const OciDescriptor& d : candidates) {
         if (d.platformOs == os && d.platformArchitecture == architecture) {
             return d;

@@ -208,6 +208,12 @@ private Q_SLOTS:
         QCOMPARE(selectFromIndex(multi, QStringLiteral("linux"), QStringLiteral("amd64"))->digest.hex(), kHexB);
         QCOMPARE(selectFromIndex(multi, QStringLiteral("linux"), QStringLiteral("riscv64")).code(),
                  ErrorCode::NotFound);
+        // a WebAssembly build wins over the host's native one, wherever it is listed
+        const auto mixed = make({{QStringLiteral("linux"), QStringLiteral("amd64")},
+                                 {QStringLiteral("linux"), QStringLiteral("arm64")},
+                                 {QStringLiteral("wasip2"), QStringLiteral("wasm")}});
+        QCOMPARE(selectFromIndex(mixed, QStringLiteral("linux"), QStringLiteral("amd64"))->digest.hex(), kHexC);
+        QCOMPARE(selectFromIndex(mixed, QStringLiteral("linux"), QStringLiteral("riscv64"))->digest.hex(), kHexC);
         const auto artifacts = make({{QString(), QString()}, {QString(), QString()}});
         QCOMPARE(selectFromIndex(artifacts, QStringLiteral("linux"), QStringLiteral("amd64"))->digest.hex(), kHexA);
     }
