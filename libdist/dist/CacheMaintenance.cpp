@@ -12,8 +12,12 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QLockFile>
+#include <QThread>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 namespace dist {
 
@@ -46,44 +50,62 @@ CacheMaintenance::CacheMaintenance(Cache& cache)
 {
 }
 
+VerifyOutcome CacheMaintenance::verifyOne(const Digest& d)
+{
+    VerifyOutcome o{d, false, {}};
+    auto entry = m_cache.stat(d);
+    if (!entry) {
+        o.detail = entry.message();
+        return o;
+    }
+    qint64 size = 0;
+    auto actual = Sha256::hashFile(m_cache.blobPath(d), &size);
+    if (!actual) {
+        o.detail = actual.message();
+    } else if (actual.value() != d) {
+        o.detail = QStringLiteral("blob hashes to %1").arg(actual->toString());
+    } else if (size != entry->sizeBytes) {
+        o.detail = QStringLiteral("blob has %1 bytes, entry.json says %2").arg(size).arg(entry->sizeBytes);
+    } else {
+        o.ok = true;
+    }
+    CacheEntry updated = entry.value();
+    if (o.ok) {
+        updated.lastVerifiedAt = QDateTime::currentSecsSinceEpoch();
+        if (updated.state == EntryState::Corrupt) {
+            updated.state = EntryState::Ready;
+        }
+    } else {
+        updated.state = EntryState::Corrupt;
+    }
+    if (auto w = m_cache.writeEntry(updated); !w) {
+        qCWarning(lcCache).noquote() << w.message();
+    }
+    return o;
+}
+
 QList<VerifyOutcome> CacheMaintenance::verify(const QList<Digest>& digests)
 {
     const QList<Digest> targets = digests.isEmpty() ? m_cache.digests() : digests;
-    QList<VerifyOutcome> out;
-    for (const Digest& d : targets) {
-        VerifyOutcome o{d, false, {}};
-        auto entry = m_cache.stat(d);
-        if (!entry) {
-            o.detail = entry.message();
-            out.append(o);
-            continue;
+    // One sha256 stream runs at the speed of one core; entries are independent, so the cores share
+    // them (each entry.json is rewritten by the thread that checked it). Answers keep their order.
+    std::vector<VerifyOutcome> outcomes(static_cast<size_t>(targets.size()));
+    std::atomic<qsizetype> next = 0;
+    auto work = [&] {
+        for (qsizetype i = next++; i < targets.size(); i = next++) {
+            outcomes[static_cast<size_t>(i)] = verifyOne(targets.at(i));
         }
-        qint64 size = 0;
-        auto actual = Sha256::hashFile(m_cache.blobPath(d), &size);
-        if (!actual) {
-            o.detail = actual.message();
-        } else if (actual.value() != d) {
-            o.detail = QStringLiteral("blob hashes to %1").arg(actual->toString());
-        } else if (size != entry->sizeBytes) {
-            o.detail = QStringLiteral("blob has %1 bytes, entry.json says %2").arg(size).arg(entry->sizeBytes);
-        } else {
-            o.ok = true;
-        }
-        CacheEntry updated = entry.value();
-        if (o.ok) {
-            updated.lastVerifiedAt = QDateTime::currentSecsSinceEpoch();
-            if (updated.state == EntryState::Corrupt) {
-                updated.state = EntryState::Ready;
-            }
-        } else {
-            updated.state = EntryState::Corrupt;
-        }
-        if (auto w = m_cache.writeEntry(updated); !w) {
-            qCWarning(lcCache).noquote() << w.message();
-        }
-        out.append(o);
+    };
+    const qsizetype threads = std::min<qsizetype>(std::clamp(QThread::idealThreadCount(), 1, 4), targets.size());
+    std::vector<std::thread> workers;
+    for (qsizetype t = 1; t < threads; ++t) {
+        workers.emplace_back(work);
     }
-    return out;
+    work();
+    for (std::thread& t : workers) {
+        t.join();
+    }
+    return QList<VerifyOutcome>(outcomes.begin(), outcomes.end());
 }
 
 Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool force)

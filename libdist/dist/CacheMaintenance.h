@@ -43,7 +43,8 @@ public:
     explicit CacheMaintenance(Cache& cache);
 
     // Re-hashes blobs (all entries when `digests` is empty). A corrupt entry is marked Corrupt in its
-    // entry.json (so retention evicts it first); a sound one gets last_verified_at.
+    // entry.json (so retention evicts it first); a sound one gets last_verified_at. Entries are
+    // checked on several threads; the outcomes come back in the order of `digests`.
     QList<VerifyOutcome> verify(const QList<Digest>& digests);
     // Removes the named entries (content or manifest digests) and their bundle records. Entries of
     // staged, warming, ready or draining bundles are refused unless `force`; entries another process
@@ -54,6 +55,8 @@ public:
     Result<GcReport> collectGarbage(qint64 staleAgeSeconds = 24 * 3600);
 
 private:
+    VerifyOutcome verifyOne(const Digest& digest);
+
     Cache& m_cache;
 };
 

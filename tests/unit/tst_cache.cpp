@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLockFile>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -369,6 +370,34 @@ private Q_SLOTS:
         QCOMPARE(corrupt, 1);
         QCOMPARE(cache.stat(bad->digest)->state, EntryState::Corrupt);
         QVERIFY(cache.stat(good->digest)->lastVerifiedAt.has_value());
+    }
+
+    // Entries are checked on several threads: every outcome still lands on its own digest, in the
+    // order asked, and each entry.json records its own result.
+    void verifyManyKeepsOrder()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        QList<Digest> asked;
+        QSet<Digest> broken;
+        for (int i = 0; i < 40; ++i) {
+            auto e = put(cache, pattern(1000 + i * 517, i));
+            QVERIFY(e);
+            asked.prepend(e->digest); // not the cache's own order
+            if (i % 7 == 3) {
+                QFile f(cache.blobPath(e->digest));
+                QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Append));
+                f.write("x");
+                broken.insert(e->digest);
+            }
+        }
+        const auto outcomes = CacheMaintenance(cache).verify(asked);
+        QCOMPARE(outcomes.size(), asked.size());
+        for (int i = 0; i < asked.size(); ++i) {
+            QCOMPARE(outcomes.at(i).digest, asked.at(i));
+            QCOMPARE(outcomes.at(i).ok, !broken.contains(asked.at(i)));
+            QCOMPARE(cache.stat(asked.at(i))->state == EntryState::Corrupt, broken.contains(asked.at(i)));
+        }
     }
 
     void evict()
