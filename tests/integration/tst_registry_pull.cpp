@@ -349,6 +349,35 @@ private Q_SLOTS:
         QCOMPARE(cli.run({QStringLiteral("cache"), QStringLiteral("verify")}).exitCode, 0);
     }
 
+    // The file system refuses more bytes mid-blob (here a 5 MiB file size limit; a full disk takes
+    // the same path): one line naming the file and the reason, exit 10, nothing visible. What was
+    // written stays, and the next pull, with room again, resumes after it.
+    void writeFailureMidBlob()
+    {
+        const CliRunner cli = runner(QStringLiteral("full"));
+        const QString ref = m_registry.host() + QStringLiteral("/blobs/big:big");
+        const Cache cache(cli.cacheDir());
+        const QString partial = cache.ingestDir() + u'/' + m_bigLayer.digest.hex() + QStringLiteral(".partial");
+        QProcess limited;
+        limited.setProcessEnvironment(cli.env());
+        // SIGXFSZ ignored, so the write fails with EFBIG instead of killing the process
+        limited.start(QStringLiteral("bash"),
+                      {QStringLiteral("-c"), QStringLiteral("trap '' XFSZ; ulimit -f 5120; exec \"$0\" pull \"$1\""),
+                       CliRunner::binary(), ref});
+        const CliResult r = CliRunner::collect(limited);
+        QCOMPARE(r.exitCode, 10);
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY2(r.err.contains("cannot write") && r.err.contains(partial.toUtf8()), r.err.constData());
+        QVERIFY(cache.digests().isEmpty());
+        QCOMPARE(QFileInfo(partial).size(), qint64(5) << 20);
+
+        const CliResult resumed = cli.run({QStringLiteral("pull"), ref, QStringLiteral("-v")});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QVERIFY2(resumed.err.contains("from byte 5242880"), resumed.err.constData());
+        QCOMPARE(Sha256::hashFile(QString::fromUtf8(resumed.out.trimmed())).value(), m_bigLayer.digest);
+        QCOMPARE(cli.run({QStringLiteral("cache"), QStringLiteral("verify")}).exitCode, 0);
+    }
+
     void concurrentProcessesShareOneDownload()
     {
         ThrottleProxy proxy(m_registry.port());
