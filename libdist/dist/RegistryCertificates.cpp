@@ -26,7 +26,7 @@ QString RegistryCertificates::directoryFor(const QString& hostPort)
         return {};
     }
     for (const QString& base : searchDirectories()) {
-        const QString dir = base + u'/' + hostPort;
+        QString dir = base + u'/' + hostPort;
         if (QFileInfo(dir).isDir()) {
             return dir;
         }
