@@ -114,6 +114,9 @@ DistClient& CommandContext::client()
         options.offline = options.offline || m_globals.offline;
         options.packs.trustRootFiles += m_globals.trustRoots;
         options.packs.allowUnsigned = m_globals.allowUnsigned;
+        if (!m_globals.platform.isEmpty()) {
+            options.layers.platform = m_globals.platform;
+        }
         if (!m_globals.registriesConf.isEmpty()) {
             options.loadRegistries(m_globals.registriesConf);
         }

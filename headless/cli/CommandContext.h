@@ -28,6 +28,7 @@ struct GlobalOptions
     int jobs = 4;
     QStringList trustRoots; // --trust-root
     QString registriesConf; // --registries-conf
+    QString platform; // --platform, else GREENTIC_DIST_PLATFORM
     bool allowUnsigned = false;
 };
 

@@ -21,15 +21,17 @@
 #include "ServeCommand.h"
 #include "StoreDownloadCommand.h"
 
+#include <dist/OciManifest.h>
+
 #include <QTimer>
 
 namespace dist::cli {
 
 namespace {
 
-const QStringList kValuedGlobals
-    = {QStringLiteral("--cache-dir"), QStringLiteral("--jobs"), QStringLiteral("--credential-store"),
-       QStringLiteral("--trust-root"), QStringLiteral("--registries-conf")};
+const QStringList kValuedGlobals = {QStringLiteral("--cache-dir"),        QStringLiteral("--jobs"),
+                                    QStringLiteral("--credential-store"), QStringLiteral("--trust-root"),
+                                    QStringLiteral("--registries-conf"),  QStringLiteral("--platform")};
 
 } // namespace
 
@@ -92,6 +94,10 @@ QList<QCommandLineOption> CommandLine::globalOptions()
                                           "$CONTAINERS_REGISTRIES_CONF, ~/.config/containers/registries.conf, "
                                           "/etc/containers/registries.conf)."),
                            QStringLiteral("FILE")),
+        QCommandLineOption(QStringLiteral("platform"),
+                           QStringLiteral("Which entry of an image index to pull, as os/arch[/variant] (also "
+                                          "GREENTIC_DIST_PLATFORM; default: a wasm entry, else the host's)."),
+                           QStringLiteral("OS/ARCH")),
         QCommandLineOption(QStringLiteral("trust-root"),
                            QStringLiteral("Also trust the pack-signing roots in this JSON file (repeatable; also "
                                           "ASSAY_REGISTRY_TRUST_ROOTS=FILE[:FILE])."),
@@ -286,6 +292,22 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     g.trustRoots = parser.values(QStringLiteral("trust-root"));
     g.registriesConf = parser.value(QStringLiteral("registries-conf"));
     g.allowUnsigned = parser.isSet(QStringLiteral("allow-unsigned"));
+    {
+        const bool flag = parser.isSet(QStringLiteral("platform"));
+        const QString platform = flag ? parser.value(QStringLiteral("platform"))
+                                      : qEnvironmentVariable("GREENTIC_DIST_PLATFORM").trimmed();
+        if (!platform.isEmpty()) {
+            if (auto ok = LayerPolicy::checkPlatform(platform); !ok) {
+                ctx.printErr(
+                    QStringLiteral("error: %1%2")
+                        .arg(flag ? QStringLiteral("--platform: ") : QStringLiteral("GREENTIC_DIST_PLATFORM: "),
+                             ok.message()));
+                finishLater(ExitCode::InvalidInput);
+                return;
+            }
+            g.platform = platform;
+        }
+    }
     g.quiet = parser.isSet(QStringLiteral("quiet"));
     g.verbose = parser.isSet(QStringLiteral("verbose"));
     if (parser.isSet(QStringLiteral("jobs"))) {

@@ -137,6 +137,7 @@ DistOptions DistOptions::fromEnvironment(const QString& cacheDirOverride)
     o.repoRegistryBase = qEnvironmentVariable("GREENTIC_REPO_REGISTRY_BASE");
     o.storeRegistryBase = qEnvironmentVariable("GREENTIC_STORE_REGISTRY_BASE");
     o.cacheMaxBytes = Retention::cacheCapFromEnvironment();
+    o.layers.platform = qEnvironmentVariable("GREENTIC_DIST_PLATFORM").trimmed(); // checked by the front ends
     if (const QString biz = qEnvironmentVariable("GREENTIC_DIST_GREENTIC_BIZ_REGISTRY").trimmed(); !biz.isEmpty()) {
         o.greenticBizRegistry = biz;
     }
@@ -917,6 +918,7 @@ void DistClient::download(const QString& reference, const QString& outputPath,
         }
         LayerPolicy any;
         any.anyLayer = true;
+        any.platform = m_options.layers.platform;
         m_oci->resolve(oci, any, [this, reference, outputPath, oci, done](Result<OciResolution> res) {
             if (!res) {
                 done(res.error());

@@ -191,7 +191,7 @@ void OciClient::resolveAt(const OciReference& ref, const LayerPolicy& policy,
                 finishWith(std::move(res), std::move(top->first));
                 return;
             }
-            auto entry = selectFromIndex(top->first, QStringLiteral("linux"), hostOciArchitecture());
+            auto entry = selectFromIndex(top->first, QStringLiteral("linux"), hostOciArchitecture(), policy.platform);
             if (!entry) {
                 done(makeError(entry.code(), QStringLiteral("%1: %2").arg(ref.toString(), entry.message())));
                 return;

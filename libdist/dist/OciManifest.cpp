@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSysInfo>
 
 namespace dist {
@@ -348,7 +349,20 @@ QString hostOciArchitecture()
     return cpu;
 }
 
-Result<OciDescriptor> selectFromIndex(const OciManifest& index, const QString& os, const QString& architecture)
+Result<void> LayerPolicy::checkPlatform(const QString& text)
+{
+    static const QRegularExpression shape(QStringLiteral("^[a-z0-9._-]+/[a-z0-9._-]+(/[a-z0-9._-]+)?$"));
+    if (!shape.match(text).hasMatch()) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("platform `%1` is not os/arch or os/arch/variant (e.g. wasip2/wasm, "
+                                        "linux/arm64/v8)")
+                             .arg(text));
+    }
+    return {};
+}
+
+Result<OciDescriptor> selectFromIndex(const OciManifest& index, const QString& os, const QString& architecture,
+                                      const QString& requested)
 {
     QList<OciDescriptor> candidates;
     for (const OciDescriptor& d : index.manifests) {
@@ -359,15 +373,47 @@ Result<OciDescriptor> selectFromIndex(const OciManifest& index, const QString& o
     if (candidates.isEmpty()) {
         return makeError(ErrorCode::NotFound, QStringLiteral("the index lists no image manifests"));
     }
+    auto platformOf = [](const OciDescriptor& d) {
+        QString p = d.platformOs + u'/' + d.platformArchitecture;
+        if (!d.platformVariant.isEmpty()) {
+            p += u'/' + d.platformVariant;
+        }
+        return p;
+    };
+    auto offered = [&] {
+        QStringList names;
+        for (const OciDescriptor& d : candidates) {
+            names << (d.platformOs.isEmpty() ? QStringLiteral("(none)") : platformOf(d));
+        }
+        return names.join(QStringLiteral(", "));
+    };
+    if (!requested.isEmpty()) {
+        const QStringList want = requested.split(u'/');
+        for (const OciDescriptor& d : candidates) {
+            if (d.platformOs == want.value(0) && d.platformArchitecture == want.value(1)
+                && (want.size() < 3 || d.platformVariant == want.value(2))) {
+                return d;
+            }
+        }
+        return makeError(
+            ErrorCode::NotFound,
+            QStringLiteral("no entry in the image index for platform %1 (it has: %2)").arg(requested, offered()));
+    }
     if (candidates.size() == 1) {
         return candidates.first();
     }
-    // What this client runs is WebAssembly: an entry built for it (architecture `wasm`, os `wasip1`,
-    // `wasip2`, …, as the CNCF wasm OCI artifact layout names them) beats the host's native build.
+    // What this client runs is WebAssembly: an entry built for it (architecture `wasm`, os `wasip2`,
+    // `wasip1`, …, as the CNCF wasm OCI artifact layout names them) beats the host's native build,
+    // and a component (wasip2) beats a core module (wasip1).
+    const OciDescriptor* wasm = nullptr;
     for (const OciDescriptor& d : candidates) {
-        if (d.platformArchitecture == u"wasm") {
-            return d;
+        if (d.platformArchitecture == u"wasm"
+            && (!wasm || (d.platformOs == u"wasip2" && wasm->platformOs != u"wasip2"))) {
+            wasm = &d;
         }
+    }
+    if (wasm) {
+        return *wasm;
     }
     for (const OciDescriptor& d : candidates) {
         if (d.platformOs == os && d.platformArchitecture == architecture) {
@@ -382,7 +428,9 @@ Result<OciDescriptor> selectFromIndex(const OciManifest& index, const QString& o
         return candidates.first();
     }
     return makeError(ErrorCode::NotFound,
-                     QStringLiteral("no entry in the image index matches platform %1/%2").arg(os, architecture));
+                     QStringLiteral("no entry in the image index matches platform %1/%2 (it has: %3; choose one "
+                                    "with --platform)")
+                         .arg(os, architecture, offered()));
 }
 
 } // namespace dist

@@ -73,12 +73,20 @@ struct LayerPolicy
     // `store download`: any layer is acceptable; the first JSON layer wins, then the first
     // application/wasm layer, then the first layer.
     bool anyLayer = false;
+    // `os/arch[/variant]` that an image index entry must match (--platform, GREENTIC_DIST_PLATFORM);
+    // empty: see selectFromIndex.
+    QString platform;
 
     Result<LayerChoice> select(const OciManifest& manifest) const;
+    // InvalidInput unless `text` is `os/arch` or `os/arch/variant`.
+    static Result<void> checkPlatform(const QString& text);
 };
 
-// Picks the entry of an index: the only entry, or the one for this platform (linux/<arch>).
-Result<OciDescriptor> selectFromIndex(const OciManifest& index, const QString& os, const QString& architecture);
+// Picks the entry of an index. With `requested` (os/arch[/variant]) only that platform will do.
+// Otherwise: the only entry; a WebAssembly entry (wasip2 before other wasm ones); the host's
+// platform (`os`/`architecture`); the first of entries that name no platform at all.
+Result<OciDescriptor> selectFromIndex(const OciManifest& index, const QString& os, const QString& architecture,
+                                      const QString& requested = QString());
 QString hostOciArchitecture();
 
 } // namespace dist

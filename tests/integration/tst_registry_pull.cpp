@@ -67,6 +67,7 @@ class TestRegistryPull : public QObject
     OciDescriptor m_zstdLayer;
     OciDescriptor m_index;
     OciDescriptor m_indexedLayer;
+    OciDescriptor m_riscvLayer;
     OciDescriptor m_bigLayer;
     OciDescriptor m_corruptLayer;
     QByteArray m_componentBytes;
@@ -130,9 +131,9 @@ private Q_SLOTS:
         layout.tag(QStringLiteral("zstd"), zstManifest);
 
         // An index with two platforms; the host's must be chosen.
-        const OciDescriptor otherLayer = layout.addBlob(patterned(777, 3), QStringLiteral("application/wasm"));
+        m_riscvLayer = layout.addBlob(patterned(777, 3), QStringLiteral("application/wasm"));
         m_indexedLayer = layout.addBlob(patterned(999, 4), QStringLiteral("application/wasm"));
-        const OciDescriptor otherManifest = layout.addManifest({otherLayer});
+        const OciDescriptor otherManifest = layout.addManifest({m_riscvLayer});
         const OciDescriptor hostManifest = layout.addManifest({m_indexedLayer});
         m_index = layout.addIndex({otherManifest, hostManifest},
                                   {QJsonObject{{QStringLiteral("os"), QStringLiteral("linux")},
@@ -271,6 +272,20 @@ private Q_SLOTS:
                        QStringLiteral("--offline")});
         QCOMPARE(pinned.exitCode, 0);
         QCOMPARE(pinned.out, r.out);
+
+        // --platform picks another entry; a platform the index lacks is "not found", listing them
+        const CliRunner riscv = runner(QStringLiteral("riscv"));
+        const CliResult other = riscv.run({QStringLiteral("pull"), ref(QStringLiteral("components/multi:1.0")),
+                                           QStringLiteral("--platform"), QStringLiteral("linux/riscv64")});
+        QVERIFY2(other.exitCode == 0, other.err.constData());
+        QCOMPARE(Sha256::hashFile(QString::fromUtf8(other.out.trimmed())).value(), m_riscvLayer.digest);
+        const CliResult missing = riscv.run({QStringLiteral("pull"), ref(QStringLiteral("components/multi:1.0")),
+                                             QStringLiteral("--platform"), QStringLiteral("wasip2/wasm")});
+        QCOMPARE(missing.exitCode, 3);
+        QVERIFY2(missing.err.contains("platform wasip2/wasm (it has: linux/riscv64, linux/"), missing.err.constData());
+        const CliResult malformed = riscv.run({QStringLiteral("pull"), ref(QStringLiteral("components/multi:1.0")),
+                                               QStringLiteral("--platform"), QStringLiteral("riscv64")});
+        QCOMPARE(malformed.exitCode, 2);
     }
 
     void errorsMapToExitCodes()

@@ -214,6 +214,27 @@ private Q_SLOTS:
                                  {QStringLiteral("wasip2"), QStringLiteral("wasm")}});
         QCOMPARE(selectFromIndex(mixed, QStringLiteral("linux"), QStringLiteral("amd64"))->digest.hex(), kHexC);
         QCOMPARE(selectFromIndex(mixed, QStringLiteral("linux"), QStringLiteral("riscv64"))->digest.hex(), kHexC);
+        // a component (wasip2) beats a core module (wasip1)
+        const auto wasi = make(
+            {{QStringLiteral("wasip1"), QStringLiteral("wasm")}, {QStringLiteral("wasip2"), QStringLiteral("wasm")}});
+        QCOMPARE(selectFromIndex(wasi, QStringLiteral("linux"), QStringLiteral("amd64"))->digest.hex(), kHexB);
+        // a requested platform is the only one that will do
+        QCOMPARE(selectFromIndex(mixed, QStringLiteral("linux"), QStringLiteral("amd64"), QStringLiteral("linux/arm64"))
+                     ->digest.hex(),
+                 kHexB);
+        QCOMPARE(selectFromIndex(wasi, QStringLiteral("linux"), QStringLiteral("amd64"), QStringLiteral("wasip1/wasm"))
+                     ->digest.hex(),
+                 kHexA);
+        const auto none = selectFromIndex(mixed, QStringLiteral("linux"), QStringLiteral("amd64"),
+                                          QStringLiteral("linux/arm64/v8"));
+        QCOMPARE(none.code(), ErrorCode::NotFound);
+        QVERIFY2(none.message().contains(QStringLiteral("(it has: linux/amd64, linux/arm64, wasip2/wasm)")),
+                 qPrintable(none.message()));
+        QVERIFY(LayerPolicy::checkPlatform(QStringLiteral("linux/arm64/v8")));
+        QVERIFY(LayerPolicy::checkPlatform(QStringLiteral("wasip2/wasm")));
+        for (const char* bad : {"linux", "linux/", "/amd64", "linux/amd64/v8/x", "Linux/AMD64", "linux amd64"}) {
+            QVERIFY2(!LayerPolicy::checkPlatform(QString::fromLatin1(bad)), bad);
+        }
         const auto artifacts = make({{QString(), QString()}, {QString(), QString()}});
         QCOMPARE(selectFromIndex(artifacts, QStringLiteral("linux"), QStringLiteral("amd64"))->digest.hex(), kHexA);
     }
