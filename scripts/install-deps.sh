@@ -7,7 +7,7 @@ PACKAGES=(
     build-essential cmake ninja-build pkg-config git ca-certificates clang-format
     qt6-base-dev qt6-base-dev-tools libqt6svg6 qt6-httpserver-dev qt6-websockets-dev qtkeychain-qt6-dev libgl-dev
     libssl-dev libarchive-dev libzstd-dev libyaml-dev libtomlplusplus-dev
-    docker-registry skopeo curl openssl zstd gzip tar apache2-utils golang-docker-credential-helpers tinyproxy
+    docker-registry skopeo curl openssl zstd gzip tar apache2-utils golang-docker-credential-helpers tinyproxy-bin
     gnome-keyring dbus dbus-daemon libsecret-1-0 xvfb xauth procps psmisc time
 )
 
@@ -30,10 +30,8 @@ fi
 echo "install-deps: installing ${missing[*]}"
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-# The Debian docker-registry and tinyproxy packages start system services (:5000, :8888); the tests
-# run their own instances on free ports.
-for service in docker-registry tinyproxy; do
-    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
-        $SUDO systemctl stop "$service" || true
-    fi
-done
+# The Debian docker-registry package starts a system service on :5000; the tests run their own
+# registries on free ports. (tinyproxy-bin is the executable alone, without a service.)
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
+    $SUDO systemctl stop docker-registry || true
+fi
