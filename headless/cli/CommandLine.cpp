@@ -8,6 +8,7 @@
 #include "CacheCommands.h"
 #include "CommandContext.h"
 #include "CompletionCommand.h"
+#include "DoctorCommand.h"
 #include "ExitCode.h"
 #include "ExtractCommand.h"
 #include "InspectCommand.h"
@@ -71,6 +72,7 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<RuntimeWarmPackCommand>());
     m_commands.append(std::make_shared<ServeCommand>());
     m_commands.append(std::make_shared<ExtractCommand>());
+    m_commands.append(std::make_shared<DoctorCommand>());
     m_commands.append(std::make_shared<CompletionCommand>(this));
 }
 

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
 #include <QTest>
@@ -481,6 +482,64 @@ private Q_SLOTS:
                  15);
         const Run text = runCached({QStringLiteral("cache"), QStringLiteral("du")});
         QVERIFY(text.out.contains("15 B in 1 entries"));
+    }
+
+    // `doctor` reports every local check and exits with the first failure's code: 2 for settings,
+    // 10 for a cache that cannot be written. It never repeats a credential.
+    void doctor()
+    {
+        const QByteArray savedConfig = qgetenv("XDG_CONFIG_HOME");
+        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("doctor-config")).toUtf8());
+        const QString certs = m_dir.filePath(QStringLiteral("doctor-config/containers/certs.d/registry.test:5000"));
+        QVERIFY(QDir().mkpath(certs));
+        auto checks = [](const Run& r) {
+            QMap<QString, QString> byName;
+            for (const QJsonValue& v : QJsonDocument::fromJson(r.out).array()) {
+                byName.insert(v[QStringLiteral("check")].toString(),
+                              v[QStringLiteral("status")].toString() + u' ' + v[QStringLiteral("detail")].toString());
+            }
+            return byName;
+        };
+        QVERIFY(runCached({QStringLiteral("pull"), m_wasm}).code == 0);
+        Run r = runCached({QStringLiteral("doctor"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        auto c = checks(r);
+        QCOMPARE(c.keys(),
+                 (QStringList{QStringLiteral("cache"), QStringLiteral("certificates"), QStringLiteral("credentials"),
+                              QStringLiteral("disk"), QStringLiteral("packs"), QStringLiteral("platform"),
+                              QStringLiteral("proxy"), QStringLiteral("registries.conf")}));
+        QVERIFY2(c[QStringLiteral("cache")].startsWith(QStringLiteral("ok "))
+                     && c[QStringLiteral("cache")].contains(QStringLiteral("1 entry,")),
+                 qPrintable(c[QStringLiteral("cache")]));
+        QVERIFY2(c[QStringLiteral("certificates")].contains(QStringLiteral("registry.test:5000")),
+                 qPrintable(c[QStringLiteral("certificates")]));
+
+        // settings that would break pulls: named, exit 2, no secret in the output
+        qputenv("HTTPS_PROXY", "https://ops:s3cret-proxy@proxy.corp:3128");
+        r = runCached({QStringLiteral("doctor"), QStringLiteral("--json"), QStringLiteral("--platform"),
+                       QStringLiteral("wasip2/wasm")});
+        qunsetenv("HTTPS_PROXY");
+        QCOMPARE(r.code, 2);
+        c = checks(r);
+        QVERIFY(c[QStringLiteral("proxy")].startsWith(QStringLiteral("fail HTTPS_PROXY")));
+        QVERIFY(c[QStringLiteral("platform")].contains(QStringLiteral("wasip2/wasm only")));
+        QVERIFY(!r.out.contains("s3cret") && !r.err.contains("s3cret"));
+        const QString badConf = m_dir.filePath(QStringLiteral("doctor-bad.conf"));
+        write(badConf, "[[registry]\n");
+        r = runCached({QStringLiteral("doctor"), QStringLiteral("--registries-conf"), badConf});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.out.contains("fail registries.conf") && r.out.contains(badConf.toUtf8()), r.out.constData());
+
+        // a cache that cannot be written: exit 10, and the other checks still run
+        const QString file = m_dir.filePath(QStringLiteral("doctor-file"));
+        write(file, "x");
+        r = run({QStringLiteral("doctor"), QStringLiteral("--cache-dir"), file + QStringLiteral("/cache")});
+        QCOMPARE(r.code, 10);
+        QVERIFY(r.out.contains("fail cache") && r.out.contains("ok   proxy"));
+        qputenv("XDG_CONFIG_HOME", savedConfig);
+        if (savedConfig.isEmpty()) {
+            qunsetenv("XDG_CONFIG_HOME");
+        }
     }
 
     void capIsEnforcedAfterPull()
