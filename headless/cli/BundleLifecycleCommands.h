@@ -5,14 +5,11 @@
 
 namespace dist::cli {
 
-class BundleStageCommand final : public Command
+class BundleStageCommand final : public ReferenceCommand
 {
 public:
     QStringList path() const override { return {QStringLiteral("bundle"), QStringLiteral("stage")}; }
     QString summary() const override { return QStringLiteral("Fetch, verify and record a bundle as Staged"); }
-    QString usage() const override { return QStringLiteral("<REF>"); }
-    int minPositionals() const override { return 1; }
-    int maxPositionals() const override { return 1; }
     QList<QCommandLineOption> options() const override;
     void run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done) override;
 };

@@ -34,4 +34,13 @@ public:
     QString name() const { return path().join(u' '); }
 };
 
+// A command that takes exactly one reference.
+class ReferenceCommand : public Command
+{
+public:
+    QString usage() const override { return QStringLiteral("<REF>"); }
+    int minPositionals() const override { return 1; }
+    int maxPositionals() const override { return 1; }
+};
+
 } // namespace dist::cli

@@ -44,15 +44,18 @@ CredentialStore* CommandContext::storeFor(const QString& backend)
     return nullptr;
 }
 
-Result<CredentialStore*> CommandContext::credentialStore()
+QString CommandContext::credentialStoreChoice() const
 {
     QString choice = m_globals.credentialStore;
     if (choice.isEmpty()) {
         choice = qEnvironmentVariable("GREENTIC_DIST_CREDENTIAL_STORE");
     }
-    if (choice.isEmpty()) {
-        choice = QStringLiteral("keychain");
-    }
+    return choice.isEmpty() ? QStringLiteral("keychain") : choice;
+}
+
+Result<CredentialStore*> CommandContext::credentialStore()
+{
+    const QString choice = credentialStoreChoice();
     CredentialStore* store = storeFor(choice);
     if (!store) {
         return makeError(

@@ -222,16 +222,12 @@ Check checkPlatform(const QString& platform)
 void DoctorCommand::run(CommandContext& ctx, const QCommandLineParser&, const QStringList&, Done done)
 {
     const DistOptions& options = ctx.client().options();
-    QString store = ctx.globals().credentialStore;
-    if (store.isEmpty()) {
-        store = qEnvironmentVariable("GREENTIC_DIST_CREDENTIAL_STORE", QStringLiteral("keychain"));
-    }
     QList<Check> checks{checkCache(ctx.cache(), options.cacheMaxBytes),
                         checkDisk(ctx.cache()),
                         checkProxies(),
                         checkRegistriesConf(options, ctx.globals().registriesConf),
                         checkCertificates(),
-                        checkCredentials(store),
+                        checkCredentials(ctx.credentialStoreChoice()),
                         checkPacks(options.packs),
                         checkPlatform(options.layers.platform)};
     if (options.offline) {

@@ -6,7 +6,7 @@
 namespace dist::cli {
 
 // extract <REF> --to DIR: pulls (or reuses) a tar layer and unpacks it safely into a new directory.
-class ExtractCommand final : public Command
+class ExtractCommand final : public ReferenceCommand
 {
 public:
     QStringList path() const override { return {QStringLiteral("extract")}; }
@@ -14,9 +14,6 @@ public:
     {
         return QStringLiteral("Unpack a tar layer (pack, bundle) into a new directory");
     }
-    QString usage() const override { return QStringLiteral("<REF>"); }
-    int minPositionals() const override { return 1; }
-    int maxPositionals() const override { return 1; }
     QList<QCommandLineOption> options() const override;
     void run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done) override;
 };

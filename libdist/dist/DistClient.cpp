@@ -137,7 +137,8 @@ DistOptions DistOptions::fromEnvironment(const QString& cacheDirOverride)
     o.repoRegistryBase = qEnvironmentVariable("GREENTIC_REPO_REGISTRY_BASE");
     o.storeRegistryBase = qEnvironmentVariable("GREENTIC_STORE_REGISTRY_BASE");
     o.cacheMaxBytes = Retention::cacheCapFromEnvironment();
-    o.layers.platform = qEnvironmentVariable("GREENTIC_DIST_PLATFORM").trimmed(); // checked by the front ends
+    // The CLI refuses a malformed value up front; elsewhere it simply matches no index entry.
+    o.layers.platform = qEnvironmentVariable("GREENTIC_DIST_PLATFORM").trimmed();
     if (const QString biz = qEnvironmentVariable("GREENTIC_DIST_GREENTIC_BIZ_REGISTRY").trimmed(); !biz.isEmpty()) {
         o.greenticBizRegistry = biz;
     }

@@ -21,15 +21,20 @@ void EnvProxyFactory::install(QNetworkAccessManager* nam, const QProcessEnvironm
     nam->setProxyFactory(new EnvProxyFactory(ProxySettings::fromEnvironment(env)));
 }
 
+const EnvProxyFactory* EnvProxyFactory::of(QNetworkAccessManager* nam)
+{
+    return dynamic_cast<const EnvProxyFactory*>(nam->proxyFactory());
+}
+
 std::optional<Error> EnvProxyFactory::problem(QNetworkAccessManager* nam)
 {
-    const auto* factory = dynamic_cast<const EnvProxyFactory*>(nam->proxyFactory());
+    const EnvProxyFactory* factory = of(nam);
     return factory ? factory->m_problem : std::nullopt;
 }
 
 std::optional<QString> EnvProxyFactory::proxyShownFor(QNetworkAccessManager* nam, const QUrl& url)
 {
-    const auto* factory = dynamic_cast<const EnvProxyFactory*>(nam->proxyFactory());
+    const EnvProxyFactory* factory = of(nam);
     if (!factory || !factory->m_settings || !factory->m_settings->proxyFor(url)) {
         return std::nullopt;
     }

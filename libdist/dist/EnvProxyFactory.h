@@ -33,6 +33,8 @@ public:
 
 private:
     explicit EnvProxyFactory(Result<ProxySettings> settings);
+    // The factory `nam` was given by install(), if any.
+    static const EnvProxyFactory* of(QNetworkAccessManager* nam);
 
     std::optional<ProxySettings> m_settings;
     std::optional<Error> m_problem;
