@@ -16,6 +16,7 @@ class Confirm
 public:
     static bool ask(QWidget* parent, const QString& title, const QString& text, const QString& details = QString());
     static void setNextAnswer(bool yes) { s_next = yes; }
+    static bool hasNextAnswer() { return s_next.has_value(); }
     // What the last question said (for tests to check what the user was shown).
     static const QString& lastText() { return s_lastText; }
 

@@ -265,7 +265,6 @@ void MainWindow::evictSelected()
                      .arg(e->digest.toString().left(19), QLocale::system().formattedDataSize(e->sizeBytes), e->rawRef);
     }
     if (digests.isEmpty()) {
-        Confirm::setNextAnswer(false);
         status(refused.join(QStringLiteral("; ")));
         return;
     }

@@ -55,6 +55,7 @@ public:
     UsageWidget* usage() const { return m_usage; }
     BundlesPage* bundlesPage() const { return m_bundles; }
     RetentionPage* retentionPage() const { return m_retention; }
+    bool evictionRunning() const { return m_evict.isRunning(); }
     CredentialsPage* credentialsPage() const { return m_credentials; }
     CacheScanner* scanner() const { return m_scanner; }
     QTabWidget* tabs() const { return m_tabs; }

@@ -38,7 +38,8 @@ ${3:-}
 YML
     docker-registry serve "$WORK/$1.yml" >"$WORK/$1.log" 2>&1 &
     STARTED_PID=$!
-    for _ in $(seq 50); do curl -sf "http://$2/v2/" >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 300); do curl -sf "http://$2/v2/" >/dev/null && break; sleep 0.1; done
+    curl -sf "http://$2/v2/" >/dev/null || { echo "docker-registry did not start on $2" >&2; exit 1; }
 }
 
 step "1. Start a real OCI registry (CNCF distribution, Debian's docker-registry) on loopback"
@@ -151,7 +152,8 @@ run openssl genpkey -algorithm ed25519 -out "$WORK/dev-key.pem"
 "$DIST" serve --root "$DEV" --listen 127.0.0.1:0 --signing-key "$WORK/dev-key.pem" \
     --export-trust-root "$WORK/dev-trust.json" >"$WORK/serve.out" 2>"$WORK/serve.log" &
 SERVE_PID=$!
-for _ in $(seq 50); do [[ -s "$WORK/serve.out" ]] && break; sleep 0.1; done
+for _ in $(seq 300); do [[ -s "$WORK/serve.out" ]] && break; sleep 0.1; done
+[[ -s "$WORK/serve.out" ]] || { echo "greentic-dist serve did not start: $(cat "$WORK/serve.log")" >&2; exit 1; }
 cat "$WORK/serve.out"
 URL=$(awk '{print $NF}' "$WORK/serve.out")
 export GREENTIC_DIST_CACHE_DIR="$WORK/cache-dev"

@@ -26,8 +26,8 @@ Result<QString> prompt(const QString& question)
                          QStringLiteral("failed to read token: no terminal to prompt on; pass it with "
                                         "--token-stdin"));
     }
-    const QByteArray q = question.toUtf8();
-    (void)::write(fd, q.constData(), static_cast<size_t>(q.size()));
+    // Echo goes off before the question appears: whoever answers the prompt (a person, or a
+    // script that waits for it) never has the token shown, and type-ahead is flushed unseen.
     termios saved{};
     const bool isTerminal = ::tcgetattr(fd, &saved) == 0;
     if (isTerminal) {
@@ -36,6 +36,8 @@ Result<QString> prompt(const QString& question)
         quiet.c_lflag |= ECHONL;
         ::tcsetattr(fd, TCSAFLUSH, &quiet);
     }
+    const QByteArray q = question.toUtf8();
+    (void)::write(fd, q.constData(), static_cast<size_t>(q.size()));
     QByteArray line;
     char c = 0;
     for (;;) {

@@ -4,6 +4,7 @@
 #include <dist/Sha256.h>
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTest>
 
@@ -66,12 +67,19 @@ private Q_SLOTS:
             QVERIFY(size >= last);
             last = size;
         }
-        // remove three, change one, add two
+        // Remove three, change one, add two: applied row by row, never as a reset, so a view keeps
+        // its selection and scroll position while the CLI changes the cache.
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changedRows(&model, &QAbstractItemModel::dataChanged);
         const Digest changed = entries.at(5).digest;
+        const Digest untouched = entries.at(7).digest;
+        const QPersistentModelIndex kept = model.index(model.rowOf(untouched), CacheEntryModel::SizeColumn);
+        const QPersistentModelIndex gone = model.index(model.rowOf(entries.at(3).digest), 0);
         entries.removeAt(12);
         entries.removeAt(3);
         entries.removeAt(0);
-        entries[2].sizeBytes = 9999; // was index 5 before the removals? keep it simple: find it
         for (CacheEntry& e : entries) {
             if (e.digest == changed) {
                 e.sizeBytes = 4242;
@@ -81,13 +89,35 @@ private Q_SLOTS:
         entries.append(entry("new-1", 1, 100));
         entries.append(entry("new-2", 2, 101));
         model.setSnapshot(snapshotOf(entries));
-        QCOMPARE(model.rowCount(), 19);
+        QCOMPARE(reset.count(), 0);
+        int removedRows = 0;
+        for (const QList<QVariant>& args : std::as_const(removed)) {
+            removedRows += args.at(2).toInt() - args.at(1).toInt() + 1;
+        }
+        QCOMPARE(removedRows, 3);
+        int insertedRows = 0;
+        for (const QList<QVariant>& args : std::as_const(inserted)) {
+            insertedRows += args.at(2).toInt() - args.at(1).toInt() + 1;
+        }
+        QCOMPARE(insertedRows, 2);
+        // Only the changed entry is repainted.
+        QCOMPARE(changedRows.count(), 1);
         const int row = model.rowOf(changed);
         QVERIFY(row >= 0);
+        QCOMPARE(changedRows.first().at(0).value<QModelIndex>().row(), row);
+        QCOMPARE(model.rowCount(), 19);
         QCOMPARE(model.entryAt(row)->sizeBytes, qint64(4242));
         QCOMPARE(model.index(row, CacheEntryModel::StateColumn).data().toString(), QStringLiteral("Corrupt"));
         QVERIFY(model.rowOf(Sha256::hash("new-2")) >= 0);
         QCOMPARE(model.rowOf(Sha256::hash("e0")), -1);
+        QVERIFY(kept.isValid());
+        QCOMPARE(model.entryAt(kept.row())->digest, untouched);
+        QVERIFY(!gone.isValid());
+        // The same snapshot again changes nothing.
+        changedRows.clear();
+        model.setSnapshot(snapshotOf(entries));
+        QCOMPARE(changedRows.count(), 0);
+        QCOMPARE(reset.count(), 0);
         // filter
         proxy.setFilterFixedString(QStringLiteral("new-"));
         QCOMPARE(proxy.rowCount(), 2);

@@ -15,6 +15,7 @@
 #include "PullDialog.h"
 #include "RetentionModel.h"
 #include "RetentionPage.h"
+#include "TestWaits.h"
 #include "UsageWidget.h"
 
 #include <dist/BundleStore.h>
@@ -83,7 +84,7 @@ class TestMainWindow : public QObject
     {
         const int before = m_window->snapshotsApplied();
         m_window->scanner()->requestScan(0);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->snapshotsApplied() > before, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->snapshotsApplied() > before, dist::test::scaled(10000));
     }
 
 private Q_SLOTS:
@@ -111,7 +112,7 @@ private Q_SLOTS:
         }
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowCount(), 5, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowCount(), 5, dist::test::scaled(10000));
     }
 
     void showsEntriesDetailsAndUsage()
@@ -133,7 +134,7 @@ private Q_SLOTS:
         const int before = m_window->cacheModel()->rowCount();
         pull(file(QStringLiteral("late.wasm"), "arrived while the window was open"));
         // No refresh is requested: file watching notices the new entry.
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowCount(), before + 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowCount(), before + 1, dist::test::scaled(10000));
         QVERIFY(m_window->cacheModel()->rowOf(Sha256::hash("arrived while the window was open")) >= 0);
     }
 
@@ -144,10 +145,10 @@ private Q_SLOTS:
         QSignalSpy evicted(m_window.get(), &MainWindow::evicted);
         Confirm::setNextAnswer(true);
         m_window->evictSelected();
-        QVERIFY(evicted.wait(10000));
+        QVERIFY(evicted.wait(dist::test::scaled(10000)));
         QVERIFY(Confirm::lastText().contains(QLatin1String("late.wasm")));
         QCOMPARE(Cache(m_cache).stat(d).code(), ErrorCode::NotFound);
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowOf(d), -1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowOf(d), -1, dist::test::scaled(10000));
     }
 
     void evictRefusesProtectedBundles()
@@ -157,10 +158,14 @@ private Q_SLOTS:
             {BundleId::forDigest(d), d, QStringLiteral("x"), QStringLiteral("File"), 1, BundleState::Ready}));
         rescan();
         selectDigest(d);
+        QSignalSpy evicted(m_window.get(), &MainWindow::evicted);
         m_window->evictSelected();
-        QTest::qWait(200);
-        QVERIFY(Cache(m_cache).stat(d));
+        // The refusal is decided before anything starts: no question, no eviction in flight.
         QVERIFY(m_window->statusBar()->currentMessage().contains(QLatin1String("bundle is Ready")));
+        QVERIFY(!m_window->evictionRunning());
+        QVERIFY(!Confirm::hasNextAnswer()); // the next real question is not pre-answered
+        QCOMPARE(evicted.count(), 0);
+        QVERIFY(Cache(m_cache).stat(d));
         QVERIFY(BundleStore(m_cache).remove(BundleId::forDigest(d)));
         rescan();
     }
@@ -207,7 +212,8 @@ private Q_SLOTS:
         QTest::mouseClick(page->diagram(), Qt::LeftButton, {},
                           page->diagram()->nodeRect(BundleState::Staged).center().toPoint());
         QCOMPARE(store.stat(id)->state, BundleState::Staged);
-        QTRY_COMPARE_WITH_TIMEOUT(page->diagram()->current(), std::optional<BundleState>(BundleState::Staged), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->diagram()->current(), std::optional<BundleState>(BundleState::Staged),
+                                  dist::test::scaled(10000));
         QVERIFY(store.remove(id));
         rescan();
     }
@@ -228,7 +234,7 @@ private Q_SLOTS:
         page->setLimits(0, qint64(3600), 2, {BundleId::forDigest(active)}, {});
         QSignalSpy done(page->model(), &QAbstractItemModel::modelReset);
         page->preview();
-        QVERIFY(done.wait(10000));
+        QVERIFY(done.wait(dist::test::scaled(10000)));
         const RetentionOutcome gui = page->model()->outcome();
         const test::CliResult cli
             = m_cli->run({QStringLiteral("retention"), QStringLiteral("plan"), QStringLiteral("--max-age"),
@@ -260,12 +266,13 @@ private Q_SLOTS:
         dialog->setReferences({file(QStringLiteral("dialog.wasm"), "pulled from the dialog"),
                                m_dir.filePath(QStringLiteral("missing.wasm"))});
         dialog->start();
-        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isRunning(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isRunning(), dist::test::scaled(10000));
         QTreeWidget* list = dialog->progressList();
         QCOMPARE(list->topLevelItemCount(), 2);
         QVERIFY(list->topLevelItem(0)->text(2).startsWith(QLatin1String("fetched")));
         QVERIFY(list->topLevelItem(1)->text(2).contains(QLatin1String("not found")));
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->cacheModel()->rowOf(Sha256::hash("pulled from the dialog")) >= 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->cacheModel()->rowOf(Sha256::hash("pulled from the dialog")) >= 0,
+                                 dist::test::scaled(10000));
     }
 
     void credentialsPage()
@@ -275,9 +282,9 @@ private Q_SLOTS:
                     ->text()
                     .contains(QLatin1String("file store")));
         page->save(QStringLiteral("acme"), QStringLiteral("gui-secret-token"));
-        QTRY_COMPARE_WITH_TIMEOUT(page->table()->rowCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->table()->rowCount(), 1, dist::test::scaled(5000));
         page->test(QStringLiteral("tenant/acme"));
-        QTRY_VERIFY_WITH_TIMEOUT(page->status().contains(QLatin1String("reads back")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->status().contains(QLatin1String("reads back")), dist::test::scaled(5000));
         QVERIFY(!page->status().contains(QLatin1String("gui-secret-token")));
         for (int c = 0; c < page->table()->columnCount(); ++c) {
             QVERIFY(!page->table()->item(0, c)->text().contains(QLatin1String("gui-secret-token")));
@@ -285,7 +292,7 @@ private Q_SLOTS:
         // the CLI sees the same login
         QVERIFY(m_cli->run({QStringLiteral("auth"), QStringLiteral("ls")}).out.contains("acme"));
         page->remove(QStringLiteral("tenant/acme"));
-        QTRY_COMPARE_WITH_TIMEOUT(page->table()->rowCount(), 0, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->table()->rowCount(), 0, dist::test::scaled(5000));
     }
 
     void cleanupTestCase()

@@ -6,6 +6,7 @@
 // category also runs one valid input through the same path, so a broken harness cannot pass.
 #include "CliRunner.h"
 #include "ScriptedServer.h"
+#include "TestWaits.h"
 
 #include <dist/PackCanonicalizer.h>
 #include <dist/PackSigner.h>
@@ -351,7 +352,7 @@ private Q_SLOTS:
             tar.start(QStringLiteral("tar"),
                       {QStringLiteral("-C"), m_work.filePath(QStringLiteral("tarsrc")), QStringLiteral("-cf"), good,
                        QStringLiteral(".")});
-            QVERIFY(tar.waitForFinished());
+            QVERIFY(tar.waitForFinished(scaled(30000)));
             check(QStringLiteral("control"), 0, cli,
                   {QStringLiteral("extract"), good, QStringLiteral("--to"), arena + QStringLiteral("/control")});
             QDir(arena + QStringLiteral("/control")).removeRecursively();

@@ -4,6 +4,7 @@
 // failures, unsigned policy, cache re-verification and the GitHub OIDC exchange.
 #include "FakePackRegistry.h"
 #include "ScriptedServer.h"
+#include "TestWaits.h"
 
 #include <dist/CacheMaintenance.h>
 #include <dist/DistClient.h>
@@ -69,7 +70,7 @@ class TestPackRegistry : public QObject
     template <typename T>
     static Result<T> wait(std::optional<Result<T>>& slot, int ms = 30000)
     {
-        if (!QTest::qWaitFor([&] { return slot.has_value(); }, ms)) {
+        if (!QTest::qWaitFor([&] { return slot.has_value(); }, scaled(ms))) {
             return makeError(ErrorCode::Network, QStringLiteral("test timed out"));
         }
         return *slot;
@@ -637,7 +638,7 @@ private Q_SLOTS:
         auto r = resolvePack(client, QStringLiteral("test-pack@1.0.0"));
         QCOMPARE(r.code(), ErrorCode::Network);
         QVERIFY2(r.message().contains(QLatin1String("timed out after 1 s")), qPrintable(r.message()));
-        QVERIFY(t.elapsed() >= 1900 && t.elapsed() < 15000);
+        QVERIFY(t.elapsed() >= 1900 && t.elapsed() < scaled(15000));
         QCOMPARE(held.size(), 2);
     }
 

@@ -5,6 +5,7 @@
 #include "CliRunner.h"
 #include "OciLayout.h"
 #include "TestRegistry.h"
+#include "TestWaits.h"
 
 #include <dist/Sha256.h>
 
@@ -271,7 +272,7 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(alias));
         QProcess p;
         p.start(alias, {QStringLiteral("resolve"), m_file});
-        QVERIFY(p.waitForFinished(30000));
+        QVERIFY(p.waitForFinished(scaled(30000)));
         QCOMPARE(p.exitCode(), 0);
         QCOMPARE(p.readAllStandardOutput(), (m_fileDigest.toString() + u'\n').toUtf8());
         QCOMPARE(p.readAllStandardError(),
@@ -280,7 +281,7 @@ private Q_SLOTS:
         env.insert(QStringLiteral("GREENTIC_SILENCE_DEPRECATION_WARNINGS"), QStringLiteral("1"));
         p.setProcessEnvironment(env);
         p.start(alias, {QStringLiteral("resolve"), m_file});
-        QVERIFY(p.waitForFinished(30000));
+        QVERIFY(p.waitForFinished(scaled(30000)));
         QCOMPARE(p.exitCode(), 0);
         QVERIFY(p.readAllStandardError().isEmpty());
     }

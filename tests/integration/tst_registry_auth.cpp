@@ -5,6 +5,7 @@
 #include "CliRunner.h"
 #include "OciLayout.h"
 #include "TestRegistry.h"
+#include "TestWaits.h"
 #include "TokenServer.h"
 
 #include <dist/Sha256.h>
@@ -78,7 +79,7 @@ private Q_SLOTS:
 
         QProcess htpasswd;
         htpasswd.start(QStringLiteral("htpasswd"), {QStringLiteral("-Bbn"), QStringLiteral("bob"), kBob});
-        QVERIFY(htpasswd.waitForFinished(30000));
+        QVERIFY(htpasswd.waitForFinished(scaled(30000)));
         const QString htpasswdFile = m_basicRegistry.path() + QStringLiteral("/htpasswd");
         QFile f(htpasswdFile);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -330,12 +331,21 @@ private Q_SLOTS:
         tty.start(QStringLiteral("script"),
                   {QStringLiteral("-qec"), CliRunner::binary() + QStringLiteral(" auth login promptco"),
                    QStringLiteral("/dev/null")});
-        QVERIFY(tty.waitForStarted());
-        QTest::qWait(300);
+        QVERIFY(tty.waitForStarted(scaled(30000)));
+        // The CLI turns echo off before it asks: the question on the terminal is the signal to answer.
+        const QByteArray question = "GHCR token for tenant `promptco`: ";
+        QByteArray screen;
+        const bool asked = QTest::qWaitFor(
+            [&] {
+                screen += tty.readAllStandardOutput();
+                return screen.contains(question) || tty.state() == QProcess::NotRunning;
+            },
+            scaled(30000));
+        QVERIFY2(asked && screen.contains(question), screen.constData());
         tty.write(kTenant.toUtf8() + '\n');
-        QVERIFY(QTest::qWaitFor([&] { return tty.state() == QProcess::NotRunning; }, 30000));
-        const QByteArray screen = tty.readAllStandardOutput();
-        QVERIFY2(screen.contains("GHCR token for tenant `promptco`: "), screen.constData());
+        QVERIFY(QTest::qWaitFor([&] { return tty.state() == QProcess::NotRunning; }, scaled(30000)));
+        screen += tty.readAllStandardOutput();
+        QCOMPARE(tty.exitCode(), 0);
         QVERIFY2(!screen.contains(kTenant.toUtf8()), "the token was echoed");
         QVERIFY(cli.run({QStringLiteral("auth"), QStringLiteral("ls")}).out.contains("promptco"));
     }

@@ -4,6 +4,7 @@
 #include "CliRunner.h"
 #include "OciLayout.h"
 #include "TestRegistry.h"
+#include "TestWaits.h"
 #include "ThrottleProxy.h"
 
 #include <dist/Cache.h>
@@ -48,7 +49,7 @@ QByteArray tarball(const QString& dir, const QString& compressor)
     }
     args << QStringLiteral(".");
     tar.start(QStringLiteral("tar"), args);
-    tar.waitForFinished(60000);
+    tar.waitForFinished(scaled(60000));
     return tar.readAllStandardOutput();
 }
 
@@ -82,7 +83,7 @@ class TestRegistryPull : public QObject
     {
         if (p.state() != QProcess::NotRunning) {
             QSignalSpy finished(&p, &QProcess::finished);
-            finished.wait(timeoutMs);
+            finished.wait(scaled(timeoutMs));
         }
         return CliRunner::collect(p, 1000);
     }
@@ -250,7 +251,7 @@ private Q_SLOTS:
         // the bytes are a readable tarball with the bundle inside
         QProcess tar;
         tar.start(QStringLiteral("tar"), {QStringLiteral("-tf"), QString::fromUtf8(r.out.trimmed())});
-        QVERIFY(tar.waitForFinished(30000));
+        QVERIFY(tar.waitForFinished(scaled(30000)));
         QVERIFY(tar.readAllStandardOutput().contains("bundle/manifest.json"));
     }
 
@@ -339,7 +340,7 @@ private Q_SLOTS:
         const QString partial = cache.ingestDir() + u'/' + m_bigLayer.digest.hex() + QStringLiteral(".partial");
 
         auto p = cli.start({QStringLiteral("pull"), viaProxy});
-        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 6 * 1024 * 1024, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 6 * 1024 * 1024, scaled(30000));
         ::kill(static_cast<pid_t>(p->processId()), SIGKILL);
         const CliResult killed = await(*p);
         QVERIFY(killed.crashed);
@@ -499,7 +500,7 @@ private Q_SLOTS:
         tty.start(QStringLiteral("script"),
                   {QStringLiteral("-qec"), CliRunner::binary() + QStringLiteral(" pull ") + target,
                    QStringLiteral("/dev/null")});
-        QVERIFY(tty.waitForFinished(60000));
+        QVERIFY(tty.waitForFinished(scaled(60000)));
         const QByteArray screen = tty.readAllStandardOutput();
         QVERIFY2(screen.contains(QByteArray("pulling " + target.toUtf8())), screen.right(300).constData());
         QVERIFY(screen.contains("100%"));

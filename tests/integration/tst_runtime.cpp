@@ -3,6 +3,7 @@
 // and headers, response parsing (secret requirements), error mapping, config files, and the CLI.
 #include "CliRunner.h"
 #include "ScriptedServer.h"
+#include "TestWaits.h"
 
 #include <dist/RuntimeClient.h>
 
@@ -58,7 +59,7 @@ class TestRuntime : public QObject
     template <typename T>
     static Result<T> wait(std::optional<Result<T>>& slot)
     {
-        if (!QTest::qWaitFor([&] { return slot.has_value(); }, 30000)) {
+        if (!QTest::qWaitFor([&] { return slot.has_value(); }, scaled(30000))) {
             return makeError(ErrorCode::Network, QStringLiteral("test timed out"));
         }
         return *slot;

@@ -4,6 +4,7 @@
 // exported dev key) and plain HTTP talk to it; then SIGINT stops it cleanly.
 #include "CliRunner.h"
 
+#include "TestWaits.h"
 #include "serve/DevLayout.h"
 
 #include <dist/PackCanonicalizer.h>
@@ -95,7 +96,7 @@ class TestServe : public QObject
         QNetworkReply* reply = verb == "HEAD" ? m_nam.head(req) : m_nam.sendCustomRequest(req, verb, body);
         reply->setParent(this);
         HttpAnswer a;
-        if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 15000)) {
+        if (!QTest::qWaitFor([&] { return reply->isFinished(); }, scaled(15000))) {
             return a;
         }
         a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -121,7 +122,7 @@ class TestServe : public QObject
     template <typename T>
     static Result<T> wait(std::optional<Result<T>>& slot)
     {
-        if (!QTest::qWaitFor([&] { return slot.has_value(); }, 15000)) {
+        if (!QTest::qWaitFor([&] { return slot.has_value(); }, scaled(15000))) {
             return makeError(ErrorCode::Network, QStringLiteral("test timed out"));
         }
         return *slot;
@@ -152,8 +153,8 @@ private Q_SLOTS:
                               QStringLiteral("127.0.0.1:0"), QStringLiteral("--signing-key"),
                               path(QStringLiteral("dev-key.pem")), QStringLiteral("--export-trust-root"),
                               path(QStringLiteral("trust.json"))});
-        QVERIFY(
-            QTest::qWaitFor([&] { return m_serve->canReadLine() || m_serve->state() != QProcess::Running; }, 15000));
+        QVERIFY(QTest::qWaitFor([&] { return m_serve->canReadLine() || m_serve->state() != QProcess::Running; },
+                                scaled(15000)));
         const QString first = QString::fromUtf8(m_serve->readLine()).trimmed();
         QVERIFY2(first.startsWith(u"serving " + m_root),
                  qPrintable(first + QString::fromUtf8(m_serve->readAllStandardError())));

@@ -5,6 +5,7 @@
 #include "CliRunner.h"
 #include "ForwardProxy.h"
 #include "TestRegistry.h"
+#include "TestWaits.h"
 
 #include <dist/RegistryCertificates.h>
 
@@ -32,7 +33,7 @@ class TestTls : public QObject
         QProcess p;
         p.setProcessChannelMode(QProcess::MergedChannels);
         p.start(QStringLiteral("openssl"), args);
-        if (!p.waitForFinished(60000) || p.exitCode() != 0) {
+        if (!p.waitForFinished(scaled(60000)) || p.exitCode() != 0) {
             return QStringLiteral("openssl %1: %2").arg(args.join(u' '), QString::fromUtf8(p.readAll()));
         }
         return {};

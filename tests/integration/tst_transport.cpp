@@ -2,6 +2,7 @@
 // Transport behaviour against scripted servers: retries and Retry-After, bearer and basic
 // challenges, Authorization never crossing hosts on redirects, Range resume, size and digest checks.
 #include "ScriptedServer.h"
+#include "TestWaits.h"
 
 #include <dist/CredentialProvider.h>
 #include <dist/DistClient.h>
@@ -130,7 +131,7 @@ class TestTransport : public QObject
     {
         std::optional<Result<PullResult>> result;
         client.pull(ref, Digest(), [&](Result<PullResult> r) { result = std::move(r); });
-        if (!QTest::qWaitFor([&] { return result.has_value(); }, 60000)) {
+        if (!QTest::qWaitFor([&] { return result.has_value(); }, scaled(60000))) {
             return makeError(ErrorCode::Network, QStringLiteral("test timed out"));
         }
         return *result;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The keychain backend against a real Secret Service (gnome-keyring in a private D-Bus session),
 // and on a bus with no Secret Service at all. Run through run-with-keyring.sh /
-// run-without-keyring.sh; DIST_EXPECT_NO_KEYCHAIN tells which.
+// run-without-keyring.sh; DIST_EXPECT_NO_KEYCHAIN tells which, and which of the two suites runs.
 #include "CliRunner.h"
 #include "KeychainCredentialStore.h"
+#include "TestWaits.h"
 
 #include <dist/CredentialProvider.h>
 #include <dist/DockerAuthSource.h>
@@ -16,10 +17,12 @@
 
 using namespace dist;
 
-class TestKeychainStore : public QObject
+// The store and its blocking helpers, shared by both suites.
+class KeychainFixture : public QObject
 {
     Q_OBJECT
 
+protected:
     KeychainCredentialStore m_store{QStringLiteral("greentic-dist-test")};
     QObject m_context;
 
@@ -27,7 +30,7 @@ class TestKeychainStore : public QObject
     {
         std::optional<Result<std::optional<StoredCredential>>> r;
         m_store.read(key, &m_context, [&](Result<std::optional<StoredCredential>> v) { r = std::move(v); });
-        if (!QTest::qWaitFor([&] { return r.has_value(); }, 20000)) {
+        if (!QTest::qWaitFor([&] { return r.has_value(); }, dist::test::scaled(20000))) {
             return makeError(ErrorCode::Io, QStringLiteral("timed out"));
         }
         return *r;
@@ -36,7 +39,7 @@ class TestKeychainStore : public QObject
     {
         std::optional<Result<void>> r;
         m_store.write(key, c, &m_context, [&](Result<void> v) { r = std::move(v); });
-        if (!QTest::qWaitFor([&] { return r.has_value(); }, 20000)) {
+        if (!QTest::qWaitFor([&] { return r.has_value(); }, dist::test::scaled(20000))) {
             return makeError(ErrorCode::Io, QStringLiteral("timed out"));
         }
         return *r;
@@ -45,19 +48,21 @@ class TestKeychainStore : public QObject
     {
         std::optional<Result<void>> r;
         m_store.remove(key, &m_context, [&](Result<void> v) { r = std::move(v); });
-        if (!QTest::qWaitFor([&] { return r.has_value(); }, 20000)) {
+        if (!QTest::qWaitFor([&] { return r.has_value(); }, dist::test::scaled(20000))) {
             return makeError(ErrorCode::Io, QStringLiteral("timed out"));
         }
         return *r;
     }
-    static bool expectNoKeychain() { return qEnvironmentVariable("DIST_EXPECT_NO_KEYCHAIN") == u"1"; }
+};
+
+// A session bus with a Secret Service (gnome-keyring): secrets go to it and only to it.
+class TestKeychainStore : public KeychainFixture
+{
+    Q_OBJECT
 
 private Q_SLOTS:
     void storeReadOverwriteDelete()
     {
-        if (expectNoKeychain()) {
-            QSKIP("this run has no Secret Service on purpose");
-        }
         const QString key = CredentialKey::tenant(QStringLiteral("acme"));
         auto missing = read(key);
         QVERIFY2(missing, qPrintable(missing ? QString() : missing.message()));
@@ -81,9 +86,6 @@ private Q_SLOTS:
 
     void cliLoginUsesTheKeychain()
     {
-        if (expectNoKeychain()) {
-            QSKIP("this run has no Secret Service on purpose");
-        }
         test::CliRunner cli(QDir::tempPath() + QStringLiteral("/kc-cache"));
         cli.env().remove(QStringLiteral("GREENTIC_DIST_CREDENTIAL_STORE"));
         const test::CliResult login = cli.runWithInput(
@@ -98,26 +100,23 @@ private Q_SLOTS:
         grep.start(QStringLiteral("grep"),
                    {QStringLiteral("-r"), QStringLiteral("-l"), QStringLiteral("keychain-secret-123"),
                     qEnvironmentVariable("XDG_CONFIG_HOME")});
-        QVERIFY(grep.waitForFinished(10000));
+        QVERIFY(grep.waitForFinished(dist::test::scaled(10000)));
         QCOMPARE(grep.readAllStandardOutput(), QByteArray());
         QCOMPARE(cli.run({QStringLiteral("auth"), QStringLiteral("logout"), QStringLiteral("keyco")}).exitCode, 0);
     }
 
     void dockerCredentialSecretServiceHelper()
     {
-        if (expectNoKeychain()) {
-            QSKIP("this run has no Secret Service on purpose");
-        }
         // Store through the real helper, as `docker login` would.
         QProcess store;
         store.start(QStringLiteral("docker-credential-secretservice"), {QStringLiteral("store")});
-        QVERIFY(store.waitForStarted());
+        QVERIFY(store.waitForStarted(dist::test::scaled(30000)));
         store.write(QJsonDocument(QJsonObject{{QStringLiteral("ServerURL"), QStringLiteral("registry.example.test")},
                                               {QStringLiteral("Username"), QStringLiteral("helper-user")},
                                               {QStringLiteral("Secret"), QStringLiteral("helper-secret")}})
                         .toJson(QJsonDocument::Compact));
         store.closeWriteChannel();
-        QVERIFY(store.waitForFinished(20000));
+        QVERIFY(store.waitForFinished(dist::test::scaled(20000)));
         QCOMPARE(store.exitCode(), 0);
 
         const QString config = QDir::tempPath() + QStringLiteral("/helper-config.json");
@@ -131,7 +130,7 @@ private Q_SLOTS:
         std::optional<Result<std::optional<RegistryCredential>>> r;
         DockerAuthSource::askHelper(hit.helper, QStringLiteral("registry.example.test"), &m_context,
                                     [&](Result<std::optional<RegistryCredential>> v) { r = std::move(v); });
-        QVERIFY(QTest::qWaitFor([&] { return r.has_value(); }, 20000));
+        QVERIFY(QTest::qWaitFor([&] { return r.has_value(); }, dist::test::scaled(20000)));
         QVERIFY(*r && (*r)->has_value());
         QCOMPARE((**r)->username, QStringLiteral("helper-user"));
         QCOMPARE((**r)->secret, QStringLiteral("helper-secret"));
@@ -139,15 +138,19 @@ private Q_SLOTS:
         r.reset();
         DockerAuthSource::askHelper(hit.helper, QStringLiteral("nowhere.example.test"), &m_context,
                                     [&](Result<std::optional<RegistryCredential>> v) { r = std::move(v); });
-        QVERIFY(QTest::qWaitFor([&] { return r.has_value(); }, 20000));
+        QVERIFY(QTest::qWaitFor([&] { return r.has_value(); }, dist::test::scaled(20000)));
         QVERIFY(*r && !(*r)->has_value());
     }
+};
 
+// A session bus without a Secret Service (a headless server): a clear error and the way out.
+class TestNoKeychain : public KeychainFixture
+{
+    Q_OBJECT
+
+private Q_SLOTS:
     void noKeychainSaysWhyAndHowToFix()
     {
-        if (!expectNoKeychain()) {
-            QSKIP("this run has a Secret Service");
-        }
         auto w = write(CredentialKey::tenant(QStringLiteral("acme")), {QStringLiteral("acme"), QStringLiteral("t")});
         QVERIFY(!w);
         QCOMPARE(w.code(), ErrorCode::AuthRequired);
@@ -173,5 +176,14 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKeychainStore)
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    if (qEnvironmentVariable("DIST_EXPECT_NO_KEYCHAIN") == u"1") {
+        TestNoKeychain suite;
+        return QTest::qExec(&suite, argc, argv);
+    }
+    TestKeychainStore suite;
+    return QTest::qExec(&suite, argc, argv);
+}
 #include "tst_keychainstore.moc"

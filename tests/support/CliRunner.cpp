@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "CliRunner.h"
 
+#include "TestWaits.h"
+
 #include <QTest>
 
 namespace dist::test {
@@ -35,7 +37,7 @@ std::unique_ptr<QProcess> CliRunner::start(const QStringList& args) const
     auto p = std::make_unique<QProcess>();
     p->setProcessEnvironment(m_env);
     p->start(binary(), args);
-    p->waitForStarted(10000);
+    p->waitForStarted(scaled(10000));
     return p;
 }
 
@@ -43,9 +45,9 @@ CliResult CliRunner::collect(QProcess& process, int timeoutMs)
 {
     CliResult r;
     // Keep the test's event loop running while waiting: scripted servers and proxies live on it.
-    if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, timeoutMs)) {
+    if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, scaled(timeoutMs))) {
         process.kill();
-        process.waitForFinished(5000);
+        process.waitForFinished(scaled(10000));
         r.crashed = true;
     }
     r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;

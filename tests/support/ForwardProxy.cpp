@@ -2,6 +2,7 @@
 #include "ForwardProxy.h"
 
 #include "TestRegistry.h"
+#include "TestWaits.h"
 
 #include <QFile>
 #include <QHostAddress>
@@ -61,21 +62,13 @@ ForwardProxy::ForwardProxy(const QString& dir, const QString& extraConfig)
 ForwardProxy::~ForwardProxy()
 {
     m_process.kill();
-    m_process.waitForFinished(5000);
+    m_process.waitForFinished(scaled(10000));
 }
 
 QString ForwardProxy::waitReady()
 {
-    for (int i = 0; i < 100; ++i) {
-        QTcpSocket probe;
-        probe.connectToHost(QHostAddress::LocalHost, m_port);
-        if (probe.waitForConnected(100)) {
-            return {};
-        }
-        if (m_process.state() == QProcess::NotRunning) {
-            break;
-        }
-        QTest::qWait(50);
+    if (m_process.waitForStarted(scaled(10000)) && waitForListening(m_port, m_process, 30000)) {
+        return {};
     }
     return QStringLiteral("tinyproxy did not start: ") + QString::fromUtf8(log());
 }

@@ -2,14 +2,12 @@
 #include "TestRegistry.h"
 
 #include "OciLayout.h"
+#include "TestWaits.h"
 
-#include <QDeadlineTimer>
 #include <QFile>
 #include <QStandardPaths>
 #include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
-#include <QThread>
 
 namespace dist::test {
 
@@ -72,17 +70,12 @@ QString TestRegistry::start()
         m_process->setProcessChannelMode(QProcess::MergedChannels);
         m_process->setStandardOutputFile(m_dir.path() + QStringLiteral("/registry.log"));
         m_process->start(exe, {QStringLiteral("serve"), config});
-        if (!m_process->waitForStarted(5000)) {
+        if (!m_process->waitForStarted(scaled(10000))) {
             continue;
         }
-        QDeadlineTimer deadline(10000);
-        while (!deadline.hasExpired() && m_process->state() == QProcess::Running) {
-            QTcpSocket s;
-            s.connectToHost(QHostAddress::LocalHost, m_port);
-            if (s.waitForConnected(200)) {
-                return {};
-            }
-            QThread::msleep(50);
+        // It exits at once when another process took the port between the probe and its start.
+        if (waitForListening(m_port, *m_process, 30000)) {
+            return {};
         }
         stop();
     }
@@ -103,9 +96,9 @@ void TestRegistry::stop()
 {
     if (m_process && m_process->state() != QProcess::NotRunning) {
         m_process->terminate();
-        if (!m_process->waitForFinished(3000)) {
+        if (!m_process->waitForFinished(scaled(10000))) {
             m_process->kill();
-            m_process->waitForFinished(3000);
+            m_process->waitForFinished(scaled(10000));
         }
     }
     m_process.reset();
@@ -127,7 +120,7 @@ QString TestRegistry::push(const QString& layoutDir, const QString& layoutTag, c
          << QStringLiteral("docker://%1/%2:%3").arg(host(), repository, tag.isEmpty() ? layoutTag : tag);
     skopeo.start(QStringLiteral("skopeo"), args);
     // The event loop keeps running: a token server in the test may have to answer skopeo.
-    const bool finished = QTest::qWaitFor([&] { return skopeo.state() == QProcess::NotRunning; }, 300000);
+    const bool finished = QTest::qWaitFor([&] { return skopeo.state() == QProcess::NotRunning; }, scaled(300000));
     if (!finished || skopeo.exitStatus() != QProcess::NormalExit || skopeo.exitCode() != 0) {
         return QStringLiteral("skopeo %1 failed: %2")
             .arg(args.join(u' '), QString::fromUtf8(skopeo.readAllStandardError()));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "TokenServer.h"
+#include "TestWaits.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -39,7 +40,7 @@ QString TokenServer::start()
                    m_dir.filePath(QStringLiteral("key.pem")), QStringLiteral("-out"),
                    m_dir.filePath(QStringLiteral("cert.pem")), QStringLiteral("-days"), QStringLiteral("2"),
                    QStringLiteral("-subj"), QStringLiteral("/CN=greentic-test-token")});
-    if (!openssl.waitForFinished(60000) || openssl.exitCode() != 0) {
+    if (!openssl.waitForFinished(scaled(60000)) || openssl.exitCode() != 0) {
         return QStringLiteral("openssl could not make a test certificate: ")
             + QString::fromUtf8(openssl.readAllStandardError());
     }

@@ -38,7 +38,7 @@ class TestCache : public QObject
     }
 
     // Ingests bytes the way a download does and commits them.
-    static Result<CacheEntry> put(Cache& cache, const QByteArray& bytes)
+    static Result<CacheEntry> put(Cache& cache, const QByteArray& bytes, qint64 fetchedAt = 100)
     {
         auto ingest = IngestFile::openTemporary(cache.ingestDir());
         if (!ingest) {
@@ -48,7 +48,10 @@ class TestCache : public QObject
             return w.error();
         }
         auto d = (*ingest)->finish();
-        return cache.commit(**ingest, entryFor(d.value(), bytes.size()));
+        CacheEntry entry = entryFor(d.value(), bytes.size());
+        entry.fetchedAt = fetchedAt;
+        entry.lastAccessedAt = fetchedAt;
+        return cache.commit(**ingest, entry);
     }
 
     // Feeds bytes through writeBuffer/commitBuffer the way HttpExchange does, in uneven reads.
@@ -169,10 +172,13 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         Cache cache(dir.path());
-        auto first = put(cache, "same");
-        auto second = put(cache, "same");
+        auto first = put(cache, "same", 100);
+        auto second = put(cache, "same", 200);
         QVERIFY(first && second);
-        QCOMPARE(second->fetchedAt, first->fetchedAt);
+        // The entry already there wins: the second commit reports it and does not rewrite it.
+        QCOMPARE(first->fetchedAt, qint64(100));
+        QCOMPARE(second->fetchedAt, qint64(100));
+        QCOMPARE(cache.stat(first->digest)->fetchedAt, qint64(100));
         QCOMPARE(cache.digests().size(), 1);
         QVERIFY(QDir(cache.ingestDir()).entryList({QStringLiteral("*.partial")}).isEmpty());
     }

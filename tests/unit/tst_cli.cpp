@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The CLI commands run in-process against file sources (network cases are in the integration tests).
+#include "TestWaits.h"
 #include "cli/CommandContext.h"
 #include "cli/CommandLine.h"
 
@@ -54,7 +55,7 @@ class TestCli : public QObject
             r.code = code;
             done = true;
         });
-        if (!QTest::qWaitFor([&] { return done; }, 60000)) {
+        if (!QTest::qWaitFor([&] { return done; }, dist::test::scaled(60000))) {
             r.code = -2;
         }
         r.out = out.data();

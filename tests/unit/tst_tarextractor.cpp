@@ -2,6 +2,8 @@
 // Safe tar extraction of archives made by the system's tar (plain, gzip, zstd): what a layer holds
 // arrives intact, unsafe bits are dropped, limits hold, and a refused layer leaves nothing behind.
 // (The hostile archives live in tests/corpus/tar and run through the CLI in tst_corpus.)
+#include "TestWaits.h"
+
 #include <dist/TarExtractor.h>
 
 #include <QDir>
@@ -49,7 +51,7 @@ class TestTarExtractor : public QObject
         tar.start(QStringLiteral("tar"),
                   QStringList{QStringLiteral("-C"), path(QStringLiteral("src"))} + flags
                       + QStringList{QStringLiteral("-cf"), out, QStringLiteral(".")});
-        if (!tar.waitForFinished(30000) || tar.exitCode() != 0) {
+        if (!tar.waitForFinished(dist::test::scaled(30000)) || tar.exitCode() != 0) {
             qWarning("%s", tar.readAllStandardError().constData());
             return {};
         }
@@ -119,7 +121,7 @@ private Q_SLOTS:
                   {QStringLiteral("-C"), work.path(), QStringLiteral("--no-recursion"), QStringLiteral("-cf"),
                    work.filePath(QStringLiteral("late.tar")), QStringLiteral("d/x"), QStringLiteral("d"),
                    QStringLiteral("d")});
-        QVERIFY(tar.waitForFinished());
+        QVERIFY(tar.waitForFinished(dist::test::scaled(30000)));
         QCOMPARE(tar.exitCode(), 0);
         const auto r
             = TarExtractor::extractFile(work.filePath(QStringLiteral("late.tar")), path(QStringLiteral("late")));
@@ -129,13 +131,13 @@ private Q_SLOTS:
         tar.start(QStringLiteral("tar"),
                   {QStringLiteral("-C"), work.path(), QStringLiteral("--no-recursion"), QStringLiteral("-cf"),
                    work.filePath(QStringLiteral("clash.tar")), QStringLiteral("d/x")});
-        QVERIFY(tar.waitForFinished());
+        QVERIFY(tar.waitForFinished(dist::test::scaled(30000)));
         writeFile(work.filePath(QStringLiteral("f")), "f");
         tar.start(QStringLiteral("tar"),
                   {QStringLiteral("-C"), work.path(), QStringLiteral("--no-recursion"),
                    QStringLiteral("--transform=s|^f$|d|"), QStringLiteral("-rf"),
                    work.filePath(QStringLiteral("clash.tar")), QStringLiteral("f")});
-        QVERIFY(tar.waitForFinished());
+        QVERIFY(tar.waitForFinished(dist::test::scaled(30000)));
         QCOMPARE(tar.exitCode(), 0);
         const auto clash
             = TarExtractor::extractFile(work.filePath(QStringLiteral("clash.tar")), path(QStringLiteral("clash")));
@@ -169,7 +171,7 @@ private Q_SLOTS:
                   {QStringLiteral("-C"), work.path(), QStringLiteral("--transform=s|^evil.txt|a/../../evil.txt|"),
                    QStringLiteral("-cf"), work.filePath(QStringLiteral("bad.tar")), QStringLiteral("a"),
                    QStringLiteral("evil.txt")});
-        QVERIFY(tar.waitForFinished());
+        QVERIFY(tar.waitForFinished(dist::test::scaled(30000)));
         QCOMPARE(tar.exitCode(), 0);
         const QString parent = path(QStringLiteral("refused"));
         QDir().mkpath(parent);
@@ -200,7 +202,7 @@ private Q_SLOTS:
         tar.start(QStringLiteral("tar"),
                   {QStringLiteral("-C"), path(QStringLiteral("zeros")), QStringLiteral("-czf"),
                    path(QStringLiteral("zeros.tar.gz")), QStringLiteral(".")});
-        QVERIFY(tar.waitForFinished());
+        QVERIFY(tar.waitForFinished(dist::test::scaled(30000)));
         ExtractLimits ratio;
         ratio.ratioGraceBytes = 1 << 20;
         r = TarExtractor::extractFile(path(QStringLiteral("zeros.tar.gz")), path(QStringLiteral("limit-ratio")), ratio);
