@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 BUILD_DIR=${SANITIZER_BUILD_DIR:-build-asan}
 rm -f "$BUILD_DIR/Testing/tally" # a failed build leaves no stale count behind
-# -O1 -g1: line numbers in reports, a faster build than the release flags.
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+# -Og -g1: line numbers in reports; -Og compiles a third faster than -O1 here and runs the suite
+# about as fast (the tests wait on sockets and processes, not on instrumented code).
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-Og -g1" \
     -DDIST_WERROR=ON -DDIST_SANITIZE=ON -DDIST_BUILD_BENCH=OFF >/dev/null
 cmake --build "$BUILD_DIR" --parallel "$(nproc)"
 if [[ "${1:-}" == --build-only ]]; then exit 0; fi
