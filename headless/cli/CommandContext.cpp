@@ -62,6 +62,12 @@ Result<CredentialStore*> CommandContext::credentialStore()
             ErrorCode::InvalidInput,
             QStringLiteral("invalid input: the credential store must be `keychain` or `file` (got `%1`)").arg(choice));
     }
+    if (m_file && store == m_file.get()) {
+        // Before any command lists, reads or rewrites it: an exposed file is refused up front.
+        if (auto ok = static_cast<FileCredentialStore*>(m_file.get())->checkPermissions(); !ok) {
+            return ok.error();
+        }
+    }
     return store;
 }
 
@@ -122,6 +128,9 @@ DistClient& CommandContext::client()
         }
         if (!m_globals.registriesConf.isEmpty()) {
             options.loadRegistries(m_globals.registriesConf);
+        }
+        if (m_globals.inactivityTimeoutSecs > 0) {
+            options.http.transferTimeoutMs = m_globals.inactivityTimeoutSecs * 1000;
         }
         storeFor(QStringLiteral("keychain"));
         storeFor(QStringLiteral("file"));

@@ -30,6 +30,7 @@ struct GlobalOptions
     QString registriesConf; // --registries-conf
     QString platform; // --platform, else GREENTIC_DIST_PLATFORM
     bool allowUnsigned = false;
+    int inactivityTimeoutSecs = 0; // --inactivity-timeout; 0: GREENTIC_DIST_TIMEOUT_SECS, else 30
 };
 
 // What a command may use: output devices, the global options and the (lazily built) client.

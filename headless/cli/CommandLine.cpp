@@ -28,14 +28,6 @@
 
 namespace dist::cli {
 
-namespace {
-
-const QStringList kValuedGlobals = {QStringLiteral("--cache-dir"),        QStringLiteral("--jobs"),
-                                    QStringLiteral("--credential-store"), QStringLiteral("--trust-root"),
-                                    QStringLiteral("--registries-conf"),  QStringLiteral("--platform")};
-
-} // namespace
-
 CommandLine::CommandLine()
 {
     // One entry per line; the order is the order of `--help`.
@@ -100,6 +92,11 @@ QList<QCommandLineOption> CommandLine::globalOptions()
                            QStringLiteral("Which entry of an image index to pull, as os/arch[/variant] (also "
                                           "GREENTIC_DIST_PLATFORM; default: a wasm entry, else the host's)."),
                            QStringLiteral("OS/ARCH")),
+        QCommandLineOption(QStringLiteral("inactivity-timeout"),
+                           QStringLiteral("Give up on a download after this many seconds without data (also "
+                                          "GREENTIC_DIST_TIMEOUT_SECS; default 30). Three such stalls fail the pull; "
+                                          "what arrived is kept for the next run."),
+                           QStringLiteral("SECS")),
         QCommandLineOption(QStringLiteral("trust-root"),
                            QStringLiteral("Also trust the pack-signing roots in this JSON file (repeatable; also "
                                           "ASSAY_REGISTRY_TRUST_ROOTS=FILE[:FILE])."),
@@ -182,7 +179,16 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
 {
     auto finishLater = [done](int code) { QTimer::singleShot(0, [done, code] { done(code); }); };
 
-    // Find the command words among the arguments, skipping options and their values.
+    // Find the command words among the arguments, skipping options and their values. The valued
+    // globals come from the option table, so a new one cannot be mistaken for a command word.
+    QStringList valuedGlobals;
+    for (const QCommandLineOption& o : globalOptions()) {
+        if (!o.valueName().isEmpty()) {
+            for (const QString& name : o.names()) {
+                valuedGlobals.append((name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + name);
+            }
+        }
+    }
     QList<qsizetype> wordPositions;
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString& a = arguments.at(i);
@@ -190,7 +196,7 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
             break;
         }
         if (a.startsWith(u'-') && a.size() > 1) {
-            if (kValuedGlobals.contains(a)) {
+            if (valuedGlobals.contains(a)) {
                 ++i;
             }
             continue;
@@ -321,6 +327,16 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
             return;
         }
         g.jobs = jobs;
+    }
+    if (parser.isSet(QStringLiteral("inactivity-timeout"))) {
+        bool ok = false;
+        const int secs = parser.value(QStringLiteral("inactivity-timeout")).toInt(&ok);
+        if (!ok || secs < 1 || secs > 86400) {
+            ctx.printErr(QStringLiteral("error: --inactivity-timeout must be a number of seconds from 1 to 86400"));
+            finishLater(ExitCode::InvalidInput);
+            return;
+        }
+        g.inactivityTimeoutSecs = secs;
     }
     const QStringList positionals = parser.positionalArguments();
     if (positionals.size() < command->minPositionals()

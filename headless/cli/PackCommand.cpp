@@ -33,12 +33,14 @@ void PackCommand::run(CommandContext& ctx, const QCommandLineParser& parser, con
         return;
     }
     const bool json = ctx.globals().json;
-    ctx.client().pull(QStringLiteral("oci://") + bare, Digest(), [&ctx, raw, json, done](Result<PullResult> r) {
+    ctx.client().pullOciPack(QStringLiteral("oci://") + bare, [&ctx, raw, json, done](Result<PullResult> r) {
         if (!r) {
             done(ctx.fail(r.error()));
             return;
         }
-        if (r->entry.artifactType == ArtifactType::Component) {
+        // An octet-stream blob that `pull` cached first is recorded as a component; through `pack`
+        // it is a pack, as upstream decides.
+        if (r->entry.artifactType == ArtifactType::Component && r->entry.mediaType != u"application/octet-stream") {
             done(ctx.fail(Error{
                 ErrorCode::InvalidInput,
                 QStringLiteral("oci pack error: `%1` is a component (%2), not a pack").arg(raw, r->entry.mediaType)}));

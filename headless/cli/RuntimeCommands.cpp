@@ -27,6 +27,13 @@ void printJson(CommandContext& ctx, const QJsonValue& v)
     ctx.writeOut(w.toByteArray());
 }
 
+void printSecretsHint(CommandContext& ctx, const QString& packId)
+{
+    if (!ctx.globals().quiet) {
+        ctx.printErr(QStringLiteral("this pack needs secrets: run `greentic-secrets init --pack %1`").arg(packId));
+    }
+}
+
 void printSecrets(CommandContext& ctx, const std::optional<QList<SecretRequirement>>& secrets, const QString& packId)
 {
     if (!secrets || secrets->isEmpty()) {
@@ -44,9 +51,7 @@ void printSecrets(CommandContext& ctx, const std::optional<QList<SecretRequireme
             ctx.print(line);
         }
     }
-    if (!ctx.globals().quiet) {
-        ctx.printErr(QStringLiteral("this pack needs secrets: run `greentic-secrets init --pack %1`").arg(packId));
-    }
+    printSecretsHint(ctx, packId);
 }
 
 } // namespace
@@ -205,12 +210,19 @@ void RuntimeResolveComponentCommand::call(CommandContext& ctx, RuntimeClient& cl
 void RuntimePackStatusCommand::call(CommandContext& ctx, RuntimeClient& client, const QCommandLineParser& parser,
                                     Done done)
 {
-    client.packStatus(parser.value(opt("pack")), [&ctx, done](Result<QJsonValue> r) {
+    const QString pack = parser.value(opt("pack"));
+    client.packStatus(pack, [&ctx, done, pack](Result<QJsonValue> r) {
         if (!r) {
             done(ctx.fail(r.error()));
             return;
         }
         printJson(ctx, r.value());
+        // v1 answers any JSON; a distributor that already lists secret requirements there gets the
+        // same hint as v2, on stderr so the JSON on stdout stays machine-readable.
+        const QJsonValue secrets = r->toObject().value(QStringLiteral("secret_requirements"));
+        if (secrets.isArray() && !secrets.toArray().isEmpty()) {
+            printSecretsHint(ctx, pack);
+        }
         done(0);
     });
 }

@@ -391,18 +391,19 @@ DevReply DevDistributor::keys() const
 
 DevReply DevDistributor::registryVersions(const QString& name)
 {
-    const QStringList versions = m_layout.packYamlVersions(name);
+    const QStringList versions = m_layout.packVersions(name); // YAML packs and .gtpack archives
     if (versions.isEmpty()) {
         return error(404, "pack_not_found", QStringLiteral("pack %1 is not under %2").arg(name, m_layout.root()));
     }
     QJsonArray list;
     for (const QString& v : versions) {
-        const QString path = m_layout.packYaml(name, v);
+        const QString path = registryPackPath(name, v);
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
             return error(500, "io", QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
         }
-        const auto digest = PackCanonicalizer::canonicalDigest(file.read(PackCanonicalizer::kMaxTotalSize + 1));
+        const auto form = PackCanonicalizer::signedForm(file.read(PackCanonicalizer::kMaxTotalSize + 1));
+        const auto digest = form ? Result<Digest>(Sha256::hash(form.value())) : Result<Digest>(form.error());
         QJsonObject entry{{QStringLiteral("version"), v},
                           {QStringLiteral("published_at"), utc(QFileInfo(path).lastModified())},
                           {QStringLiteral("deprecated"), false}};
@@ -414,6 +415,13 @@ DevReply DevDistributor::registryVersions(const QString& name)
         list.append(entry);
     }
     return json(200, QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("versions"), list}});
+}
+
+QString DevDistributor::registryPackPath(const QString& name, const QString& version) const
+{
+    // The YAML pack when there is one; else the .gtpack, served as its own bytes.
+    const QString yaml = m_layout.packYaml(name, version);
+    return yaml.isEmpty() ? m_layout.pack(name, version) : yaml;
 }
 
 DevReply DevDistributor::registry(const QStringList& parts, const QByteArray& ifNoneMatch)
@@ -434,7 +442,7 @@ DevReply DevDistributor::registry(const QStringList& parts, const QByteArray& if
     if (sidecar) {
         version.chop(4);
     }
-    const QString path = m_layout.packYaml(name, version);
+    const QString path = registryPackPath(name, version);
     if (path.isEmpty()) {
         return error(404, "pack_not_found",
                      QStringLiteral("pack %1@%2 is not under %3").arg(name, version, m_layout.root()));
@@ -443,8 +451,13 @@ DevReply DevDistributor::registry(const QStringList& parts, const QByteArray& if
     if (!file.open(QIODevice::ReadOnly)) {
         return error(500, "io", QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
     }
-    const QByteArray content = file.read(PackCanonicalizer::kMaxTotalSize + 1);
-    const auto canonical = PackCanonicalizer::canonicalJson(content);
+    if (file.size() > PackCanonicalizer::kMaxTotalSize) {
+        return error(
+            413, "pack_too_large",
+            QStringLiteral("%1 is larger than the %2-byte pack limit").arg(path).arg(PackCanonicalizer::kMaxTotalSize));
+    }
+    const QByteArray content = file.readAll();
+    const auto canonical = PackCanonicalizer::signedForm(content);
     if (!canonical) {
         return error(422, "invalid_pack", QStringLiteral("%1: %2").arg(path, canonical.error().message));
     }
@@ -460,11 +473,13 @@ DevReply DevDistributor::registry(const QStringList& parts, const QByteArray& if
     const QByteArray digest = Sha256::hash(canonical.value()).toString().toLatin1();
     const QByteArray etag = '"' + digest + '"';
     // Dev content changes under the server's feet, so clients revalidate every time (cheap: 304).
-    Headers headers{{"Content-Type", "application/x-yaml"},
+    const QString archive = PackCanonicalizer::archiveMediaType(content);
+    Headers headers{{"Content-Type", archive.isEmpty() ? QByteArray("application/x-yaml") : archive.toLatin1()},
                     {"ETag", etag},
                     {"X-Pack-Digest", digest},
                     {"Cache-Control", "no-cache"}};
-    if (!envelope.isEmpty()) {
+    // An archive's envelope carries the archive itself: past a header's size, only the .sig sidecar.
+    if (!envelope.isEmpty() && envelope.size() <= 8192) {
         headers.append({"X-Pack-Signature", envelope.toBase64()});
         headers.append({"X-Pack-Key-Id", m_signer->keyId().toLatin1()});
     }

@@ -70,6 +70,7 @@ private:
     DevReply warmPack(const QByteArray& body);
     DevReply registry(const QStringList& parts, const QByteArray& ifNoneMatch);
     DevReply registryVersions(const QString& name);
+    QString registryPackPath(const QString& name, const QString& version) const;
     DevReply keys() const;
     DevReply artifact(const QStringList& parts, const QByteArray& range);
 

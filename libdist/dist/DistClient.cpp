@@ -9,6 +9,7 @@
 #include "RegistryAuth.h"
 #include "Retention.h"
 #include "Sha256.h"
+#include "TarExtractor.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -485,13 +486,31 @@ void DistClient::pull(const QString& reference, const Digest& pin, PullDone done
             later([done, e = pinned->error()] { done(e); });
             return;
         }
-        pullOci(reference, ref.value(), oci.value(), pinned->value(), std::move(done));
+        pullOci(reference, ref.value(), oci.value(), pinned->value(), m_options.layers, std::move(done));
         return;
     }
-    pullOci(reference, ref.value(), oci.value(), pin, std::move(done));
+    pullOci(reference, ref.value(), oci.value(), pin, m_options.layers, std::move(done));
 }
 
-void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference oci, const Digest& pin, PullDone done)
+void DistClient::pullOciPack(const QString& reference, PullDone done)
+{
+    auto ref = Reference::parse(reference);
+    if (!ref) {
+        later([done, e = ref.error()] { done(e); });
+        return;
+    }
+    auto oci = ociFor(ref.value());
+    if (!oci) {
+        later([done, e = oci.error()] { done(e); });
+        return;
+    }
+    LayerPolicy layers = m_options.layers;
+    layers.packOnly = true;
+    pullOci(reference, ref.value(), oci.value(), Digest(), layers, std::move(done));
+}
+
+void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference oci, const Digest& pin,
+                         const LayerPolicy& layers, PullDone done)
 {
     if (!pin.isNull()) {
         if (oci.isDigestPinned() && oci.digest() != pin) {
@@ -520,12 +539,12 @@ void DistClient::pullOci(const QString& raw, const Reference& ref, OciReference 
         return;
     }
     const QString kind = referenceKindName(ref.kind());
-    withTenantCredentials(oci, [this, oci, raw, kind, done](Result<void> ready) {
+    withTenantCredentials(oci, [this, oci, raw, kind, layers, done](Result<void> ready) {
         if (!ready) {
             done(ready.error());
             return;
         }
-        fetchOci(raw, kind, oci, done);
+        fetchOci(raw, kind, oci, layers, done);
     });
 }
 
@@ -558,9 +577,10 @@ void DistClient::withTenantCredentials(const OciReference& oci, std::function<vo
                           });
 }
 
-void DistClient::fetchOci(const QString& raw, const QString& kind, const OciReference& oci, PullDone done)
+void DistClient::fetchOci(const QString& raw, const QString& kind, const OciReference& oci, const LayerPolicy& layers,
+                          PullDone done)
 {
-    m_oci->resolve(oci, m_options.layers, [this, raw, kind, done](Result<OciResolution> res) {
+    m_oci->resolve(oci, layers, [this, raw, kind, done](Result<OciResolution> res) {
         if (!res) {
             done(res.error());
             return;
@@ -758,7 +778,15 @@ void DistClient::pullLocalFile(const QString& raw, const Reference& ref, const Q
         return;
     }
     const QString absolute = info.absoluteFilePath();
-    const FileKind kind = fileKindFor(absolute);
+    FileKind kind = fileKindFor(absolute);
+    if (kind.type == ArtifactType::Bundle
+        && TarExtractor::holdsTopLevelFile(sink->path(), QStringLiteral("pack.yaml"))) {
+        // Typed by content, as a registry pull types it: a tarball with a pack.yaml is a pack.
+        // (the ingested copy is read: those are the bytes that get recorded)
+        QString packType = kind.mediaType;
+        packType.replace(QLatin1String("vnd.oci.image.layer.v1.tar"), QLatin1String("vnd.greentic.pack.v1+tar"));
+        kind = {packType, ArtifactType::Pack};
+    }
     CacheEntry e = baseEntry(digest.value(), sink->size(), raw, referenceKindName(ref.kind()),
                              QStringLiteral("file://%1@%2").arg(absolute, digest->toString()));
     e.mediaType = kind.mediaType;

@@ -102,6 +102,10 @@ public:
     // (the lockfile digest); a pinned artifact already in the cache is served without the network.
     void pull(const QString& reference, const Digest& pin, PullDone done,
               const ReleaseContext& release = ReleaseContext());
+    // `pack`: an OCI image read as a pack (LayerPolicy::packOnly), so a layer of
+    // application/octet-stream is a pack as upstream's pack fetcher decides; `pull` keeps the
+    // component rule for the same image.
+    void pullOciPack(const QString& reference, PullDone done);
     // Pulls every entry, at most `jobs` at a time. Stops starting new ones at the first failure and
     // reports it once the running ones finish. Results keep the lockfile order.
     void pullAll(const QList<LockEntry>& entries, int jobs, std::function<void(Result<QList<PullResult>>)> done);
@@ -129,7 +133,8 @@ private:
     std::optional<Result<Digest>> releasePin(const Reference& ref, const OciReference& oci,
                                              const ReleaseContext& release) const;
 
-    void pullOci(const QString& raw, const Reference& ref, OciReference oci, const Digest& pin, PullDone done);
+    void pullOci(const QString& raw, const Reference& ref, OciReference oci, const Digest& pin,
+                 const LayerPolicy& layers, PullDone done);
     void pullLocalFile(const QString& raw, const Reference& ref, const QString& path, const Digest& pin, PullDone done);
     void pullHttps(const QString& raw, const Reference& ref, const Digest& pin, PullDone done);
     // A YAML pack from a file or https URL: pulled as bytes, identified by its canonical digest.
@@ -138,7 +143,8 @@ private:
     void storePackContent(const QString& raw, const QByteArray& content, const CacheEntry& entry,
                           std::function<void(Result<CacheEntry>)> done);
     void ensureBlob(const QString& raw, const OciResolution& res, PullDone done);
-    void fetchOci(const QString& raw, const QString& kind, const OciReference& oci, PullDone done);
+    void fetchOci(const QString& raw, const QString& kind, const OciReference& oci, const LayerPolicy& layers,
+                  PullDone done);
     // store://greentic-biz pulls need the tenant's saved token before anything goes out.
     void withTenantCredentials(const OciReference& oci, std::function<void(Result<void>)> then);
     void startBlobJob(const Digest& content);

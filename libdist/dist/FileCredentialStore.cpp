@@ -10,6 +10,9 @@
 #include <QLockFile>
 #include <QTimer>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace dist {
 
 namespace CredentialKey {
@@ -34,6 +37,17 @@ QString configBase()
     return base;
 }
 
+QString modeString(const QString& path)
+{
+    struct stat st
+    {
+    };
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0) {
+        return QStringLiteral("?");
+    }
+    return QStringLiteral("%1").arg(st.st_mode & 07777, 4, 8, QLatin1Char('0'));
+}
+
 } // namespace
 
 FileCredentialStore::FileCredentialStore(const QString& path)
@@ -50,18 +64,50 @@ QString FileCredentialStore::defaultPath()
     return configBase() + QStringLiteral("/greentic/dist/credentials.json");
 }
 
+Result<void> FileCredentialStore::checkPermissions() const
+{
+    const QFileInfo file(m_path);
+    if (!file.exists()) {
+        return {};
+    }
+    const QFileDevice::Permissions p = file.permissions();
+    if (p & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther | QFileDevice::WriteOther)) {
+        return makeError(ErrorCode::AuthRequired,
+                         QStringLiteral("refusing to use credentials file `%1`: group or others can access it "
+                                        "(mode %2); run `chmod 600 %1`")
+                             .arg(m_path, modeString(m_path)));
+    }
+    const uint me = ::geteuid();
+    if (file.ownerId() != me) {
+        return makeError(ErrorCode::AuthRequired,
+                         QStringLiteral("refusing to use credentials file `%1`: it belongs to uid %2, not to you "
+                                        "(uid %3)")
+                             .arg(m_path)
+                             .arg(file.ownerId())
+                             .arg(me));
+    }
+    const QString dir = file.absolutePath();
+    struct stat st
+    {
+    };
+    if (::stat(QFile::encodeName(dir).constData(), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))
+        && !(st.st_mode & S_ISVTX)) {
+        return makeError(ErrorCode::AuthRequired,
+                         QStringLiteral("refusing to use credentials file `%1`: its directory `%2` is writable by "
+                                        "others (mode %3); run `chmod 700 %2`")
+                             .arg(m_path, dir, modeString(dir)));
+    }
+    return {};
+}
+
 Result<QJsonObject> FileCredentialStore::load() const
 {
     QFile f(m_path);
     if (!f.exists()) {
         return QJsonObject();
     }
-    const QFileDevice::Permissions p = f.permissions();
-    if (p & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther | QFileDevice::WriteOther)) {
-        return makeError(ErrorCode::AuthRequired,
-                         QStringLiteral("refusing to read credentials from `%1`: group or others can read it; run "
-                                        "`chmod 600 %1`")
-                             .arg(m_path));
+    if (auto ok = checkPermissions(); !ok) {
+        return ok.error();
     }
     if (!f.open(QIODevice::ReadOnly)) {
         return makeError(ErrorCode::AuthRequired,

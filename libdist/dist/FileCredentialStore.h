@@ -23,6 +23,11 @@ public:
     void write(const QString& key, const StoredCredential& credential, QObject* context, Done done) override;
     void remove(const QString& key, QObject* context, Done done) override;
 
+    // Refuses, as ssh does, a file that group or others can read or write, a file owned by another
+    // user, and a directory that others can write without the sticky bit (they could swap the
+    // file). An absent file passes: there is nothing to leak yet.
+    Result<void> checkPermissions() const;
+
     // The synchronous core (the async API defers these to the event loop).
     Result<std::optional<StoredCredential>> readNow(const QString& key) const;
     Result<void> writeNow(const QString& key, const std::optional<StoredCredential>& credential);

@@ -366,6 +366,27 @@ void HttpExchange::onFinished()
 
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QNetworkReply::NetworkError netError = reply->error();
+    // QNAM reports its inactivity timeout as a cancellation we did not ask for: a stall, before
+    // the headers or mid-body. Stalls have their own, smaller budget across resumes.
+    if (netError == QNetworkReply::OperationCanceledError) {
+        if (++m_stalls >= m_options.maxStalls) {
+            QString kept;
+            if (m_sink && m_sink->size() > 0) {
+                kept = QStringLiteral("; the %1 bytes received are kept and the next pull resumes from there")
+                           .arg(m_sink->size());
+            }
+            finish(makeError(ErrorCode::Network,
+                             QStringLiteral("network error: no data from %1 for %2 s, %3 %4 (%5)%6")
+                                 .arg(hostPort(m_url))
+                                 .arg(m_options.transferTimeoutMs / 1000.0)
+                                 .arg(m_stalls)
+                                 .arg(m_stalls == 1 ? QStringLiteral("attempt") : QStringLiteral("attempts"),
+                                      m_request.what, kept)));
+            return;
+        }
+        retryLater(describe(reply));
+        return;
+    }
     if (status == 407 || netError == QNetworkReply::ProxyAuthenticationRequiredError) {
         finish(makeError(ErrorCode::AuthRequired,
                          QStringLiteral("the proxy for %1 wants credentials (HTTP 407): give them in the proxy "

@@ -101,6 +101,7 @@ private:
     QTimer m_retryTimer;
     QUrl m_url;
     int m_attempts = 0;
+    int m_stalls = 0; // attempts that ended in the inactivity timeout
     int m_redirects = 0;
     int m_authRounds = 0;
     bool m_rangeSent = false;

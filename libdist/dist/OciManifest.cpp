@@ -311,6 +311,10 @@ Result<LayerChoice> LayerPolicy::select(const OciManifest& manifest) const
     }
     QStringList component = MediaTypes::componentLayers();
     component += extraComponentTypes;
+    if (packOnly) {
+        // The one type both lists share: read as a pack layer here.
+        component.removeAll(QStringLiteral("application/octet-stream"));
+    }
     const bool allComponent = std::all_of(manifest.layers.begin(), manifest.layers.end(),
                                           [&](const OciDescriptor& l) { return component.contains(l.mediaType); });
     if (allComponent) {

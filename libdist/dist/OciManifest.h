@@ -73,6 +73,9 @@ struct LayerPolicy
     // `store download`: any layer is acceptable; the first JSON layer wins, then the first
     // application/wasm layer, then the first layer.
     bool anyLayer = false;
+    // `pack`: the image is read as a pack whatever its layers say, as the Rust pack fetcher does;
+    // an image of application/octet-stream layers is a pack here, not a component.
+    bool packOnly = false;
     // `os/arch[/variant]` that an image index entry must match (--platform, GREENTIC_DIST_PLATFORM);
     // empty: see selectFromIndex.
     QString platform;

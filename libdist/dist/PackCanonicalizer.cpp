@@ -646,6 +646,28 @@ Result<Digest> PackCanonicalizer::canonicalDigest(QByteArrayView yaml, ErrorCode
     return Sha256::hash(json.value());
 }
 
+QString PackCanonicalizer::archiveMediaType(QByteArrayView content)
+{
+    if (content.startsWith(QByteArrayView("PK\x03\x04", 4))) {
+        return QStringLiteral("application/vnd.greentic.gtpack+zip");
+    }
+    if (content.startsWith(QByteArrayView("\x1f\x8b", 2))) {
+        return QStringLiteral("application/vnd.greentic.pack.v1+tar+gzip");
+    }
+    if (content.startsWith(QByteArrayView("\x28\xb5\x2f\xfd", 4))) {
+        return QStringLiteral("application/vnd.greentic.pack.v1+tar+zstd");
+    }
+    return {};
+}
+
+Result<QByteArray> PackCanonicalizer::signedForm(QByteArrayView content, ErrorCode code)
+{
+    if (!archiveMediaType(content).isEmpty()) {
+        return content.toByteArray();
+    }
+    return canonicalJson(content, code);
+}
+
 bool PackCanonicalizer::plainScalarIsString(QByteArrayView text)
 {
     return resolvePlain(std::string_view(text.data(), static_cast<size_t>(text.size()))).kind == ScalarKind::String;

@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QString>
 
 #include <variant>
 
@@ -29,6 +30,13 @@ public:
     // The JCS bytes, or an error with `code` whose message starts "canonicalization failed".
     static Result<QByteArray> canonicalJson(QByteArrayView yaml, ErrorCode code = ErrorCode::InvalidInput);
     static Result<Digest> canonicalDigest(QByteArrayView yaml, ErrorCode code = ErrorCode::InvalidInput);
+
+    // What a registry pack's digest and signature cover: the canonical JSON of a YAML pack, or the
+    // bytes themselves of a pack archive (a .gtpack: zip, or a gzip/zstd tarball), which has no
+    // YAML form. Anything that is not an archive must canonicalize: no raw fallback for YAML.
+    static Result<QByteArray> signedForm(QByteArrayView content, ErrorCode code = ErrorCode::InvalidInput);
+    // The media type of a pack archive, by its magic bytes; empty for anything else.
+    static QString archiveMediaType(QByteArrayView content);
 
     // Whether `text` written as a plain YAML scalar reads back as this string (not null, a bool,
     // a number). Writers quote everything else.

@@ -60,7 +60,8 @@ CacheEntry packEntry(const QByteArray& content, const QString& raw, const QStrin
     const qint64 t = QDateTime::currentSecsSinceEpoch();
     e.digest = Sha256::hash(content);
     e.sizeBytes = content.size();
-    e.mediaType = QStringLiteral("application/x-yaml");
+    const QString archive = PackCanonicalizer::archiveMediaType(content);
+    e.mediaType = archive.isEmpty() ? QStringLiteral("application/x-yaml") : archive;
     e.artifactType = ArtifactType::Pack;
     e.sourceKind = kind;
     e.rawRef = raw;
@@ -275,7 +276,7 @@ Result<ResolvedPack> PackResolver::checkCached(const Job& job, const PackRecord&
     if (Sha256::hash(content.value()) != record.contentDigest) {
         return corrupt(QStringLiteral("no longer matches its digest"));
     }
-    auto canonical = PackCanonicalizer::canonicalJson(content.value(), ErrorCode::Integrity);
+    auto canonical = PackCanonicalizer::signedForm(content.value(), ErrorCode::Integrity);
     if (!canonical || Sha256::hash(canonical.value()) != record.digest) {
         return corrupt(QStringLiteral("no longer has its canonical digest"));
     }
@@ -387,7 +388,7 @@ void PackResolver::fetch(std::shared_ptr<Job> job, const QByteArray& etag, std::
 void PackResolver::onFetched(std::shared_ptr<Job> job, PackFetch fetched)
 {
     const QString ref = packRef(job->name, job->version);
-    auto canonical = PackCanonicalizer::canonicalJson(fetched.content, ErrorCode::Integrity);
+    auto canonical = PackCanonicalizer::signedForm(fetched.content, ErrorCode::Integrity);
     if (!canonical) {
         job->done(makeError(ErrorCode::Integrity,
                             QStringLiteral("pack %1 cannot be verified: %2").arg(ref, canonical.message())));

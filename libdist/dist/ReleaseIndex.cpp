@@ -6,6 +6,7 @@
 #include "OciReference.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -113,6 +114,15 @@ std::optional<Result<Digest>> ReleaseIndex::lookup(const Cache& cache, const QSt
                 makeError(ErrorCode::NotFound,
                           QStringLiteral("reference `%1` not found: release %2 (%3) pins %4, which is "
                                          "not in the cache")
+                              .arg(bare, context.release, context.channel, digest->toString())));
+        }
+        if (cached.code() == ErrorCode::Integrity && !QFileInfo::exists(cache.blobPath(digest.value()))) {
+            // As upstream decides: a pin whose blob is gone is a missing entry (3), not corruption (6);
+            // the pull that would restore it cannot run offline, and `cache verify` reports the rest.
+            return Result<Digest>(
+                makeError(ErrorCode::NotFound,
+                          QStringLiteral("reference `%1` not found: release %2 (%3) pins %4, whose cached blob is "
+                                         "missing")
                               .arg(bare, context.release, context.channel, digest->toString())));
         }
         return Result<Digest>(cached.error());

@@ -20,6 +20,9 @@ HttpOptions HttpOptions::fromEnvironment()
     if (const int n = qEnvironmentVariableIntValue("GREENTIC_DIST_MAX_ATTEMPTS", &ok); ok && n > 0) {
         o.maxAttempts = n;
     }
+    if (const int n = qEnvironmentVariableIntValue("GREENTIC_DIST_MAX_STALLS", &ok); ok && n > 0) {
+        o.maxStalls = n;
+    }
     if (const int ms = qEnvironmentVariableIntValue("GREENTIC_DIST_RETRY_BASE_MS", &ok); ok && ms >= 0) {
         o.retryBaseMs = ms;
         o.retryMaxMs = std::max(ms, 1) * 32;

@@ -395,4 +395,26 @@ Result<ExtractReport> TarExtractor::extractBuffer(const QByteArray& archive, con
     });
 }
 
+bool TarExtractor::holdsTopLevelFile(const QString& archive, const QString& name, int maxEntries)
+{
+    Archive a(archive_read_new(), archive_read_free);
+    archive_read_support_filter_all(a.get());
+    archive_read_support_format_tar(a.get());
+    if (archive_read_open_filename(a.get(), QFile::encodeName(archive).constData(), 64 * 1024) != ARCHIVE_OK) {
+        return false;
+    }
+    struct archive_entry* entry = nullptr;
+    for (int i = 0; i < maxEntries && archive_read_next_header(a.get(), &entry) == ARCHIVE_OK; ++i) {
+        bool escapes = false;
+        const QString path
+            = cleanMemberPath(QString::fromUtf8(archive_entry_pathname_utf8(entry) ? archive_entry_pathname_utf8(entry)
+                                                                                   : archive_entry_pathname(entry)),
+                              &escapes);
+        if (!escapes && path == name && archive_entry_filetype(entry) == AE_IFREG) {
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace dist

@@ -42,6 +42,10 @@ public:
                                              const ExtractLimits& limits = ExtractLimits());
     static Result<ExtractReport> extractBuffer(const QByteArray& archive, const QString& destination,
                                                const ExtractLimits& limits = ExtractLimits());
+    // Whether the tar (any supported compression) has a regular file `name` at its top level
+    // (`name` or `./name`) among its first `maxEntries` members. Reads headers only; false for
+    // anything that is not a readable tar.
+    static bool holdsTopLevelFile(const QString& archive, const QString& name, int maxEntries = 256);
 };
 
 } // namespace dist

@@ -145,6 +145,68 @@ private Q_SLOTS:
         expectConsistentCache(cli, 1);
     }
 
+    // A registry that sends a little of the blob and goes quiet, on every connection: three stalls
+    // (counted across the resumes) end the pull with one line and exit 10, and what arrived is kept.
+    void stallEveryTimeFailsAfterThreeStalls()
+    {
+        FaultProxy::Fault f = fault(FaultProxy::Kind::Stall, blobPath(), 100);
+        f.afterBytes = 1024;
+        m_proxy->addFault(f);
+        CliRunner cli = runner();
+        cli.env().insert(QStringLiteral("GREENTIC_DIST_MAX_ATTEMPTS"), QStringLiteral("10"));
+        cli.env().insert(QStringLiteral("GREENTIC_DIST_TIMEOUT_SECS"), QStringLiteral("30")); // the flag wins
+        QElapsedTimer timer;
+        timer.start();
+        const CliResult r
+            = cli.run({QStringLiteral("--inactivity-timeout"), QStringLiteral("1"), QStringLiteral("pull"), ref()});
+        QCOMPARE(r.exitCode, 10);
+        QCOMPARE(r.err.count('\n'), 1);
+        const QByteArray expected = "network error: no data from " + m_proxy->host().toUtf8() + " for 1 s, 3 attempts";
+        QVERIFY2(r.err.startsWith(expected), r.err.constData());
+        QVERIFY2(r.err.contains("bytes received are kept"), r.err.constData());
+        QVERIFY2(timer.elapsed() >= 2700, qPrintable(QString::number(timer.elapsed()))); // three 1 s timeouts
+        const QList<FaultProxy::Seen> blobs = m_proxy->seen(blobPath());
+        QCOMPARE(blobs.size(), 3); // not GREENTIC_DIST_MAX_ATTEMPTS
+        QVERIFY(blobs.at(1).range.startsWith("bytes=")); // each stall was resumed, and still counted
+        QVERIFY(blobs.at(2).range.startsWith("bytes="));
+        expectConsistentCache(cli, 0);
+        // The next run resumes from what the stalled ones received.
+        m_proxy->clear();
+        expectPulled(cli.run({QStringLiteral("pull"), ref()}));
+        const QList<FaultProxy::Seen> resumed = m_proxy->seen(blobPath());
+        QCOMPARE(resumed.size(), 1);
+        QVERIFY2(resumed.first().range.startsWith("bytes=")
+                     && resumed.first().range.mid(6).chopped(1).toLongLong() >= 1024,
+                 resumed.first().range.constData());
+        expectConsistentCache(cli, 1);
+    }
+
+    void stallBeforeTheHeadersFailsAfterThreeStalls()
+    {
+        m_proxy->addFault(fault(FaultProxy::Kind::StallBeforeHead, blobPath(), 100));
+        CliRunner cli = runner();
+        cli.env().insert(QStringLiteral("GREENTIC_DIST_TIMEOUT_SECS"), QStringLiteral("1"));
+        const CliResult r = cli.run({QStringLiteral("pull"), ref()});
+        QCOMPARE(r.exitCode, 10);
+        const QByteArray expected = "network error: no data from " + m_proxy->host().toUtf8() + " for 1 s, 3 attempts";
+        QVERIFY2(r.err.startsWith(expected), r.err.constData());
+        QVERIFY2(!r.err.contains("kept"), r.err.constData()); // nothing arrived
+        QCOMPARE(m_proxy->seen(blobPath()).size(), 3);
+        expectConsistentCache(cli, 0);
+        // GREENTIC_DIST_MAX_STALLS moves the bound.
+        m_proxy->clear();
+        m_proxy->addFault(fault(FaultProxy::Kind::StallBeforeHead, blobPath(), 1));
+        cli.env().insert(QStringLiteral("GREENTIC_DIST_MAX_STALLS"), QStringLiteral("1"));
+        const CliResult once = cli.run({QStringLiteral("pull"), ref()});
+        QCOMPARE(once.exitCode, 10);
+        QVERIFY2(once.err.contains("for 1 s, 1 attempt ("), once.err.constData());
+        QCOMPARE(m_proxy->seen(blobPath()).size(), 1);
+        // A bad flag value is a usage error.
+        QCOMPARE(cli.run({QStringLiteral("--inactivity-timeout"), QStringLiteral("0"), QStringLiteral("pull"), ref()})
+                     .exitCode,
+                 2);
+    }
+
     void truncatedBodyResumes()
     {
         FaultProxy::Fault f = fault(FaultProxy::Kind::Truncate, blobPath());

@@ -85,7 +85,17 @@ private Q_SLOTS:
         const OciDescriptor pack
             = layout.addManifest({packLayer}, {}, QStringLiteral("application/vnd.greentic.pack.v1"));
         layout.tag(QStringLiteral("pack"), pack);
+        // Packs as the Rust pack fetcher's tests publish them: one application/octet-stream layer.
+        layout.tag(
+            QStringLiteral("octet"),
+            layout.addManifest({layout.addBlob("octet-pack-bytes", QStringLiteral("application/octet-stream"))}));
+        layout.tag(
+            QStringLiteral("octet2"),
+            layout.addManifest({layout.addBlob("octet-pack-bytes-2", QStringLiteral("application/octet-stream"))}));
         layout.finish();
+        for (const QString& tag : {QStringLiteral("octet"), QStringLiteral("octet2")}) {
+            QVERIFY(m_registry.push(layout.dir(), tag, QStringLiteral("org/") + tag, QStringLiteral("1")).isEmpty());
+        }
         QVERIFY(m_registry.push(layout.dir(), QStringLiteral("comp"), QStringLiteral("org/comp"), QStringLiteral("1"))
                     .isEmpty());
         QVERIFY(m_registry.push(layout.dir(), QStringLiteral("pack"), QStringLiteral("org/pack"), QStringLiteral("1"))
@@ -173,6 +183,20 @@ private Q_SLOTS:
         row("pack digest offline",
             {QStringLiteral("--offline"), QStringLiteral("pack"), QStringLiteral("{REG}/org/pack@{PACKPIN}")}, 0,
             path + u'\n', {});
+        row("pack of an octet-stream image",
+            {QStringLiteral("pack"), QStringLiteral("{REG}/org/octet:1"), QStringLiteral("--allow-tags"),
+             QStringLiteral("--json")},
+            0, QStringLiteral("\\{\n.*\"media_type\": \"application/octet-stream\".*\n\\}\n"), {},
+            {QStringLiteral("reference"), QStringLiteral("digest"), QStringLiteral("media_type"),
+             QStringLiteral("cache_path"), QStringLiteral("fetched")});
+        row("pull keeps the component rule", {QStringLiteral("inspect"), QStringLiteral("{REG}/org/octet2:1")}, 0,
+            QStringLiteral("cache dir: \\S+\nartifact type: Component\n.*"), {});
+        row("pack of an octet-stream image pulled before",
+            {QStringLiteral("pack"), QStringLiteral("{REG}/org/octet2:1"), QStringLiteral("--allow-tags")}, 0,
+            path + u'\n', {});
+        row("pack of a component refused", {QStringLiteral("pack"), QStringLiteral("{REG}/org/comp@{PIN}")}, 2, {},
+            QStringLiteral("oci pack error: .* is a component \\(application/vnd.wasm.component.v1\\+wasm\\), not a "
+                           "pack\n"));
         // §1.2 cache rm: the report goes to stderr in text mode, the RetentionReport with --json
         row("cache rm", {QStringLiteral("cache"), QStringLiteral("rm"), QStringLiteral("{FILEDIGEST}")}, 0, {},
             QStringLiteral("evicted 1 entries, reclaimed 14 bytes\n"));

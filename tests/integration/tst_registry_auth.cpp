@@ -143,6 +143,65 @@ private Q_SLOTS:
         QVERIFY2(refused.err.contains("chmod 600"), refused.err.constData());
     }
 
+    void exposedCredentialFileIsRefusedBeforeAnythingIsRead()
+    {
+        const CliRunner cli = fresh();
+        QCOMPARE(cli.runWithInput({QStringLiteral("auth"), QStringLiteral("login"), QStringLiteral("--registry"),
+                                   m_tokenRegistry.host(), QStringLiteral("--username"), QStringLiteral("alice"),
+                                   QStringLiteral("--token-stdin")},
+                                  kAlice.toUtf8())
+                     .exitCode,
+                 0);
+        const QString dir = cli.env().value(QStringLiteral("XDG_CONFIG_HOME")) + QStringLiteral("/greentic/dist");
+        const QString path = dir + QStringLiteral("/credentials.json");
+        QCOMPARE(QFileInfo(dir).permissions() & (QFileDevice::WriteGroup | QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
+        const QByteArray before = [&] {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        QVERIFY(!before.isEmpty());
+
+        // 0644, as a careless copy leaves it: every command that touches the store refuses.
+        QVERIFY(QFile::setPermissions(
+            path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
+        const QList<QStringList> commands = {
+            {QStringLiteral("auth"), QStringLiteral("ls")},
+            {QStringLiteral("auth"), QStringLiteral("ls"), QStringLiteral("--json")},
+            {QStringLiteral("pull"), tokenRef(QStringLiteral("private/hello:1"))},
+        };
+        for (const QStringList& args : commands) {
+            const CliResult r = cli.run(args);
+            QVERIFY2(r.exitCode == 5, qPrintable(args.join(u' ') + u' ' + QString::fromUtf8(r.err)));
+            QVERIFY2(r.out.isEmpty(), r.out.constData());
+            QVERIFY2(r.err.contains(path.toUtf8()) && r.err.contains("chmod 600"), r.err.constData());
+            assertNoSecrets(r);
+        }
+        const CliResult login = cli.runWithInput(
+            {QStringLiteral("auth"), QStringLiteral("login"), QStringLiteral("--registry"), m_basicRegistry.host(),
+             QStringLiteral("--username"), QStringLiteral("bob"), QStringLiteral("--token-stdin")},
+            kBob.toUtf8());
+        QCOMPARE(login.exitCode, 5);
+        QVERIFY2(login.err.contains("chmod 600"), login.err.constData());
+        QFile after(path);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(after.readAll(), before); // a refused store is not rewritten either
+
+        // A private file in a directory others can write (they could swap the file) is refused too.
+        QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        QCOMPARE(cli.run({QStringLiteral("auth"), QStringLiteral("ls")}).exitCode, 0);
+        QVERIFY(QFile::setPermissions(dir,
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                          | QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
+                                          | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther));
+        const CliResult openDir = cli.run({QStringLiteral("auth"), QStringLiteral("ls")});
+        QCOMPARE(openDir.exitCode, 5);
+        const QByteArray fix = "chmod 700 " + dir.toUtf8();
+        QVERIFY2(openDir.err.contains(fix), openDir.err.constData());
+        QVERIFY(QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        QCOMPARE(cli.run({QStringLiteral("auth"), QStringLiteral("ls")}).exitCode, 0);
+    }
+
     void wrongTokenExits5ButPublicRepositoriesStillWork()
     {
         const CliRunner cli = fresh();

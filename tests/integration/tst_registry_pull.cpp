@@ -255,6 +255,75 @@ private Q_SLOTS:
         QVERIFY(tar.readAllStandardOutput().contains("bundle/manifest.json"));
     }
 
+    void localTarballsAreTypedByContent_data()
+    {
+        QTest::addColumn<QString>("compressor");
+        QTest::addColumn<QString>("suffix");
+        QTest::addColumn<QString>("packType");
+        QTest::addColumn<QString>("bundleType");
+        QTest::newRow("tar.gz") << QStringLiteral("gzip") << QStringLiteral(".tar.gz")
+                                << QStringLiteral("application/vnd.greentic.pack.v1+tar+gzip")
+                                << QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip");
+        QTest::newRow("tgz") << QStringLiteral("gzip") << QStringLiteral(".tgz")
+                             << QStringLiteral("application/vnd.greentic.pack.v1+tar+gzip")
+                             << QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip");
+        QTest::newRow("tar.zst") << QStringLiteral("zstd") << QStringLiteral(".tar.zst")
+                                 << QStringLiteral("application/vnd.greentic.pack.v1+tar+zstd")
+                                 << QStringLiteral("application/vnd.oci.image.layer.v1.tar+zstd");
+        QTest::newRow("tar") << QString() << QStringLiteral(".tar")
+                             << QStringLiteral("application/vnd.greentic.pack.v1+tar")
+                             << QStringLiteral("application/vnd.oci.image.layer.v1.tar");
+    }
+    void localTarballsAreTypedByContent()
+    {
+        QFETCH(QString, compressor);
+        QFETCH(QString, suffix);
+        QFETCH(QString, packType);
+        QFETCH(QString, bundleType);
+        auto tree = [](const QString& root, const QMap<QString, QByteArray>& files) {
+            for (auto it = files.begin(); it != files.end(); ++it) {
+                QDir().mkpath(QFileInfo(root + u'/' + it.key()).absolutePath());
+                QFile f(root + u'/' + it.key());
+                if (!f.open(QIODevice::WriteOnly) || f.write(it.value()) != it.value().size()) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        QTemporaryDir packDir;
+        QVERIFY(tree(packDir.path(),
+                     {{QStringLiteral("pack.yaml"), "name: local-pack\nversion: 1.0.0\n"},
+                      {QStringLiteral("flows/main.yaml"), "steps: []\n"}}));
+        QTemporaryDir bundleDir; // a pack.yaml below the top level does not make a pack
+        QVERIFY(tree(bundleDir.path(),
+                     {{QStringLiteral("bundle/manifest.json"), R"({"name":"b"})"},
+                      {QStringLiteral("bundle/pack.yaml"), "name: nested\n"}}));
+        const CliRunner cli = runner(QStringLiteral("local-") + QString::fromLatin1(QTest::currentDataTag()));
+        const struct
+        {
+            QString dir;
+            QString name;
+            QString mediaType;
+            ArtifactType type;
+        } cases[] = {{packDir.path(), QStringLiteral("local-pack"), packType, ArtifactType::Pack},
+                     {bundleDir.path(), QStringLiteral("local-bundle"), bundleType, ArtifactType::Bundle}};
+        for (const auto& c : cases) {
+            const QByteArray bytes = tarball(c.dir, compressor);
+            QVERIFY(bytes.size() > 100);
+            const QString file = m_work.filePath(c.name + QString::fromLatin1(QTest::currentDataTag()) + suffix);
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(bytes);
+            f.close();
+            const CliResult r = cli.run({QStringLiteral("pull"), file});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            auto entry = Cache(cli.cacheDir()).stat(Sha256::hash(bytes));
+            QVERIFY2(entry, qPrintable(entry ? QString() : entry.message()));
+            QCOMPARE(entry->mediaType, c.mediaType);
+            QCOMPARE(entry->artifactType, c.type);
+        }
+    }
+
     void pullThroughIndex()
     {
         const CliRunner cli = runner(QStringLiteral("index"));

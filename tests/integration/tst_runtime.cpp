@@ -303,6 +303,9 @@ private Q_SLOTS:
             if (r.path.endsWith(u"/warm-pack")) {
                 return {404, {}, QByteArray(), -1};
             }
+            if (r.query.contains(u"pack_id=pack-secret")) {
+                return {200, {}, R"({"status":"pending","secret_requirements":[{"key":"db/password"}]})", -1};
+            }
             return {200, {}, R"({"status":"ready"})", -1};
         });
         const CliRunner cli(m_dir.filePath(QStringLiteral("cli-cache")));
@@ -333,6 +336,28 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("status")).toString(),
                  QStringLiteral("ready"));
+
+        // v1 pack-status: raw JSON on stdout, and the same secrets hint as v2 when the answer lists them
+        r = cli.runWithInput(QStringList{QStringLiteral("runtime"), QStringLiteral("pack-status")} + common,
+                             "from-stdin\n");
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.err.contains("greentic-secrets init"), r.err.constData());
+        QStringList secretPack = common;
+        secretPack[secretPack.indexOf(QStringLiteral("pack-123"))] = QStringLiteral("pack-secret");
+        for (const QString& command : {QStringLiteral("pack-status"), QStringLiteral("pack-status-v2")}) {
+            r = cli.runWithInput(QStringList{QStringLiteral("runtime"), command, QStringLiteral("--json")} + secretPack,
+                                 "from-stdin\n");
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QCOMPARE(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("status")).toString(),
+                     QStringLiteral("pending"));
+            QVERIFY2(r.err.contains("run `greentic-secrets init --pack pack-secret`"),
+                     qPrintable(command + u' ' + QString::fromUtf8(r.err)));
+            r = cli.runWithInput(QStringList{QStringLiteral("--quiet"), QStringLiteral("runtime"), command}
+                                     + secretPack,
+                                 "from-stdin\n");
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(!r.err.contains("greentic-secrets init"), r.err.constData());
+        }
 
         r = cli.runWithInput(QStringList{QStringLiteral("runtime"), QStringLiteral("warm-pack")} + common,
                              "from-stdin\n");

@@ -7,6 +7,7 @@
 #include "TestWaits.h"
 #include "serve/DevLayout.h"
 
+#include <dist/Cache.h>
 #include <dist/PackCanonicalizer.h>
 #include <dist/PackSigner.h>
 #include <dist/RuntimeClient.h>
@@ -19,12 +20,14 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
+#include <tuple>
 
 using namespace dist;
 using namespace dist::test;
@@ -76,7 +79,26 @@ class TestServe : public QObject
     QString m_url;
     QNetworkAccessManager m_nam;
 
+    QByteArray m_archiveSmall;
+    QByteArray m_archiveLarge;
+
     QString path(const QString& rel) const { return m_dir.filePath(rel); }
+
+    // A gzip tarball of these files, made by tar(1) as a pack author would.
+    QByteArray tarGz(const QMap<QString, QByteArray>& files)
+    {
+        QTemporaryDir dir;
+        for (auto it = files.begin(); it != files.end(); ++it) {
+            writeFile(dir.filePath(it.key()), it.value());
+        }
+        QProcess tar;
+        tar.start(QStringLiteral("tar"),
+                  {QStringLiteral("-C"), dir.path(), QStringLiteral("-czf"), QStringLiteral("-"), QStringLiteral(".")});
+        if (!tar.waitForFinished(scaled(30000)) || tar.exitCode() != 0) {
+            return {};
+        }
+        return tar.readAllStandardOutput();
+    }
     CliRunner cli(const QString& cache = QStringLiteral("cache")) const
     {
         CliRunner r(path(cache));
@@ -144,6 +166,14 @@ private Q_SLOTS:
         // nested
         writeFile(m_root + u"/components/echo/0.2.0/component.wasm", "echo component 0.2.0");
         writeFile(m_root + u"/packs/dev.local.hello-flow/0.1.0/pack.gtpack", "nested gtpack");
+        // .gtpack archives without a YAML form, served by the pack registry API as their own bytes:
+        // a small one (signature in the header) and one whose envelope only fits the sidecar.
+        m_archiveSmall = tarGz({{QStringLiteral("pack.yaml"), "name: archive-pack\nversion: 1.0.0\n"}});
+        m_archiveLarge = tarGz({{QStringLiteral("pack.yaml"), "name: archive-pack\nversion: 2.0.0\n"},
+                                {QStringLiteral("assets/blob.bin"), randomBytes(64 * 1024)}});
+        QVERIFY(m_archiveSmall.startsWith("\x1f\x8b") && m_archiveLarge.size() > 64 * 1024);
+        writeFile(m_root + u"/packs/archive-pack/1.0.0/pack.gtpack", m_archiveSmall);
+        writeFile(m_root + u"/packs/archive-pack-2.0.0.gtpack", m_archiveLarge);
 
         m_signer = std::make_unique<PackSigner>(PackSigner::generate());
         writeFile(path(QStringLiteral("dev-key.pem")), m_signer->privateKeyPem());
@@ -158,7 +188,7 @@ private Q_SLOTS:
         const QString first = QString::fromUtf8(m_serve->readLine()).trimmed();
         QVERIFY2(first.startsWith(u"serving " + m_root),
                  qPrintable(first + QString::fromUtf8(m_serve->readAllStandardError())));
-        QVERIFY2(first.contains(u"flat and nested layout, 7 files"), qPrintable(first));
+        QVERIFY2(first.contains(u"flat and nested layout, 9 files"), qPrintable(first));
         m_url = first.section(u' ', -1);
         QVERIFY2(m_url.startsWith(u"http://127.0.0.1:"), qPrintable(m_url));
         // The exported trust root names the signing key.
@@ -336,6 +366,68 @@ private Q_SLOTS:
         r = c.run({QStringLiteral("lock"), QStringLiteral("verify"), QStringLiteral("--lock"), lock,
                    QStringLiteral("--trust-root"), trust});
         QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+
+    void gtpackOverThePackRegistryApi()
+    {
+        const QByteArray small = Sha256::hash(m_archiveSmall).toString().toLatin1();
+        const QByteArray large = Sha256::hash(m_archiveLarge).toString().toLatin1();
+        HttpAnswer a = http("GET", QStringLiteral("/v1/packs/archive-pack/versions"));
+        QCOMPARE(a.status, 200);
+        const QJsonArray versions = QJsonDocument::fromJson(a.body).object().value(u"versions").toArray();
+        QCOMPARE(versions.size(), 2);
+        QCOMPARE(versions.at(0).toObject().value(u"version").toString(), QStringLiteral("2.0.0"));
+        QCOMPARE(versions.at(0).toObject().value(u"digest").toString().toLatin1(), large);
+        QCOMPARE(versions.at(1).toObject().value(u"digest").toString().toLatin1(), small);
+
+        a = http("GET", QStringLiteral("/v1/packs/archive-pack/1.0.0"));
+        QCOMPARE(a.status, 200);
+        QCOMPARE(a.body, m_archiveSmall); // byte-exact
+        QCOMPARE(a.header("X-Pack-Digest"), small);
+        QCOMPARE(a.header("ETag"), '"' + small + '"');
+        QCOMPARE(a.header("Content-Type"), QByteArray("application/vnd.greentic.pack.v1+tar+gzip"));
+        QVERIFY(!a.header("X-Pack-Signature").isEmpty());
+        QCOMPARE(a.header("X-Pack-Key-Id"), m_signer->keyId().toLatin1());
+        QCOMPARE(http("GET", QStringLiteral("/v1/packs/archive-pack/1.0.0"), {}, {{"If-None-Match", '"' + small + '"'}})
+                     .status,
+                 304);
+        a = http("GET", QStringLiteral("/v1/packs/archive-pack/2.0.0"));
+        QCOMPARE(a.status, 200);
+        QCOMPARE(a.body, m_archiveLarge);
+        QVERIFY(a.header("X-Pack-Signature").isEmpty()); // too big for a header: the sidecar has it
+        a = http("GET", QStringLiteral("/v1/packs/archive-pack/2.0.0.sig"));
+        QCOMPARE(a.status, 200);
+        QCOMPARE(a.header("Content-Type"), QByteArray("application/vnd.dsse.envelope+json"));
+
+        // `registry fetch` end to end: verified against the dev key, cached byte-exact, typed a pack.
+        const QString trust = path(QStringLiteral("trust.json"));
+        const CliRunner c = cli(QStringLiteral("archive-cache"));
+        for (const auto& [version, bytes, digest] : {std::tuple{QStringLiteral("1.0.0"), m_archiveSmall, small},
+                                                     std::tuple{QStringLiteral("2.0.0"), m_archiveLarge, large}}) {
+            const CliResult r
+                = c.run({QStringLiteral("registry"), QStringLiteral("fetch"), QStringLiteral("archive-pack@") + version,
+                         QStringLiteral("--trust-root"), trust, QStringLiteral("--json")});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+            QVERIFY(o.value(u"signed").toBool());
+            QCOMPARE(o.value(u"digest").toString().toLatin1(), digest);
+            QFile cached(o.value(u"path").toString());
+            QVERIFY(cached.open(QIODevice::ReadOnly));
+            QCOMPARE(cached.readAll(), bytes);
+            auto entry = Cache(c.cacheDir()).stat(Sha256::hash(bytes));
+            QVERIFY2(entry, qPrintable(entry ? QString() : entry.message()));
+            QCOMPARE(entry->artifactType, ArtifactType::Pack);
+            QCOMPARE(entry->mediaType, QStringLiteral("application/vnd.greentic.pack.v1+tar+gzip"));
+        }
+        // Served from the cache the second time, still verified.
+        const CliResult again = c.run({QStringLiteral("--offline"), QStringLiteral("registry"), QStringLiteral("fetch"),
+                                       QStringLiteral("archive-pack@1.0.0"), QStringLiteral("--trust-root"), trust});
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        // Without the dev key, the archive's signature is not trusted either.
+        const CliResult untrusted
+            = cli(QStringLiteral("archive-untrusting"))
+                  .run({QStringLiteral("registry"), QStringLiteral("fetch"), QStringLiteral("archive-pack@1.0.0")});
+        QCOMPARE(untrusted.exitCode, 6);
     }
 
     void httpSurface()

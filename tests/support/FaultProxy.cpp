@@ -14,6 +14,8 @@ const char* kindName(FaultProxy::Kind k)
         return "reset";
     case FaultProxy::Kind::Stall:
         return "stall";
+    case FaultProxy::Kind::StallBeforeHead:
+        return "stall-before-head";
     case FaultProxy::Kind::Truncate:
         return "truncate";
     case FaultProxy::Kind::Status:
@@ -198,6 +200,10 @@ void FaultProxy::onClientData(const std::shared_ptr<Conn>& c)
         respond(c,
                 "HTTP/1.1 307 Temporary Redirect\r\nLocation: " + c->fault->redirectTo.toLatin1() + target
                     + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+    }
+    if (c->fault && c->fault->kind == Kind::StallBeforeHead) {
+        c->stalled = true; // open and silent until the client gives up
         return;
     }
 

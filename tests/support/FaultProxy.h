@@ -14,10 +14,10 @@
 namespace dist::test {
 
 // A loopback HTTP/1.1 proxy in front of a real server that injects faults into chosen requests:
-// a connection reset or a stall part-way through the body, a body cut short by a clean close,
-// bursts of error statuses (with Retry-After), a lying Content-Length, and a redirect to another
-// host. It can also demand Basic credentials, so tests can see where Authorization travels.
-// One request per connection (it forces `Connection: close`), on the test's event loop.
+// a connection reset or a stall part-way through the body or before the response head, a body cut short by a clean
+// close, bursts of error statuses (with Retry-After), a lying Content-Length, and a redirect to another host. It can
+// also demand Basic credentials, so tests can see where Authorization travels. One request per connection (it forces
+// `Connection: close`), on the test's event loop.
 class FaultProxy final : public QObject
 {
     Q_OBJECT
@@ -27,6 +27,7 @@ public:
     {
         Reset,
         Stall,
+        StallBeforeHead, // the request is read, then nothing: no status line, no headers
         Truncate,
         Status,
         ContentLength,

@@ -640,6 +640,16 @@ private Q_SLOTS:
                             QStringLiteral("4")})
                      .code,
                  3);
+        // pinned to an entry whose blob has gone: missing (3), as upstream reports it, not corrupt (6)
+        {
+            const QString blob = Cache(m_cache).blobPath(d);
+            QVERIFY(QFile::rename(blob, blob + QStringLiteral(".away")));
+            const Run gone = runCached({QStringLiteral("--offline"), QStringLiteral("pull"), ref,
+                                        QStringLiteral("--release"), QStringLiteral("1.0.16")});
+            QVERIFY(QFile::rename(blob + QStringLiteral(".away"), blob));
+            QCOMPARE(gone.code, 3);
+            QVERIFY2(gone.err.contains("whose cached blob is missing"), gone.err.constData());
+        }
         // canonical ref not pinned
         writeIndex(QStringLiteral("stable"), QStringLiteral("5"),
                    QJsonObject{{ref, entry(d.toString(), QStringLiteral("ghcr.io/x/y:1"))}});

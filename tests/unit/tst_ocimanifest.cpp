@@ -165,6 +165,26 @@ private Q_SLOTS:
         QCOMPARE(int(c->type), type);
     }
 
+    void packPolicyReadsOctetStreamAsAPack()
+    {
+        LayerPolicy pack;
+        pack.packOnly = true;
+        auto octet
+            = OciManifest::parse(manifestWith({QStringLiteral("application/octet-stream")}), MediaTypes::OciManifest);
+        QVERIFY(octet);
+        QCOMPARE(LayerPolicy().select(octet.value())->type, ArtifactType::Component); // `pull` keeps its rule
+        auto c = pack.select(octet.value());
+        QVERIFY2(c, qPrintable(c ? QString() : c.message()));
+        QCOMPARE(c->type, ArtifactType::Pack);
+        QCOMPARE(c->layer.digest, octet->layers.first().digest);
+        // A real component stays a component, and the pack types keep their own typing.
+        auto wasm = OciManifest::parse(manifestWith({QStringLiteral("application/wasm")}), MediaTypes::OciManifest);
+        QCOMPARE(pack.select(wasm.value())->type, ArtifactType::Component);
+        auto gz = OciManifest::parse(manifestWith({QStringLiteral("application/vnd.acme.bundle.v1+tar+gzip")}),
+                                     MediaTypes::OciManifest);
+        QCOMPARE(pack.select(gz.value())->type, ArtifactType::Bundle);
+    }
+
     void incompatibleLayers()
     {
         auto m = OciManifest::parse(manifestWith({QStringLiteral("application/wasm"), QStringLiteral("image/png")}),
