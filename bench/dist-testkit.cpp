@@ -5,8 +5,8 @@
 //   dist-testkit synth-cache --root DIR --entries N    (a cache of N small, real entries)
 #include "OciLayout.h"
 
-#include <dist/Cache.h>
-#include <dist/Sha256.h>
+#include <cache/Cache.h>
+#include <core/Sha256.h>
 
 #include <QDateTime>
 #include <QRandomGenerator>

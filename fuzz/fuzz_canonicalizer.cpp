@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target for the assay canonical form: any input must either canonicalize to valid JSON
 // (the same bytes every time) or be rejected with a reason; never crash, hang or overflow.
-#include <dist/PackCanonicalizer.h>
+#include <trust/PackCanonicalizer.h>
 
 #include <QJsonDocument>
 

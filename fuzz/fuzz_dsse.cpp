@@ -2,9 +2,9 @@
 // Signatures from the outside: greentic DSSE annotations, assay pack envelopes and keys manifests.
 #include "FuzzCheck.h"
 
-#include <dist/Dsse.h>
-#include <dist/PackSignature.h>
-#include <dist/PackTrustStore.h>
+#include <trust/Dsse.h>
+#include <trust/PackSignature.h>
+#include <trust/PackTrustStore.h>
 
 #include <QDateTime>
 

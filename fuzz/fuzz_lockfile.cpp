@@ -2,8 +2,8 @@
 // Lockfiles: the Rust client's JSON shapes and assay.packs.lock (YAML).
 #include "FuzzCheck.h"
 
-#include <dist/Lockfile.h>
-#include <dist/PackLockfile.h>
+#include <packs/PackLockfile.h>
+#include <ref/Lockfile.h>
 
 #include <cstdint>
 

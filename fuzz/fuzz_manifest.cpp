@@ -2,7 +2,7 @@
 // OCI manifests and indexes as a registry might send them, under each content type we accept.
 #include "FuzzCheck.h"
 
-#include <dist/OciManifest.h>
+#include <oci/OciManifest.h>
 
 #include <cstdint>
 

@@ -2,8 +2,8 @@
 // The cache's own files: entry.json and bundle records. What parses must write back and parse again.
 #include "FuzzCheck.h"
 
-#include <dist/Bundle.h>
-#include <dist/CacheEntry.h>
+#include <bundles/Bundle.h>
+#include <cache/CacheEntry.h>
 
 #include <cstdint>
 

@@ -3,8 +3,8 @@
 // OciReference::parse); any input is accepted or refused with a reason, never a crash.
 #include "FuzzCheck.h"
 
-#include <dist/OciReference.h>
-#include <dist/Reference.h>
+#include <ref/OciReference.h>
+#include <ref/Reference.h>
 
 #include <cstdint>
 

@@ -3,7 +3,7 @@
 // completes or leaves nothing behind.
 #include "FuzzCheck.h"
 
-#include <dist/TarExtractor.h>
+#include <extract/TarExtractor.h>
 
 #include <QDir>
 #include <QDirIterator>

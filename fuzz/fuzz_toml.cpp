@@ -2,8 +2,8 @@
 // TOML from operators: registries.conf and runtime configs (toml++ with exceptions off).
 #include "FuzzCheck.h"
 
-#include <dist/RegistriesConf.h>
-#include <dist/TomlReader.h>
+#include <config/RegistriesConf.h>
+#include <config/TomlReader.h>
 
 #include <cstdint>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/Bundle.h>
+#include <bundles/Bundle.h>
 
 #include <QAbstractTableModel>
 #include <QColor>

@@ -4,9 +4,9 @@
 #include "BundleModel.h"
 #include "LifecycleDiagram.h"
 
-#include <dist/BundleLifecycle.h>
-#include <dist/BundleStore.h>
-#include <dist/DistClient.h>
+#include <bundles/BundleStore.h>
+#include <client/BundleLifecycle.h>
+#include <client/DistClient.h>
 
 #include <QHBoxLayout>
 #include <QHeaderView>

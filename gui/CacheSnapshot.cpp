@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "CacheSnapshot.h"
 
-#include <dist/BundleStore.h>
-#include <dist/Cache.h>
+#include <bundles/BundleStore.h>
+#include <cache/Cache.h>
 
 #include <QElapsedTimer>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/Bundle.h>
-#include <dist/CacheEntry.h>
+#include <bundles/Bundle.h>
+#include <cache/CacheEntry.h>
 
 #include <QHash>
 #include <QList>

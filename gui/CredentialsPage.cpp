@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "CredentialsPage.h"
 
-#include <dist/CredentialIndex.h>
-#include <dist/CredentialStore.h>
+#include <credentials/CredentialIndex.h>
+#include <credentials/CredentialStore.h>
 
 #include <QDateTime>
 #include <QDialog>

@@ -12,11 +12,11 @@
 #include "UsageWidget.h"
 
 #include <KeychainCredentialStore.h>
-#include <dist/CacheMaintenance.h>
-#include <dist/CredentialResolver.h>
-#include <dist/DistClient.h>
-#include <dist/FileCredentialStore.h>
-#include <dist/Retention.h>
+#include <client/CacheMaintenance.h>
+#include <client/DistClient.h>
+#include <credentials/CredentialResolver.h>
+#include <credentials/FileCredentialStore.h>
+#include <retention/Retention.h>
 
 #include <QAction>
 #include <QApplication>

@@ -3,7 +3,7 @@
 
 #include "CacheSnapshot.h"
 
-#include <dist/CacheMaintenance.h>
+#include <client/CacheMaintenance.h>
 
 #include <QFutureWatcher>
 #include <QMainWindow>

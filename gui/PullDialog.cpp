@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "PullDialog.h"
 
-#include <dist/DistClient.h>
+#include <client/DistClient.h>
 
 #include <QDialogButtonBox>
 #include <QHeaderView>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/Retention.h>
+#include <retention/Retention.h>
 
 #include <QAbstractTableModel>
 

@@ -4,8 +4,8 @@
 #include "Confirm.h"
 #include "RetentionModel.h"
 
-#include <dist/BundleStore.h>
-#include <dist/Cache.h>
+#include <bundles/BundleStore.h>
+#include <cache/Cache.h>
 
 #include <QFormLayout>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/CacheEntry.h>
+#include <cache/CacheEntry.h>
 
 #include <QMap>
 #include <QWidget>

@@ -2,8 +2,8 @@
 #include "BundlesPage.h"
 #include "MainWindow.h"
 
-#include <dist/Cache.h>
-#include <dist/EnvProxyFactory.h>
+#include <cache/Cache.h>
+#include <net/EnvProxyFactory.h>
 
 #include <QApplication>
 #include <QCommandLineParser>

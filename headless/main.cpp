@@ -7,7 +7,7 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QTimer>
-#include <dist/EnvProxyFactory.h>
+#include <net/EnvProxyFactory.h>
 
 #include <cstdio>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/CredentialStore.h>
+#include <credentials/CredentialStore.h>
 
 namespace dist {
 

@@ -4,8 +4,8 @@
 #include "CommandContext.h"
 #include "ExitCode.h"
 
-#include <dist/CredentialIndex.h>
-#include <dist/JsonWriter.h>
+#include <core/JsonWriter.h>
+#include <credentials/CredentialIndex.h>
 
 #include <QDateTime>
 

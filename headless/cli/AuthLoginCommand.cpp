@@ -5,8 +5,8 @@
 #include "ExitCode.h"
 #include "TokenInput.h"
 
-#include <dist/CredentialIndex.h>
-#include <dist/OciReference.h>
+#include <credentials/CredentialIndex.h>
+#include <ref/OciReference.h>
 
 #include <QDateTime>
 

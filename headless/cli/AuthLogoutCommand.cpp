@@ -4,7 +4,7 @@
 #include "CommandContext.h"
 #include "ExitCode.h"
 
-#include <dist/CredentialIndex.h>
+#include <credentials/CredentialIndex.h>
 
 namespace dist::cli {
 

@@ -6,8 +6,8 @@
 #include "ExitCode.h"
 #include "VerificationOptions.h"
 
-#include <dist/BundleLifecycle.h>
-#include <dist/JsonWriter.h>
+#include <client/BundleLifecycle.h>
+#include <core/JsonWriter.h>
 
 #include <QJsonDocument>
 #include <QJsonObject>

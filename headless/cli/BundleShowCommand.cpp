@@ -5,8 +5,8 @@
 #include "CommandContext.h"
 #include "ExitCode.h"
 
-#include <dist/BundleStore.h>
-#include <dist/JsonWriter.h>
+#include <bundles/BundleStore.h>
+#include <core/JsonWriter.h>
 
 #include <QJsonDocument>
 

@@ -5,10 +5,10 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
-#include <dist/EntryIndex.h>
-#include <dist/JsonWriter.h>
+#include <cache/EntryIndex.h>
+#include <core/JsonWriter.h>
 
-#include <dist/Retention.h>
+#include <retention/Retention.h>
 
 #include <QMap>
 

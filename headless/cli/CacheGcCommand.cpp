@@ -4,8 +4,8 @@
 #include "CommandContext.h"
 #include "ExitCode.h"
 
-#include <dist/CacheMaintenance.h>
-#include <dist/JsonWriter.h>
+#include <client/CacheMaintenance.h>
+#include <core/JsonWriter.h>
 
 namespace dist::cli {
 

@@ -5,7 +5,7 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
-#include <dist/JsonWriter.h>
+#include <core/JsonWriter.h>
 
 #include <QDateTime>
 

@@ -5,8 +5,8 @@
 #include "ProgressPrinter.h"
 
 #include <KeychainCredentialStore.h>
-#include <dist/CredentialResolver.h>
-#include <dist/FileCredentialStore.h>
+#include <credentials/CredentialResolver.h>
+#include <credentials/FileCredentialStore.h>
 
 #include <QFileDevice>
 

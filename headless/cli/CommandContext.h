@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/CredentialProvider.h>
-#include <dist/CredentialStore.h>
-#include <dist/DistClient.h>
-#include <dist/Result.h>
+#include <client/DistClient.h>
+#include <core/Result.h>
+#include <credentials/CredentialProvider.h>
+#include <credentials/CredentialStore.h>
 
 #include <QIODevice>
 #include <QString>

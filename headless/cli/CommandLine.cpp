@@ -22,7 +22,7 @@
 #include "ServeCommand.h"
 #include "StoreDownloadCommand.h"
 
-#include <dist/OciManifest.h>
+#include <oci/OciManifest.h>
 
 #include <QTimer>
 

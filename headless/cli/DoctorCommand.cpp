@@ -5,14 +5,14 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
-#include <dist/CredentialIndex.h>
-#include <dist/DistClient.h>
-#include <dist/EntryIndex.h>
-#include <dist/JsonWriter.h>
-#include <dist/OciManifest.h>
-#include <dist/ProxySettings.h>
-#include <dist/RegistriesConf.h>
-#include <dist/RegistryCertificates.h>
+#include <cache/EntryIndex.h>
+#include <client/DistClient.h>
+#include <config/ProxySettings.h>
+#include <config/RegistriesConf.h>
+#include <config/RegistryCertificates.h>
+#include <core/JsonWriter.h>
+#include <credentials/CredentialIndex.h>
+#include <oci/OciManifest.h>
 
 #include <QDir>
 #include <QFileInfo>

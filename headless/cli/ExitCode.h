@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/Result.h>
+#include <core/Result.h>
 
 namespace dist::cli {
 

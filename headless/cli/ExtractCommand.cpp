@@ -4,8 +4,8 @@
 #include "CommandContext.h"
 #include "ExitCode.h"
 
-#include <dist/JsonWriter.h>
-#include <dist/TarExtractor.h>
+#include <core/JsonWriter.h>
+#include <extract/TarExtractor.h>
 
 #include <QDir>
 

@@ -4,8 +4,8 @@
 #include "CommandContext.h"
 #include "ExitCode.h"
 
-#include <dist/JsonWriter.h>
-#include <dist/PackLocker.h>
+#include <client/PackLocker.h>
+#include <core/JsonWriter.h>
 
 namespace dist::cli {
 

@@ -4,8 +4,8 @@
 #include "CommandContext.h"
 #include "ExitCode.h"
 
-#include <dist/JsonWriter.h>
-#include <dist/OciReference.h>
+#include <core/JsonWriter.h>
+#include <ref/OciReference.h>
 
 namespace dist::cli {
 

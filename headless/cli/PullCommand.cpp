@@ -5,9 +5,9 @@
 #include "ExitCode.h"
 #include "ReleaseOptions.h"
 
-#include <dist/DistClient.h>
-#include <dist/JsonWriter.h>
-#include <dist/Lockfile.h>
+#include <client/DistClient.h>
+#include <core/JsonWriter.h>
+#include <ref/Lockfile.h>
 
 namespace dist::cli {
 

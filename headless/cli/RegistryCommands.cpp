@@ -3,10 +3,10 @@
 
 #include "CommandContext.h"
 
-#include <dist/AtomicFile.h>
-#include <dist/JsonWriter.h>
-#include <dist/PackRegistryClient.h>
-#include <dist/PackResolver.h>
+#include <core/AtomicFile.h>
+#include <core/JsonWriter.h>
+#include <packs/PackRegistryClient.h>
+#include <packs/PackResolver.h>
 
 #include <QFile>
 

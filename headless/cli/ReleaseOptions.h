@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/ReleaseIndex.h>
+#include <client/ReleaseIndex.h>
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

@@ -4,7 +4,7 @@
 #include "CommandContext.h"
 #include "ReleaseOptions.h"
 
-#include <dist/JsonWriter.h>
+#include <core/JsonWriter.h>
 
 namespace dist::cli {
 

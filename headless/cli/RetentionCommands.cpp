@@ -5,8 +5,8 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
-#include <dist/BundleStore.h>
-#include <dist/Cache.h>
+#include <bundles/BundleStore.h>
+#include <cache/Cache.h>
 
 #include <QDateTime>
 

@@ -3,7 +3,7 @@
 
 #include "Command.h"
 
-#include <dist/Retention.h>
+#include <retention/Retention.h>
 
 namespace dist::cli {
 

@@ -4,8 +4,8 @@
 #include "CommandContext.h"
 #include "TokenInput.h"
 
-#include <dist/HttpOptions.h>
-#include <dist/JsonWriter.h>
+#include <core/JsonWriter.h>
+#include <net/HttpOptions.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

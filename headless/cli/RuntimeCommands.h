@@ -3,7 +3,7 @@
 
 #include "Command.h"
 
-#include <dist/RuntimeClient.h>
+#include <runtime/RuntimeClient.h>
 
 namespace dist::cli {
 

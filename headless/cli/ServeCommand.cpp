@@ -5,9 +5,9 @@
 #include "serve/DevDistributor.h"
 #include "serve/SignalWatcher.h"
 
-#include <dist/AtomicFile.h>
-#include <dist/JsonWriter.h>
-#include <dist/PackSigner.h>
+#include <core/AtomicFile.h>
+#include <core/JsonWriter.h>
+#include <trust/PackSigner.h>
 
 #include <QFile>
 #include <QHostAddress>

@@ -5,9 +5,9 @@
 #include "ExitCode.h"
 #include "TokenInput.h"
 
-#include <dist/CredentialIndex.h>
-#include <dist/JsonWriter.h>
-#include <dist/Reference.h>
+#include <core/JsonWriter.h>
+#include <credentials/CredentialIndex.h>
+#include <ref/Reference.h>
 
 #include <QDateTime>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/Verification.h>
+#include <trust/Verification.h>
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "DevDistributor.h"
 
-#include <dist/PackCanonicalizer.h>
-#include <dist/PackSigner.h>
-#include <dist/PackTrustStore.h>
-#include <dist/RuntimeClient.h>
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
+#include <runtime/RuntimeClient.h>
+#include <trust/PackCanonicalizer.h>
+#include <trust/PackSigner.h>
+#include <trust/PackTrustStore.h>
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -3,7 +3,7 @@
 
 #include "DevLayout.h"
 
-#include <dist/Digest.h>
+#include <core/Digest.h>
 
 #include <QAbstractHttpServer>
 #include <QByteArray>

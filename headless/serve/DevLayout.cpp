@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "DevLayout.h"
 
-#include <dist/SemVer.h>
+#include <core/SemVer.h>
 
 #include <QDirIterator>
 #include <QFileInfo>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "CacheEntryModel.h"
 
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -18,9 +18,9 @@
 #include "TestWaits.h"
 #include "UsageWidget.h"
 
-#include <dist/BundleStore.h>
-#include <dist/Cache.h>
-#include <dist/Sha256.h>
+#include <bundles/BundleStore.h>
+#include <cache/Cache.h>
+#include <core/Sha256.h>
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>

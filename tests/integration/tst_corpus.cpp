@@ -8,10 +8,10 @@
 #include "ScriptedServer.h"
 #include "TestWaits.h"
 
-#include <dist/PackCanonicalizer.h>
-#include <dist/PackSigner.h>
-#include <dist/PackTrustStore.h>
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
+#include <trust/PackCanonicalizer.h>
+#include <trust/PackSigner.h>
+#include <trust/PackTrustStore.h>
 
 #include <QDir>
 #include <QFile>

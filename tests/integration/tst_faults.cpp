@@ -8,7 +8,7 @@
 #include "ScriptedServer.h"
 #include "TestRegistry.h"
 
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -5,7 +5,7 @@
 #include "OciLayout.h"
 #include "TestRegistry.h"
 
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
 
 #include <QFile>
 #include <QFileInfo>

@@ -5,7 +5,7 @@
 #include "FakePackRegistry.h"
 #include "ScriptedServer.h"
 
-#include <dist/PackLockfile.h>
+#include <packs/PackLockfile.h>
 
 #include <QDir>
 #include <QFile>

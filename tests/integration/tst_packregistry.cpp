@@ -6,14 +6,14 @@
 #include "ScriptedServer.h"
 #include "TestWaits.h"
 
-#include <dist/CacheMaintenance.h>
-#include <dist/DistClient.h>
-#include <dist/PackCanonicalizer.h>
-#include <dist/PackIndex.h>
-#include <dist/PackRegistryClient.h>
-#include <dist/PackSigner.h>
-#include <dist/PackTokenSource.h>
-#include <dist/Sha256.h>
+#include <client/CacheMaintenance.h>
+#include <client/DistClient.h>
+#include <core/Sha256.h>
+#include <packs/PackIndex.h>
+#include <packs/PackRegistryClient.h>
+#include <packs/PackTokenSource.h>
+#include <trust/PackCanonicalizer.h>
+#include <trust/PackSigner.h>
 
 #include <QElapsedTimer>
 #include <QFile>

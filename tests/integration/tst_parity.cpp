@@ -7,7 +7,7 @@
 #include "TestRegistry.h"
 #include "TestWaits.h"
 
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
 
 #include <QFile>
 #include <QJsonArray>

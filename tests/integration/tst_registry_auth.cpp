@@ -8,7 +8,7 @@
 #include "TestWaits.h"
 #include "TokenServer.h"
 
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
 
 #include <QDir>
 #include <QJsonArray>

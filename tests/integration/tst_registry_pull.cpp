@@ -7,8 +7,8 @@
 #include "TestWaits.h"
 #include "ThrottleProxy.h"
 
-#include <dist/Cache.h>
-#include <dist/Sha256.h>
+#include <cache/Cache.h>
+#include <core/Sha256.h>
 
 #include <QDir>
 #include <QFile>

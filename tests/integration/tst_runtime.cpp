@@ -5,7 +5,7 @@
 #include "ScriptedServer.h"
 #include "TestWaits.h"
 
-#include <dist/RuntimeClient.h>
+#include <runtime/RuntimeClient.h>
 
 #include <QFile>
 #include <QJsonArray>

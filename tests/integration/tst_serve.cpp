@@ -7,11 +7,11 @@
 #include "TestWaits.h"
 #include "serve/DevLayout.h"
 
-#include <dist/Cache.h>
-#include <dist/PackCanonicalizer.h>
-#include <dist/PackSigner.h>
-#include <dist/RuntimeClient.h>
-#include <dist/Sha256.h>
+#include <cache/Cache.h>
+#include <core/Sha256.h>
+#include <runtime/RuntimeClient.h>
+#include <trust/PackCanonicalizer.h>
+#include <trust/PackSigner.h>
 
 #include <QDir>
 #include <QFile>

@@ -7,7 +7,7 @@
 #include "TestRegistry.h"
 #include "TestWaits.h"
 
-#include <dist/RegistryCertificates.h>
+#include <config/RegistryCertificates.h>
 
 #include <QDir>
 #include <QFile>

@@ -4,10 +4,10 @@
 #include "ScriptedServer.h"
 #include "TestWaits.h"
 
-#include <dist/CredentialProvider.h>
-#include <dist/DistClient.h>
-#include <dist/IngestFile.h>
-#include <dist/Sha256.h>
+#include <cache/IngestFile.h>
+#include <client/DistClient.h>
+#include <core/Sha256.h>
+#include <credentials/CredentialProvider.h>
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -6,8 +6,8 @@
 #include "KeychainCredentialStore.h"
 #include "TestWaits.h"
 
-#include <dist/CredentialProvider.h>
-#include <dist/DockerAuthSource.h>
+#include <credentials/CredentialProvider.h>
+#include <credentials/DockerAuthSource.h>
 
 #include <QDir>
 #include <QJsonDocument>

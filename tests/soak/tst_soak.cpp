@@ -9,7 +9,7 @@
 #include "TestRegistry.h"
 #include "ThrottleProxy.h"
 
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
 
 #include <QFile>
 #include <QJsonArray>

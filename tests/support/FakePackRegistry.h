@@ -3,11 +3,11 @@
 
 #include "ScriptedServer.h"
 
-#include <dist/Digest.h>
-#include <dist/PackCanonicalizer.h>
-#include <dist/PackSigner.h>
-#include <dist/PackTrustStore.h>
-#include <dist/Sha256.h>
+#include <core/Digest.h>
+#include <core/Sha256.h>
+#include <trust/PackCanonicalizer.h>
+#include <trust/PackSigner.h>
+#include <trust/PackTrustStore.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "OciLayout.h"
 
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
 
 #include <QDir>
 #include <QFile>

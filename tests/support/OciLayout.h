@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/OciManifest.h>
+#include <oci/OciManifest.h>
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <dist/Digest.h>
+#include <core/Digest.h>
 
 #include <QProcess>
 #include <QString>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <dist/AuthChallenge.h>
+#include <net/AuthChallenge.h>
 
 #include <QTest>
 

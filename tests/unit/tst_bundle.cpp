@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include <dist/BundleStore.h>
-#include <dist/Sha256.h>
+#include <bundles/BundleStore.h>
+#include <core/Sha256.h>
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include <dist/Cache.h>
-#include <dist/CacheMaintenance.h>
-#include <dist/IngestFile.h>
-#include <dist/Sha256.h>
+#include <cache/Cache.h>
+#include <cache/IngestFile.h>
+#include <client/CacheMaintenance.h>
+#include <core/Sha256.h>
 
 #include <QDateTime>
 #include <QDir>

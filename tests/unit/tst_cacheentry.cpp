@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <dist/CacheEntry.h>
+#include <cache/CacheEntry.h>
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -4,9 +4,9 @@
 #include "cli/CommandContext.h"
 #include "cli/CommandLine.h"
 
-#include <dist/BundleStore.h>
-#include <dist/Cache.h>
-#include <dist/Sha256.h>
+#include <bundles/BundleStore.h>
+#include <cache/Cache.h>
+#include <core/Sha256.h>
 
 #include <QBuffer>
 #include <QDir>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include <dist/Digest.h>
-#include <dist/Sha256.h>
+#include <core/Digest.h>
+#include <core/Sha256.h>
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include <dist/Cache.h>
-#include <dist/EntryIndex.h>
-#include <dist/IngestFile.h>
-#include <dist/Sha256.h>
+#include <cache/Cache.h>
+#include <cache/EntryIndex.h>
+#include <cache/IngestFile.h>
+#include <core/Sha256.h>
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <dist/JsonWriter.h>
+#include <core/JsonWriter.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <dist/Lockfile.h>
+#include <ref/Lockfile.h>
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <dist/OciManifest.h>
+#include <oci/OciManifest.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include <dist/PackCanonicalizer.h>
-#include <dist/Sha256.h>
+#include <core/Sha256.h>
+#include <trust/PackCanonicalizer.h>
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include <dist/PackCanonicalizer.h>
-#include <dist/PackSignature.h>
-#include <dist/PackSigner.h>
-#include <dist/PackTrustStore.h>
+#include <trust/PackCanonicalizer.h>
+#include <trust/PackSignature.h>
+#include <trust/PackSigner.h>
+#include <trust/PackTrustStore.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

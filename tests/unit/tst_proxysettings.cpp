@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <dist/ProxySettings.h>
+#include <config/ProxySettings.h>
 
 #include <QTest>
 

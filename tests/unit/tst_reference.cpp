@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <dist/Reference.h>
+#include <ref/Reference.h>
 
 #include <QDir>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <dist/RegistriesConf.h>
+#include <config/RegistriesConf.h>
 
 #include <QTemporaryDir>
 #include <QTest>

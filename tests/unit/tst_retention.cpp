@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include <dist/BundleStore.h>
-#include <dist/Cache.h>
-#include <dist/IngestFile.h>
-#include <dist/Retention.h>
-#include <dist/Sha256.h>
+#include <bundles/BundleStore.h>
+#include <cache/Cache.h>
+#include <cache/IngestFile.h>
+#include <core/Sha256.h>
+#include <retention/Retention.h>
 
 #include <QRandomGenerator>
 #include <QTemporaryDir>

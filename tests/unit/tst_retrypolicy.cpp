@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <dist/RetryPolicy.h>
+#include <net/RetryPolicy.h>
 
 #include <QDateTime>
 #include <QLocale>

@@ -4,7 +4,7 @@
 // (The hostile archives live in tests/corpus/tar and run through the CLI in tst_corpus.)
 #include "TestWaits.h"
 
-#include <dist/TarExtractor.h>
+#include <extract/TarExtractor.h>
 
 #include <QDir>
 #include <QFile>

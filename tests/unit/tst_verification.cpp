@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include <dist/Cache.h>
-#include <dist/Dsse.h>
-#include <dist/IngestFile.h>
-#include <dist/SemVer.h>
-#include <dist/Sha256.h>
-#include <dist/Verification.h>
+#include <cache/Cache.h>
+#include <cache/IngestFile.h>
+#include <core/SemVer.h>
+#include <core/Sha256.h>
+#include <trust/Dsse.h>
+#include <trust/Verification.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

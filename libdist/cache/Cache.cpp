@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+#include "Cache.h"
+
+#include "IngestFile.h"
+#include <core/AtomicFile.h>
+#include <core/Logging.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+namespace dist {
+
+namespace {
+
+QString envPath(const char* name)
+{
+    const QString v = qEnvironmentVariable(name);
+    return v.trimmed().isEmpty() ? QString() : v;
+}
+
+Result<QByteArray> readSmallFile(const QString& path, qint64 limit)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (!f.exists()) {
+            return makeError(ErrorCode::NotFound, path);
+        }
+        return makeError(ErrorCode::Cache, QStringLiteral("cache error at `%1`: %2").arg(path, f.errorString()));
+    }
+    if (f.size() > limit) {
+        return makeError(ErrorCode::Cache, QStringLiteral("cache error at `%1`: file is too large").arg(path));
+    }
+    return f.readAll();
+}
+
+qint64 directorySize(const QString& dir)
+{
+    qint64 total = 0;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        total += it.fileInfo().size();
+    }
+    return total;
+}
+
+} // namespace
+
+Cache::Cache(const QString& root)
+    : m_root(QDir::cleanPath(QDir(root).absolutePath()))
+{
+}
+
+QString Cache::resolveRoot(const QString& override)
+{
+    if (!override.isEmpty()) {
+        return override;
+    }
+    if (QString v = envPath("GREENTIC_DIST_CACHE_DIR"); !v.isEmpty()) {
+        return v;
+    }
+    if (QString v = envPath("GREENTIC_CACHE_DIR"); !v.isEmpty()) {
+        return v;
+    }
+    QString base = envPath("XDG_CACHE_HOME");
+    if (base.isEmpty() || !QDir::isAbsolutePath(base)) {
+        base = QDir::homePath() + QStringLiteral("/.cache");
+    }
+    return base + QStringLiteral("/greentic/dist");
+}
+
+QString Cache::entryDir(const Digest& d) const
+{
+    return m_root + QStringLiteral("/artifacts/sha256/") + d.hex().left(2) + u'/' + d.hex().mid(2);
+}
+
+QString Cache::blobPath(const Digest& d) const
+{
+    return entryDir(d) + QStringLiteral("/blob");
+}
+
+QString Cache::entryPath(const Digest& d) const
+{
+    return entryDir(d) + QStringLiteral("/entry.json");
+}
+
+QString Cache::ingestDir() const
+{
+    return m_root + QStringLiteral("/ingest");
+}
+
+QString Cache::lockPath(const Digest& d) const
+{
+    return ingestDir() + u'/' + d.hex() + QStringLiteral(".lock");
+}
+
+QString Cache::cacheLockPath() const
+{
+    return m_root + QStringLiteral("/cache.lock");
+}
+
+Result<CacheEntry> Cache::stat(const Digest& d) const
+{
+    const QString path = entryPath(d);
+    auto bytes = readSmallFile(path, 4 << 20);
+    if (!bytes) {
+        if (bytes.code() == ErrorCode::NotFound) {
+            return makeError(ErrorCode::NotFound, QStringLiteral("reference `%1` not found").arg(d.toString()));
+        }
+        return bytes.error();
+    }
+    auto entry = CacheEntry::fromJson(bytes.value(), path);
+    if (!entry) {
+        return entry;
+    }
+    if (entry->digest != d) {
+        return makeError(ErrorCode::Cache,
+                         QStringLiteral("cache error at `%1`: entry describes %2").arg(path, entry->digest.toString()));
+    }
+    if (!QFileInfo::exists(blobPath(d))) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("corrupt artifact `%1`: cache metadata exists but "
+                                        "cached blob is missing")
+                             .arg(d.toString()));
+    }
+    entry->localPath = blobPath(d);
+    return entry;
+}
+
+Result<CacheEntry> Cache::open(const Digest& d)
+{
+    auto entry = stat(d);
+    if (!entry) {
+        return entry;
+    }
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (entry->lastAccessedAt != now) {
+        entry->lastAccessedAt = now;
+        // An access that cannot be recorded must not fail the read; eviction order just gets older data.
+        if (auto w = writeEntry(entry.value()); !w) {
+            qCWarning(lcCache) << "could not record access to" << d.toString() << ":" << w.message();
+        }
+    }
+    return entry;
+}
+
+std::optional<Digest> Cache::contentForManifest(const Digest& manifest) const
+{
+    auto bytes = readSmallFile(m_root + QStringLiteral("/index/manifests/sha256/") + manifest.hex(), 1024);
+    if (!bytes) {
+        return std::nullopt;
+    }
+    auto d = Digest::parse(QString::fromLatin1(bytes.value()).trimmed());
+    if (!d) {
+        return std::nullopt;
+    }
+    return d.value();
+}
+
+Result<void> Cache::recordManifest(const Digest& manifest, const Digest& content)
+{
+    if (manifest == content) {
+        return {};
+    }
+    return AtomicFile::write(m_root + QStringLiteral("/index/manifests/sha256/") + manifest.hex(),
+                             content.toString().toLatin1() + '\n');
+}
+
+Result<CacheEntry> Cache::lookup(const Digest& d) const
+{
+    auto direct = stat(d);
+    if (direct || direct.code() != ErrorCode::NotFound) {
+        return direct;
+    }
+    if (auto content = contentForManifest(d)) {
+        auto viaManifest = stat(*content);
+        if (viaManifest || viaManifest.code() != ErrorCode::NotFound) {
+            return viaManifest;
+        }
+    }
+    return direct;
+}
+
+QList<Digest> Cache::digests() const
+{
+    QList<Digest> out;
+    QDir base(m_root + QStringLiteral("/artifacts/sha256"));
+    const QStringList prefixes = base.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& prefix : prefixes) {
+        if (prefix.size() != 2) {
+            continue;
+        }
+        QDir sub(base.filePath(prefix));
+        const QStringList rests = sub.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QString& rest : rests) {
+            const QString hex = prefix + rest;
+            if (Digest::isValidHex(hex) && QFileInfo::exists(sub.filePath(rest) + QStringLiteral("/entry.json"))) {
+                out.append(Digest::fromHex(hex));
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+qint64 Cache::blobBytes() const
+{
+    qint64 total = 0;
+    QDir base(m_root + QStringLiteral("/artifacts/sha256"));
+    for (const QString& prefix : base.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QDir sub(base.filePath(prefix));
+        for (const QString& rest : sub.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QFileInfo blob(sub.filePath(rest) + QStringLiteral("/blob"));
+            if (QFileInfo::exists(sub.filePath(rest) + QStringLiteral("/entry.json"))) {
+                total += blob.size();
+            }
+        }
+    }
+    return total;
+}
+
+CacheLock::CacheLock(const Cache& cache)
+    : m_lock(std::make_unique<QLockFile>(cache.cacheLockPath()))
+{
+    QDir().mkpath(cache.root());
+    m_lock->setStaleLockTime(0);
+}
+
+CacheLock::~CacheLock() = default;
+
+bool CacheLock::tryLock(int timeoutMs)
+{
+    return m_lock->tryLock(timeoutMs);
+}
+
+QList<CacheEntry> Cache::entries(QStringList* problems) const
+{
+    QList<CacheEntry> out;
+    const QList<Digest> all = digests();
+    out.reserve(all.size());
+    for (const Digest& d : all) {
+        auto e = stat(d);
+        if (e) {
+            out.append(std::move(e).value());
+        } else if (problems) {
+            problems->append(e.message());
+        }
+    }
+    return out;
+}
+
+Result<void> Cache::writeEntry(const CacheEntry& entry)
+{
+    return AtomicFile::write(entryPath(entry.digest), entry.toJson());
+}
+
+Result<CacheEntry> Cache::commit(IngestFile& ingest, CacheEntry entry)
+{
+    const Digest d = entry.digest;
+    const QString finalDir = entryDir(d);
+    if (QFileInfo::exists(finalDir + QStringLiteral("/entry.json"))) {
+        ingest.discard();
+        return stat(d);
+    }
+    const QString staging = ingestDir() + u'/' + d.hex()
+        + QStringLiteral(".commit-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    if (!QDir().mkpath(staging)) {
+        return makeError(ErrorCode::Io, QStringLiteral("cannot create directory `%1`").arg(staging));
+    }
+    auto cleanup = [&] { QDir(staging).removeRecursively(); };
+    if (auto r = AtomicFile::rename(ingest.path(), staging + QStringLiteral("/blob")); !r) {
+        cleanup();
+        return r.error();
+    }
+    entry.localPath = blobPath(d);
+    if (auto r = AtomicFile::write(staging + QStringLiteral("/entry.json"), entry.toJson()); !r) {
+        cleanup();
+        return r.error();
+    }
+    AtomicFile::syncDirectory(staging);
+    const QString parent = QFileInfo(finalDir).absolutePath();
+    if (!QDir().mkpath(parent)) {
+        cleanup();
+        return makeError(ErrorCode::Io, QStringLiteral("cannot create directory `%1`").arg(parent));
+    }
+    if (QFileInfo::exists(finalDir)) {
+        // A directory without entry.json is the remains of an interrupted removal; it is not an entry.
+        QDir(finalDir).removeRecursively();
+    }
+    if (auto r = AtomicFile::rename(staging, finalDir); !r) {
+        cleanup();
+        if (QFileInfo::exists(finalDir + QStringLiteral("/entry.json"))) {
+            return stat(d);
+        }
+        return r.error();
+    }
+    AtomicFile::syncDirectory(parent);
+    qCDebug(lcCache) << "committed" << d.toString() << entry.sizeBytes << "bytes";
+    return entry;
+}
+
+Result<qint64> Cache::remove(const Digest& d)
+{
+    const QString dir = entryDir(d);
+    if (!QFileInfo::exists(dir)) {
+        return makeError(ErrorCode::NotFound, QStringLiteral("reference `%1` not found").arg(d.toString()));
+    }
+    const qint64 bytes = directorySize(dir);
+    // Rename first so the entry disappears atomically, then delete at leisure.
+    const QString trash = ingestDir() + u'/' + d.hex()
+        + QStringLiteral(".trash-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    QDir().mkpath(ingestDir());
+    if (auto r = AtomicFile::rename(dir, trash); !r) {
+        return r.error();
+    }
+    AtomicFile::syncDirectory(QFileInfo(dir).absolutePath());
+    QDir(trash).removeRecursively();
+    return bytes;
+}
+
+} // namespace dist

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "CacheEntry.h"
+#include <core/Digest.h>
+#include <core/Result.h>
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+class QLockFile;
+
+namespace dist {
+
+class IngestFile;
+
+// The content-addressed cache (the Rust 1.1 layout):
+//   artifacts/sha256/<2 hex>/<62 hex>/{blob,entry.json}
+//   index/manifests/sha256/<hex>      manifest digest -> content digest (so a repo@sha256:<manifest>
+//                                     pull is a cache hit, offline too)
+//   ingest/                           partial downloads, per-digest lock files, commit staging
+// An entry is visible exactly when its directory holds entry.json; blob and entry.json are staged
+// together and the directory is renamed into place, so a crash never leaves a half entry visible.
+class Cache
+{
+public:
+    explicit Cache(const QString& root);
+
+    // --cache-dir > GREENTIC_DIST_CACHE_DIR > GREENTIC_CACHE_DIR > ${XDG_CACHE_HOME:-~/.cache}/greentic/dist
+    static QString resolveRoot(const QString& override = QString());
+
+    const QString& root() const { return m_root; }
+    QString entryDir(const Digest& d) const;
+    QString blobPath(const Digest& d) const;
+    QString entryPath(const Digest& d) const;
+    QString ingestDir() const;
+    QString lockPath(const Digest& d) const; // per-digest writer lock
+    QString cacheLockPath() const; // retention / GC lock
+
+    // NotFound when absent; Cache when entry.json is malformed; Integrity when the blob is missing.
+    Result<CacheEntry> stat(const Digest& d) const;
+    // stat + records the access (last_accessed_at), which is what LRU eviction orders by.
+    Result<CacheEntry> open(const Digest& d);
+    // Finds an entry by its content digest or by the manifest digest it was pulled through.
+    Result<CacheEntry> lookup(const Digest& d) const;
+    std::optional<Digest> contentForManifest(const Digest& manifest) const;
+    Result<void> recordManifest(const Digest& manifest, const Digest& content);
+
+    QList<Digest> digests() const; // sorted
+    // Sum of the blob sizes of all entries, from directory metadata only (no entry.json reads).
+    qint64 blobBytes() const;
+    // Entries that parse; problems describes the ones that do not.
+    QList<CacheEntry> entries(QStringList* problems = nullptr) const;
+
+    Result<void> writeEntry(const CacheEntry& entry);
+    // Moves a finished, verified ingest file into place with its entry. If another writer committed
+    // the same digest first, the existing entry wins and the ingest file is discarded.
+    Result<CacheEntry> commit(IngestFile& ingest, CacheEntry entry);
+    // Removes an entry directory (and the manifest index pointing to it). Returns bytes freed.
+    Result<qint64> remove(const Digest& d);
+
+private:
+    QString m_root;
+};
+
+// The cache-wide lock: retention, GC and cap enforcement never run at the same time, in one
+// process or several. Released on destruction.
+class CacheLock
+{
+public:
+    explicit CacheLock(const Cache& cache);
+    ~CacheLock();
+    CacheLock(const CacheLock&) = delete;
+    CacheLock& operator=(const CacheLock&) = delete;
+
+    bool tryLock(int timeoutMs);
+
+private:
+    std::unique_ptr<QLockFile> m_lock;
+};
+
+} // namespace dist

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+#include "CacheMaintenance.h"
+
+#include <packs/PackIndex.h>
+
+#include <bundles/BundleStore.h>
+#include <core/Logging.h>
+#include <core/Sha256.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QThread>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace dist {
+
+namespace {
+
+qint64 pathSize(const QFileInfo& info)
+{
+    if (!info.isDir()) {
+        return info.size();
+    }
+    qint64 total = 0;
+    QDirIterator it(info.absoluteFilePath(), QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        total += it.fileInfo().size();
+    }
+    return total;
+}
+
+bool removePath(const QFileInfo& info)
+{
+    return info.isDir() ? QDir(info.absoluteFilePath()).removeRecursively() : QFile::remove(info.absoluteFilePath());
+}
+
+} // namespace
+
+CacheMaintenance::CacheMaintenance(Cache& cache)
+    : m_cache(cache)
+{
+}
+
+VerifyOutcome CacheMaintenance::verifyOne(const Digest& d)
+{
+    VerifyOutcome o{d, false, {}};
+    auto entry = m_cache.stat(d);
+    if (!entry) {
+        o.detail = entry.message();
+        return o;
+    }
+    qint64 size = 0;
+    auto actual = Sha256::hashFile(m_cache.blobPath(d), &size);
+    if (!actual) {
+        o.detail = actual.message();
+    } else if (actual.value() != d) {
+        o.detail = QStringLiteral("blob hashes to %1").arg(actual->toString());
+    } else if (size != entry->sizeBytes) {
+        o.detail = QStringLiteral("blob has %1 bytes, entry.json says %2").arg(size).arg(entry->sizeBytes);
+    } else {
+        o.ok = true;
+    }
+    CacheEntry updated = entry.value();
+    if (o.ok) {
+        updated.lastVerifiedAt = QDateTime::currentSecsSinceEpoch();
+        if (updated.state == EntryState::Corrupt) {
+            updated.state = EntryState::Ready;
+        }
+    } else {
+        updated.state = EntryState::Corrupt;
+    }
+    if (auto w = m_cache.writeEntry(updated); !w) {
+        qCWarning(lcCache).noquote() << w.message();
+    }
+    return o;
+}
+
+QList<VerifyOutcome> CacheMaintenance::verify(const QList<Digest>& digests)
+{
+    const QList<Digest> targets = digests.isEmpty() ? m_cache.digests() : digests;
+    // One sha256 stream runs at the speed of one core; entries are independent, so the cores share
+    // them (each entry.json is rewritten by the thread that checked it). Answers keep their order.
+    std::vector<VerifyOutcome> outcomes(static_cast<size_t>(targets.size()));
+    std::atomic<qsizetype> next = 0;
+    auto work = [&] {
+        for (qsizetype i = next++; i < targets.size(); i = next++) {
+            outcomes[static_cast<size_t>(i)] = verifyOne(targets.at(i));
+        }
+    };
+    const qsizetype threads = std::min<qsizetype>(std::clamp(QThread::idealThreadCount(), 1, 4), targets.size());
+    std::vector<std::thread> workers;
+    for (qsizetype t = 1; t < threads; ++t) {
+        workers.emplace_back(work);
+    }
+    work();
+    for (std::thread& t : workers) {
+        t.join();
+    }
+    return QList<VerifyOutcome>(outcomes.begin(), outcomes.end());
+}
+
+Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool force)
+{
+    BundleStore bundles(m_cache.root());
+    QList<Digest> parsed;
+    for (const QString& text : digests) {
+        auto d = Digest::parseLenient(text);
+        if (!d) {
+            return d.error();
+        }
+        parsed.append(d.value());
+    }
+    EvictReport report;
+    for (qsizetype i = 0; i < parsed.size(); ++i) {
+        ++report.scanned;
+        auto entry = m_cache.lookup(parsed.at(i));
+        Digest content = parsed.at(i);
+        if (entry) {
+            content = entry->digest;
+        } else if (entry.code() == ErrorCode::NotFound) {
+            report.refusals.append(QStringLiteral("%1: not in the cache").arg(digests.at(i)));
+            continue;
+        }
+        const QString bundleId = BundleId::forDigest(content);
+        auto record = bundles.stat(bundleId);
+        if (!record && record.code() != ErrorCode::NotFound) {
+            return record.error();
+        }
+        if (record && !force
+            && (record->state == BundleState::Staged || record->state == BundleState::Warming
+                || record->state == BundleState::Ready || record->state == BundleState::Draining)) {
+            ++report.protectedCount;
+            report.refusals.append(QStringLiteral("%1: bundle is %2; use --force to evict it anyway")
+                                       .arg(digests.at(i), bundleStateName(record->state)));
+            continue;
+        }
+        QLockFile lock(m_cache.lockPath(content));
+        lock.setStaleLockTime(0);
+        QDir().mkpath(m_cache.ingestDir());
+        if (!lock.tryLock(0)) {
+            report.refusals.append(QStringLiteral("%1: another process is writing it").arg(digests.at(i)));
+            continue;
+        }
+        auto removed = m_cache.remove(content);
+        if (!removed) {
+            report.refusals.append(QStringLiteral("%1: %2").arg(digests.at(i), removed.message()));
+            continue;
+        }
+        (void)bundles.remove(bundleId);
+        ++report.evicted;
+        // Counted as the Rust client counts it: the artifact's size, not the directory's.
+        report.bytesReclaimed += entry ? entry->sizeBytes : removed.value();
+    }
+    report.kept = report.scanned - report.evicted - static_cast<int>(report.refusals.size());
+    report.kept = std::max(report.kept, 0);
+    return report;
+}
+
+Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
+{
+    CacheLock cacheLock(m_cache);
+    if (!cacheLock.tryLock(0)) {
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("cache error at `%1`: another process is collecting garbage or "
+                                        "applying retention")
+                             .arg(m_cache.root()));
+    }
+    GcReport report;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+
+    // Entry directories that are not entries: no entry.json (interrupted removal), or a missing blob.
+    QDir base(m_cache.root() + QStringLiteral("/artifacts/sha256"));
+    for (const QString& prefix : base.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QDir sub(base.filePath(prefix));
+        for (const QString& rest : sub.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QString hex = prefix + rest;
+            if (!Digest::isValidHex(hex)) {
+                continue;
+            }
+            const Digest d = Digest::fromHex(hex);
+            const QString dir = sub.filePath(rest);
+            const bool hasEntry = QFileInfo::exists(dir + QStringLiteral("/entry.json"));
+            const bool hasBlob = QFileInfo::exists(dir + QStringLiteral("/blob"));
+            if (hasEntry && hasBlob) {
+                continue;
+            }
+            QLockFile lock(m_cache.lockPath(d));
+            lock.setStaleLockTime(0);
+            QDir().mkpath(m_cache.ingestDir());
+            if (!lock.tryLock(0)) {
+                continue;
+            }
+            report.bytesReclaimed += pathSize(QFileInfo(dir));
+            if (QDir(dir).removeRecursively()) {
+                report.removed.append(d.toString());
+            }
+        }
+        if (sub.isEmpty()) {
+            base.rmdir(prefix);
+        }
+    }
+
+    // ingest/: staging and trash directories, temporary and stale partials, free lock files.
+    QDir ingest(m_cache.ingestDir());
+    const QFileInfoList items = ingest.entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+    for (const QFileInfo& item : items) {
+        const QString name = item.fileName();
+        const qint64 age = item.lastModified().toUTC().secsTo(now);
+        if (name.endsWith(QLatin1String(".lock"))) {
+            continue;
+        }
+        const QString hex = name.section(u'.', 0, 0);
+        bool stale = false;
+        if (name.contains(QLatin1String(".commit-")) || name.contains(QLatin1String(".trash-"))) {
+            stale = age > 3600;
+        } else if (name.startsWith(QLatin1String("tmp-"))) {
+            stale = age > 3600;
+        } else if (name.endsWith(QLatin1String(".partial")) && Digest::isValidHex(hex)) {
+            stale = age > staleAgeSeconds;
+        } else {
+            stale = age > staleAgeSeconds;
+        }
+        if (!stale) {
+            continue;
+        }
+        std::unique_ptr<QLockFile> lock;
+        if (Digest::isValidHex(hex)) {
+            lock = std::make_unique<QLockFile>(m_cache.lockPath(Digest::fromHex(hex)));
+            lock->setStaleLockTime(0);
+            if (!lock->tryLock(0)) {
+                continue;
+            }
+        }
+        const qint64 size = pathSize(item);
+        if (removePath(item)) {
+            ++report.staleFiles;
+            report.bytesReclaimed += size;
+        }
+    }
+    // Lock files nobody holds: taking and releasing one removes it.
+    for (const QString& name : ingest.entryList({QStringLiteral("*.lock")}, QDir::Files)) {
+        QLockFile lock(ingest.filePath(name));
+        lock.setStaleLockTime(0);
+        if (lock.tryLock(0)) {
+            lock.unlock();
+        }
+    }
+
+    // Bundle records whose entry is gone (the Rust client's gc). The index is strict: a malformed
+    // record fails the collection rather than being skipped.
+    BundleStore bundles(m_cache.root());
+    auto records = bundles.list();
+    if (!records) {
+        return records.error();
+    }
+    for (const BundleRecord& r : records.value()) {
+        if (!QFileInfo::exists(m_cache.entryPath(r.cacheKey)) && bundles.remove(r.bundleId)) {
+            if (!report.removed.contains(r.cacheKey.toString())) {
+                report.removed.append(r.cacheKey.toString());
+            }
+        }
+    }
+
+    // Manifest index records whose entry is gone.
+    QDir index(m_cache.root() + QStringLiteral("/index/manifests/sha256"));
+    for (const QString& name : index.entryList(QDir::Files)) {
+        if (!Digest::isValidHex(name)) {
+            continue;
+        }
+        const auto content = m_cache.contentForManifest(Digest::fromHex(name));
+        if (!content || !QFileInfo::exists(m_cache.entryPath(*content))) {
+            if (index.remove(name)) {
+                ++report.staleFiles;
+            }
+        }
+    }
+
+    // Pack records (name@version of a registry) whose content is gone or which no longer parse.
+    QDirIterator packs(m_cache.root() + QStringLiteral("/index/packs"), {QStringLiteral("*.json")}, QDir::Files,
+                       QDirIterator::Subdirectories);
+    while (packs.hasNext()) {
+        const QString path = packs.next();
+        if (packs.fileName() == u"keys.json") {
+            continue;
+        }
+        QFile f(path);
+        std::optional<Digest> content;
+        if (f.open(QIODevice::ReadOnly)) {
+            if (auto record = PackRecord::fromJson(f.read(8 << 20))) {
+                content = record->contentDigest;
+            }
+            f.close();
+        }
+        if ((!content || !QFileInfo::exists(m_cache.entryPath(*content))) && QFile::remove(path)) {
+            ++report.staleFiles;
+        }
+    }
+    std::sort(report.removed.begin(), report.removed.end());
+    return report;
+}
+
+} // namespace dist
