@@ -52,7 +52,7 @@ function(dist_check_environment source_root)
          "${source_root}/gui/*.h" "${source_root}/headless/*.cpp" "${source_root}/headless/*.h"
          "${source_root}/keychain/*.cpp" "${source_root}/keychain/*.h")
     foreach(source IN LISTS sources)
-        if(source MATCHES "/libdist/config/Settings\\.cpp$")
+        if(source MATCHES "/libdist/config/Settings\\.(cpp|h)$")
             continue()
         endif()
         file(STRINGS "${source}" reads

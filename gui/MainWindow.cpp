@@ -10,6 +10,7 @@
 #include "PullDialog.h"
 #include "RetentionPage.h"
 #include "UsageWidget.h"
+#include <config/Settings.h>
 
 #include <KeychainCredentialStore.h>
 #include <client/CacheMaintenance.h>
@@ -123,7 +124,7 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     // The other tabs.
     m_bundles = new BundlesPage(*m_client, this);
     m_retention = new RetentionPage(cacheRoot, this);
-    QString choice = qEnvironmentVariable("GREENTIC_DIST_CREDENTIAL_STORE");
+    QString choice = Settings().credentialStoreChoice();
     CredentialStore* store = choice == u"file" ? m_file.get() : m_keychain.get();
     const QString why = choice == u"file"
         ? tr("The plain-file store (%1) was chosen with GREENTIC_DIST_CREDENTIAL_STORE=file; it is not encrypted.")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/CommandContext.h"
 #include "cli/CommandLine.h"
+#include <config/Settings.h>
 
 #include <QCoreApplication>
 #include <QFile>
@@ -20,7 +21,7 @@ int main(int argc, char* argv[])
 
 #ifdef DIST_DEPRECATED_ALIAS
     // The Rust project's old binary name still works, with its warning (once, on stderr).
-    if (qEnvironmentVariable("GREENTIC_SILENCE_DEPRECATION_WARNINGS") != u"1") {
+    if (!dist::Settings().silenceDeprecationWarnings()) {
         std::fputs("warning: `greentic-distributor-client` CLI is deprecated; use `greentic-dist` instead\n", stderr);
     }
 #endif

@@ -3,6 +3,7 @@
 
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
+#include <config/Settings.h>
 
 #include <KeychainCredentialStore.h>
 #include <credentials/CredentialResolver.h>
@@ -48,7 +49,7 @@ QString CommandContext::credentialStoreChoice() const
 {
     QString choice = m_globals.credentialStore;
     if (choice.isEmpty()) {
-        choice = qEnvironmentVariable("GREENTIC_DIST_CREDENTIAL_STORE");
+        choice = Settings().credentialStoreChoice();
     }
     return choice.isEmpty() ? QStringLiteral("keychain") : choice;
 }

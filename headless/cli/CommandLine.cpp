@@ -21,6 +21,7 @@
 #include "RuntimeCommands.h"
 #include "ServeCommand.h"
 #include "StoreDownloadCommand.h"
+#include <config/Settings.h>
 
 #include <oci/OciManifest.h>
 
@@ -302,8 +303,7 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     g.allowUnsigned = parser.isSet(QStringLiteral("allow-unsigned"));
     {
         const bool flag = parser.isSet(QStringLiteral("platform"));
-        const QString platform = flag ? parser.value(QStringLiteral("platform"))
-                                      : qEnvironmentVariable("GREENTIC_DIST_PLATFORM").trimmed();
+        const QString platform = flag ? parser.value(QStringLiteral("platform")) : Settings().platform();
         if (!platform.isEmpty()) {
             if (auto ok = LayerPolicy::checkPlatform(platform); !ok) {
                 ctx.printErr(

@@ -3,6 +3,7 @@
 
 #include "CommandContext.h"
 #include "TokenInput.h"
+#include <config/Settings.h>
 
 #include <core/JsonWriter.h>
 #include <net/HttpOptions.h>
@@ -121,7 +122,7 @@ Result<RuntimeConfig> RuntimeCommand::buildConfig(CommandContext& ctx, const QCo
             return token.error();
         }
         config.authToken = token->toUtf8();
-    } else if (const QByteArray env = qgetenv("GREENTIC_DIST_RUNTIME_TOKEN"); !env.isEmpty()) {
+    } else if (const QByteArray env = Settings().runtimeToken(); !env.isEmpty()) {
         config.authToken = env;
     }
     if (config.tenant.tenantId.isEmpty() || config.environmentId.isEmpty()) {

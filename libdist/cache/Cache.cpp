@@ -2,6 +2,7 @@
 #include "Cache.h"
 
 #include "IngestFile.h"
+#include <config/Settings.h>
 #include <core/AtomicFile.h>
 #include <core/Logging.h>
 
@@ -18,12 +19,6 @@
 namespace dist {
 
 namespace {
-
-QString envPath(const char* name)
-{
-    const QString v = qEnvironmentVariable(name);
-    return v.trimmed().isEmpty() ? QString() : v;
-}
 
 Result<QByteArray> readSmallFile(const QString& path, qint64 limit)
 {
@@ -60,20 +55,7 @@ Cache::Cache(const QString& root)
 
 QString Cache::resolveRoot(const QString& override)
 {
-    if (!override.isEmpty()) {
-        return override;
-    }
-    if (QString v = envPath("GREENTIC_DIST_CACHE_DIR"); !v.isEmpty()) {
-        return v;
-    }
-    if (QString v = envPath("GREENTIC_CACHE_DIR"); !v.isEmpty()) {
-        return v;
-    }
-    QString base = envPath("XDG_CACHE_HOME");
-    if (base.isEmpty() || !QDir::isAbsolutePath(base)) {
-        base = QDir::homePath() + QStringLiteral("/.cache");
-    }
-    return base + QStringLiteral("/greentic/dist");
+    return override.isEmpty() ? Settings().cacheRoot() : override;
 }
 
 QString Cache::entryDir(const Digest& d) const

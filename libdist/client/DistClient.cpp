@@ -2,6 +2,7 @@
 #include "DistClient.h"
 
 #include <cache/IngestFile.h>
+#include <config/Settings.h>
 #include <core/AtomicFile.h>
 #include <core/LockWaiter.h>
 #include <core/Logging.h>
@@ -130,17 +131,18 @@ struct DistClient::BlobJob
 
 DistOptions DistOptions::fromEnvironment(const QString& cacheDirOverride)
 {
+    const Settings settings;
     DistOptions o;
     o.cacheRoot = Cache::resolveRoot(cacheDirOverride);
-    o.offline = qEnvironmentVariable("GREENTIC_DIST_OFFLINE") == u"1";
+    o.offline = settings.offline();
     o.http = HttpOptions::fromEnvironment();
-    o.fixtureDir = qEnvironmentVariable("GREENTIC_FIXTURE_DIR");
-    o.repoRegistryBase = qEnvironmentVariable("GREENTIC_REPO_REGISTRY_BASE");
-    o.storeRegistryBase = qEnvironmentVariable("GREENTIC_STORE_REGISTRY_BASE");
+    o.fixtureDir = settings.fixtureDir();
+    o.repoRegistryBase = settings.repoRegistryBase();
+    o.storeRegistryBase = settings.storeRegistryBase();
     o.cacheMaxBytes = Retention::cacheCapFromEnvironment();
     // The CLI refuses a malformed value up front; elsewhere it simply matches no index entry.
-    o.layers.platform = qEnvironmentVariable("GREENTIC_DIST_PLATFORM").trimmed();
-    if (const QString biz = qEnvironmentVariable("GREENTIC_DIST_GREENTIC_BIZ_REGISTRY").trimmed(); !biz.isEmpty()) {
+    o.layers.platform = settings.platform();
+    if (const QString biz = settings.greenticBizRegistry(); !biz.isEmpty()) {
         o.greenticBizRegistry = biz;
     }
     o.packs = PackResolverOptions::fromEnvironment(o.http);

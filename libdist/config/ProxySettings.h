@@ -3,6 +3,7 @@
 
 #include <core/Result.h>
 
+#include "Settings.h"
 #include <QHostAddress>
 #include <QList>
 #include <QNetworkProxy>
@@ -29,8 +30,7 @@ class ProxySettings
 public:
     // InvalidInput when a variable holds something that is not a usable proxy; the message names
     // the variable and never repeats credentials.
-    static Result<ProxySettings> fromEnvironment(const QProcessEnvironment& env
-                                                 = QProcessEnvironment::systemEnvironment());
+    static Result<ProxySettings> fromEnvironment(const QProcessEnvironment& env = Settings().environment());
 
     // The proxy to use for `url`, or nothing for a direct connection.
     std::optional<QNetworkProxy> proxyFor(const QUrl& url) const;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "RegistriesConf.h"
 
+#include "Settings.h"
 #include "TomlReader.h"
 
 #include <QDir>
@@ -8,7 +9,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QProcessEnvironment>
 
 namespace dist {
 
@@ -116,16 +116,11 @@ QString RegistriesConf::defaultPath(const QString& override)
     if (!override.isEmpty()) {
         return override;
     }
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const QString fromEnv = env.value(QStringLiteral("CONTAINERS_REGISTRIES_CONF"));
-    if (!fromEnv.isEmpty()) {
+    const Settings settings;
+    if (const QString fromEnv = settings.registriesConfFile(); !fromEnv.isEmpty()) {
         return fromEnv;
     }
-    QString config = env.value(QStringLiteral("XDG_CONFIG_HOME"));
-    if (config.isEmpty()) {
-        config = QDir::homePath() + QStringLiteral("/.config");
-    }
-    const QString user = config + QStringLiteral("/containers/registries.conf");
+    const QString user = settings.configHome() + QStringLiteral("/containers/registries.conf");
     if (QFileInfo::exists(user)) {
         return user;
     }

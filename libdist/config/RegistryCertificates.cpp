@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "RegistryCertificates.h"
 
+#include "Settings.h"
 #include <QDir>
 #include <QFile>
 #include <QSslCertificate>
@@ -11,12 +12,7 @@ namespace dist {
 
 QStringList RegistryCertificates::searchDirectories()
 {
-    QString config = qEnvironmentVariable("XDG_CONFIG_HOME");
-    if (config.isEmpty()) {
-        config = QDir::homePath() + QStringLiteral("/.config");
-    }
-    return {config + QStringLiteral("/containers/certs.d"), QStringLiteral("/etc/containers/certs.d"),
-            QStringLiteral("/etc/docker/certs.d")};
+    return Settings().certificateDirectories();
 }
 
 QString RegistryCertificates::directoryFor(const QString& hostPort)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "CredentialIndex.h"
 
+#include <config/Settings.h>
 #include <core/AtomicFile.h>
 
 #include <QDir>
@@ -20,15 +21,7 @@ CredentialIndex::CredentialIndex(const QString& path)
 
 QString CredentialIndex::defaultPath()
 {
-    const QString explicitPath = qEnvironmentVariable("GREENTIC_DIST_CREDENTIALS_INDEX");
-    if (!explicitPath.isEmpty()) {
-        return explicitPath;
-    }
-    QString base = qEnvironmentVariable("XDG_CONFIG_HOME");
-    if (base.isEmpty() || !QDir::isAbsolutePath(base)) {
-        base = QDir::homePath() + QStringLiteral("/.config");
-    }
-    return base + QStringLiteral("/greentic/dist/credentials-index.json");
+    return Settings().credentialsIndexFile();
 }
 
 QList<CredentialIndexEntry> CredentialIndex::entries() const

@@ -2,6 +2,7 @@
 #include "CredentialResolver.h"
 
 #include "CredentialStore.h"
+#include <config/Settings.h>
 
 #include <QTimer>
 
@@ -76,10 +77,10 @@ void CredentialResolver::lookup(const CredentialQuery& query, QObject* context, 
         return;
     }
     const QString envKey = environmentKey(query.registryHost);
-    const QString token = qEnvironmentVariable(qPrintable(QStringLiteral("GREENTIC_DIST_REGISTRY_TOKEN_") + envKey));
+    const Settings settings;
+    const QString token = settings.registryToken(envKey);
     if (!token.isEmpty()) {
-        QString username
-            = qEnvironmentVariable(qPrintable(QStringLiteral("GREENTIC_DIST_REGISTRY_USERNAME_") + envKey));
+        QString username = settings.registryUsername(envKey);
         if (username.isEmpty()) {
             username = QStringLiteral("token");
         }

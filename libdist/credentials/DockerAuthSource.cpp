@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "DockerAuthSource.h"
 
+#include <config/Settings.h>
 #include <core/Logging.h>
 
 #include <QDir>
@@ -8,18 +9,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QStandardPaths>
 #include <QTimer>
 
 namespace dist {
 
 namespace {
-
-QString home(const char* var, const QString& fallback)
-{
-    const QString v = qEnvironmentVariable(var);
-    return v.isEmpty() ? fallback : v;
-}
 
 bool sameRegistry(const QString& a, const QString& b)
 {
@@ -46,17 +40,7 @@ DockerAuthSource::DockerAuthSource(const QStringList& files)
 
 QStringList DockerAuthSource::defaultFiles()
 {
-    QStringList files;
-    if (const QString f = qEnvironmentVariable("REGISTRY_AUTH_FILE"); !f.isEmpty()) {
-        files << f;
-    }
-    if (const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR"); !runtime.isEmpty()) {
-        files << runtime + QStringLiteral("/containers/auth.json");
-    }
-    files << home("XDG_CONFIG_HOME", QDir::homePath() + QStringLiteral("/.config"))
-            + QStringLiteral("/containers/auth.json");
-    files << home("DOCKER_CONFIG", QDir::homePath() + QStringLiteral("/.docker")) + QStringLiteral("/config.json");
-    return files;
+    return Settings().containerAuthFiles();
 }
 
 QString DockerAuthSource::normalizeHost(const QString& key)
@@ -115,7 +99,7 @@ void DockerAuthSource::askHelper(const QString& helper, const QString& host, QOb
                                  CredentialProvider::Callback done)
 {
     const QString program = QStringLiteral("docker-credential-") + helper;
-    if (helper.contains(u'/') || QStandardPaths::findExecutable(program).isEmpty()) {
+    if (helper.contains(u'/') || Settings().findExecutable(program).isEmpty()) {
         qCInfo(lcAuth).noquote() << "credential helper" << program << "is not installed";
         QTimer::singleShot(0, context, [done] { done(std::optional<RegistryCredential>()); });
         return;

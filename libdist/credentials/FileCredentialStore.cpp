@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "FileCredentialStore.h"
 
+#include <config/Settings.h>
 #include <core/AtomicFile.h>
 
 #include <QDir>
@@ -28,15 +29,6 @@ QString registry(const QString& host)
 
 namespace {
 
-QString configBase()
-{
-    QString base = qEnvironmentVariable("XDG_CONFIG_HOME");
-    if (base.isEmpty() || !QDir::isAbsolutePath(base)) {
-        base = QDir::homePath() + QStringLiteral("/.config");
-    }
-    return base;
-}
-
 QString modeString(const QString& path)
 {
     struct stat st
@@ -57,11 +49,7 @@ FileCredentialStore::FileCredentialStore(const QString& path)
 
 QString FileCredentialStore::defaultPath()
 {
-    const QString explicitPath = qEnvironmentVariable("GREENTIC_DIST_CREDENTIALS_FILE");
-    if (!explicitPath.isEmpty()) {
-        return explicitPath;
-    }
-    return configBase() + QStringLiteral("/greentic/dist/credentials.json");
+    return Settings().credentialsFile();
 }
 
 Result<void> FileCredentialStore::checkPermissions() const

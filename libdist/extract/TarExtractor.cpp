@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "TarExtractor.h"
 
+#include <config/Settings.h>
 #include <core/AtomicFile.h>
 
 #include <QDir>
@@ -368,10 +369,8 @@ Result<ExtractReport> extract(const QString& destination, const ExtractLimits& l
 ExtractLimits ExtractLimits::fromEnvironment()
 {
     ExtractLimits l;
-    bool ok = false;
-    const qint64 max = qEnvironmentVariable("GREENTIC_DIST_EXTRACT_MAX_BYTES").toLongLong(&ok);
-    if (ok && max > 0) {
-        l.maxBytes = max;
+    if (const auto max = Settings().extractMaxBytes()) {
+        l.maxBytes = *max;
     }
     return l;
 }

@@ -6,6 +6,7 @@
 #include <QMutex>
 #include <QNetworkProxyFactory>
 #include <QSet>
+#include <config/Settings.h>
 
 #include <optional>
 
@@ -20,8 +21,7 @@ class EnvProxyFactory : public QNetworkProxyFactory
 {
 public:
     // Builds a factory from the environment and gives it to `nam`, which owns it.
-    static void install(QNetworkAccessManager* nam,
-                        const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());
+    static void install(QNetworkAccessManager* nam, const QProcessEnvironment& env = Settings().environment());
     // What is wrong with the proxy variables `nam` was given, if anything.
     static std::optional<Error> problem(QNetworkAccessManager* nam);
 

@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QLocale>
 #include <QRandomGenerator>
+#include <config/Settings.h>
 
 #include <algorithm>
 
@@ -11,21 +12,21 @@ namespace dist {
 
 HttpOptions HttpOptions::fromEnvironment()
 {
+    const Settings settings;
     HttpOptions o;
-    o.allowInsecureLocalHttp = qEnvironmentVariable("GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP") == u"1";
-    bool ok = false;
-    if (const int secs = qEnvironmentVariableIntValue("GREENTIC_DIST_TIMEOUT_SECS", &ok); ok && secs > 0) {
-        o.transferTimeoutMs = secs * 1000;
+    o.allowInsecureLocalHttp = settings.allowInsecureLocalHttp();
+    if (const auto secs = settings.timeoutSecs(); secs && *secs <= 86400) {
+        o.transferTimeoutMs = *secs * 1000;
     }
-    if (const int n = qEnvironmentVariableIntValue("GREENTIC_DIST_MAX_ATTEMPTS", &ok); ok && n > 0) {
-        o.maxAttempts = n;
+    if (const auto n = settings.maxAttempts()) {
+        o.maxAttempts = *n;
     }
-    if (const int n = qEnvironmentVariableIntValue("GREENTIC_DIST_MAX_STALLS", &ok); ok && n > 0) {
-        o.maxStalls = n;
+    if (const auto n = settings.maxStalls()) {
+        o.maxStalls = *n;
     }
-    if (const int ms = qEnvironmentVariableIntValue("GREENTIC_DIST_RETRY_BASE_MS", &ok); ok && ms >= 0) {
-        o.retryBaseMs = ms;
-        o.retryMaxMs = std::max(ms, 1) * 32;
+    if (const auto ms = settings.retryBaseMs(); ms && *ms <= 3600000) {
+        o.retryBaseMs = *ms;
+        o.retryMaxMs = std::max(*ms, 1) * 32;
     }
     return o;
 }

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "PackRegistryOptions.h"
 
+#include <config/Settings.h>
 #include <core/Sha256.h>
-
-#include <QProcessEnvironment>
 
 namespace dist {
 
@@ -22,27 +21,22 @@ QString trimmedBase(const QUrl& url)
 
 PackRegistryOptions PackRegistryOptions::fromEnvironment(const HttpOptions& http)
 {
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const Settings settings;
     PackRegistryOptions o;
     o.http = http;
-    const QString url = env.value(QStringLiteral("ASSAY_REGISTRY_URL"));
-    if (!url.isEmpty()) {
+    if (const QString url = settings.packRegistryUrl(); !url.isEmpty()) {
         o.baseUrl = QUrl(url, QUrl::StrictMode);
     }
-    o.token = env.value(QStringLiteral("ASSAY_REGISTRY_TOKEN")).toUtf8();
-    bool ok = false;
-    const int timeout = env.value(QStringLiteral("ASSAY_REGISTRY_TIMEOUT")).toInt(&ok);
-    if (ok && timeout > 0) {
-        o.timeoutSecs = timeout;
+    o.token = settings.packRegistryToken();
+    if (const auto timeout = settings.packRegistryTimeoutSecs()) {
+        o.timeoutSecs = *timeout;
     }
-    const int retries = env.value(QStringLiteral("ASSAY_REGISTRY_MAX_RETRIES")).toInt(&ok);
-    if (ok && retries >= 0) {
-        o.maxRetries = retries;
+    if (const auto retries = settings.packRegistryMaxRetries()) {
+        o.maxRetries = *retries;
     }
-    const QString oidc = env.value(QStringLiteral("ASSAY_REGISTRY_OIDC"));
-    o.oidc = oidc == u"1" || oidc.compare(u"true", Qt::CaseInsensitive) == 0;
-    o.oidcRequestUrl = QUrl(env.value(QStringLiteral("ACTIONS_ID_TOKEN_REQUEST_URL")), QUrl::StrictMode);
-    o.oidcRequestToken = env.value(QStringLiteral("ACTIONS_ID_TOKEN_REQUEST_TOKEN")).toUtf8();
+    o.oidc = settings.packRegistryOidc();
+    o.oidcRequestUrl = QUrl(settings.oidcRequestUrl(), QUrl::StrictMode);
+    o.oidcRequestToken = settings.oidcRequestToken();
     return o;
 }
 

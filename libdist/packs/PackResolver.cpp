@@ -3,6 +3,7 @@
 
 #include "PackRegistryClient.h"
 #include <cache/Cache.h>
+#include <config/Settings.h>
 #include <core/Logging.h>
 #include <core/Sha256.h>
 #include <trust/PackCanonicalizer.h>
@@ -11,8 +12,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QProcessEnvironment>
-#include <QStandardPaths>
 #include <QTimer>
 
 namespace dist {
@@ -89,18 +88,11 @@ QStringList envelopeKeyIds(const QByteArray& envelope)
 
 PackResolverOptions PackResolverOptions::fromEnvironment(const HttpOptions& http)
 {
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const Settings settings;
     PackResolverOptions o;
     o.registry = PackRegistryOptions::fromEnvironment(http);
-    const QString roots = env.value(QStringLiteral("ASSAY_REGISTRY_TRUST_ROOTS"));
-    for (const QString& f : roots.split(u':', Qt::SkipEmptyParts)) {
-        o.trustRootFiles.append(f);
-    }
-    o.bundledDir = env.value(QStringLiteral("GREENTIC_DIST_BUNDLED_PACKS_DIR"));
-    if (o.bundledDir.isEmpty()) {
-        o.bundledDir = QStandardPaths::locate(QStandardPaths::GenericDataLocation,
-                                              QStringLiteral("greentic-dist/packs"), QStandardPaths::LocateDirectory);
-    }
+    o.trustRootFiles.append(settings.packTrustRootFiles());
+    o.bundledDir = settings.bundledPacksDir();
     return o;
 }
 

@@ -4,6 +4,7 @@
 #include <bundles/BundleStore.h>
 #include <cache/Cache.h>
 #include <cache/EntryIndex.h>
+#include <config/Settings.h>
 
 #include <core/JsonWriter.h>
 
@@ -257,9 +258,7 @@ Result<RetentionInput> Retention::gather(const Cache& cache, const RetentionLimi
 qint64 Retention::cacheCapFromEnvironment()
 {
     constexpr qint64 kDefault = 3221225472; // 3 GiB
-    bool ok = false;
-    const qint64 v = qEnvironmentVariable("GREENTIC_CACHE_MAX_BYTES").trimmed().toLongLong(&ok);
-    return ok && v >= 0 ? v : kDefault;
+    return Settings().cacheMaxBytes().value_or(kDefault);
 }
 
 Result<RetentionReport> Retention::enforceCap(Cache& cache, const Digest& justWritten, qint64 maxBytes,
