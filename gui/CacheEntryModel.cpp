@@ -15,7 +15,7 @@ QString humanBytes(qint64 bytes)
     return QLocale::system().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
-QString when(qint64 secs)
+QString shortTime(qint64 secs)
 {
     return secs > 0 ? QDateTime::fromSecsSinceEpoch(secs).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
 }
@@ -126,9 +126,9 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
         case SizeColumn:
             return humanBytes(e.sizeBytes);
         case FetchedColumn:
-            return when(e.fetchedAt);
+            return shortTime(e.fetchedAt);
         case LastUsedColumn:
-            return when(e.lastAccessedAt);
+            return shortTime(e.lastAccessedAt);
         case StateColumn:
             return entryStateName(e.state);
         case BundleStateColumn:

@@ -19,7 +19,7 @@ QString plain(const QString& s)
     return s.isEmpty() ? QStringLiteral("<i>none</i>") : s.toHtmlEscaped();
 }
 
-QString when(qint64 secs)
+QString isoTime(qint64 secs)
 {
     return QDateTime::fromSecsSinceEpoch(secs).toString(Qt::ISODate);
 }
@@ -56,9 +56,9 @@ void EntryDetails::showEntry(const CacheEntry* e, const std::optional<BundleReco
     if (!e->platformManifestDigest.isEmpty()) {
         html += row(tr("Platform manifest"), plain(e->platformManifestDigest));
     }
-    html += row(tr("Fetched"), when(e->fetchedAt));
-    html += row(tr("Last used"), when(e->lastAccessedAt));
-    html += row(tr("Last verified"), e->lastVerifiedAt ? when(*e->lastVerifiedAt) : tr("<i>never</i>"));
+    html += row(tr("Fetched"), isoTime(e->fetchedAt));
+    html += row(tr("Last used"), isoTime(e->lastAccessedAt));
+    html += row(tr("Last verified"), e->lastVerifiedAt ? isoTime(*e->lastVerifiedAt) : tr("<i>never</i>"));
     html += row(
         tr("Signature"),
         e->signatureSummary

@@ -13,6 +13,12 @@ namespace dist::cli {
 
 class CommandContext;
 
+// An option name for QCommandLineParser lookups (QT_NO_CAST_FROM_ASCII rules out the literal).
+inline QString opt(const char* name)
+{
+    return QString::fromLatin1(name);
+}
+
 // One subcommand. run() may finish asynchronously; it calls `done` exactly once with the exit code.
 class Command
 {

@@ -16,11 +16,6 @@ namespace dist::cli {
 
 namespace {
 
-QString opt(const char* name)
-{
-    return QString::fromLatin1(name);
-}
-
 void printJson(CommandContext& ctx, const QJsonValue& v)
 {
     JsonWriter w;

@@ -19,11 +19,6 @@ namespace dist::cli {
 
 namespace {
 
-QString opt(const char* name)
-{
-    return QString::fromLatin1(name);
-}
-
 struct Listen
 {
     QHostAddress address;

@@ -76,4 +76,13 @@ Result<void> PackHttp::checkScheme(const PackRegistryOptions& options, const QUr
                      QStringLiteral("unsupported pack registry URL scheme `%1`").arg(url.scheme()));
 }
 
+QString PackHttp::excerpt(const QByteArray& body, int max)
+{
+    QString s = QString::fromUtf8(body.left(max * 4)).simplified();
+    if (s.size() > max) {
+        s = s.left(max) + QStringLiteral("…");
+    }
+    return s;
+}
+
 } // namespace dist

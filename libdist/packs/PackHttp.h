@@ -24,6 +24,9 @@ public:
 
     // Whether the base URL may be used: https, or plain http to loopback when allowed.
     static Result<void> checkScheme(const PackRegistryOptions& options, const QUrl& url);
+
+    // A response body fit for an error message: one line, at most `max` characters ("…" when cut).
+    static QString excerpt(const QByteArray& body, int max = 200);
 };
 
 } // namespace dist

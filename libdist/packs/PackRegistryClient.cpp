@@ -29,15 +29,6 @@ struct PackRegistryClient::Call
 
 namespace {
 
-QString brief(const QByteArray& body, int max = 200)
-{
-    QString s = QString::fromUtf8(body.left(max * 4)).simplified();
-    if (s.size() > max) {
-        s = s.left(max) + QStringLiteral("…");
-    }
-    return s;
-}
-
 // `: <error> - <message>` from a JSON error body, or a short excerpt of a text body.
 QString errorDetail(const QByteArray& body)
 {
@@ -46,11 +37,11 @@ QString errorDetail(const QByteArray& body)
     for (const char* key : {"error", "message"}) {
         const QString v = o.value(QLatin1String(key)).toString();
         if (!v.isEmpty()) {
-            parts.append(brief(v.toUtf8()));
+            parts.append(PackHttp::excerpt(v.toUtf8()));
         }
     }
     if (parts.isEmpty() && !body.trimmed().isEmpty() && !body.trimmed().startsWith('{')) {
-        parts.append(brief(body));
+        parts.append(PackHttp::excerpt(body));
     }
     return parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(" - "));
 }
@@ -253,14 +244,15 @@ Error PackRegistryClient::statusError(const Call& call, const HttpResponse& r) c
                 reason = headerReason;
             }
         } else {
-            reason = !headerReason.isEmpty() ? headerReason : brief(r.body);
+            reason = !headerReason.isEmpty() ? headerReason : PackHttp::excerpt(r.body);
         }
         if (reason.isEmpty()) {
             reason = QStringLiteral("no reason provided");
         }
-        QString message = QStringLiteral("pack revoked: %1 - %2").arg(ref, brief(reason.toUtf8()));
+        QString message = QStringLiteral("pack revoked: %1 - %2").arg(ref, PackHttp::excerpt(reason.toUtf8()));
         if (!safeVersion.isEmpty()) {
-            message += QStringLiteral(" (safe version: %1@%2)").arg(call.name, brief(safeVersion.toUtf8(), 64));
+            message
+                += QStringLiteral(" (safe version: %1@%2)").arg(call.name, PackHttp::excerpt(safeVersion.toUtf8(), 64));
         }
         return makeError(ErrorCode::Integrity, message);
     }

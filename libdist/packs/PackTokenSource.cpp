@@ -16,10 +16,10 @@ namespace {
 
 constexpr int kExchangeRetries = 3;
 
-// A response body for a message: short, one line, never more than a hint.
-QString brief(const QByteArray& body)
+// " - <excerpt>" of a response body, or nothing when it is empty.
+QString dashedExcerpt(const QByteArray& body)
 {
-    QString s = QString::fromUtf8(body.left(200)).simplified();
+    const QString s = PackHttp::excerpt(body);
     return s.isEmpty() ? QString() : QStringLiteral(" - ") + s;
 }
 
@@ -140,8 +140,9 @@ void PackTokenSource::requestIdToken(std::function<void(Result<QByteArray>)> don
             return;
         }
         if (r->status < 200 || r->status > 299) {
-            done(makeError(ErrorCode::AuthRequired,
-                           QStringLiteral("GitHub OIDC request failed: HTTP %1%2").arg(r->status).arg(brief(r->body))));
+            done(makeError(
+                ErrorCode::AuthRequired,
+                QStringLiteral("GitHub OIDC request failed: HTTP %1%2").arg(r->status).arg(dashedExcerpt(r->body))));
             return;
         }
         const QJsonObject o = QJsonDocument::fromJson(r->body).object();
@@ -183,13 +184,15 @@ void PackTokenSource::exchangeIdToken(const QByteArray& idToken, std::function<v
             return;
         }
         if (r->status == 401 || r->status == 403 || r->status == 400) {
-            done(makeError(ErrorCode::AuthRequired,
-                           QStringLiteral("OIDC token exchange failed: HTTP %1%2").arg(r->status).arg(brief(r->body))));
+            done(makeError(
+                ErrorCode::AuthRequired,
+                QStringLiteral("OIDC token exchange failed: HTTP %1%2").arg(r->status).arg(dashedExcerpt(r->body))));
             return;
         }
         if (r->status < 200 || r->status > 299) {
-            done(makeError(ErrorCode::Network,
-                           QStringLiteral("token exchange failed: HTTP %1%2").arg(r->status).arg(brief(r->body))));
+            done(makeError(
+                ErrorCode::Network,
+                QStringLiteral("token exchange failed: HTTP %1%2").arg(r->status).arg(dashedExcerpt(r->body))));
             return;
         }
         const QJsonObject o = QJsonDocument::fromJson(r->body).object();

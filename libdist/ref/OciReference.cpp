@@ -10,12 +10,6 @@ namespace dist {
 
 namespace {
 
-Error invalid(const QString& text, const QString& why)
-{
-    return makeError(ErrorCode::InvalidInput,
-                     QStringLiteral("invalid reference `%1`: %2").arg(Reference::displayable(text), why));
-}
-
 bool isValidHost(const QString& host)
 {
     // host[:port], where host is a DNS name, an IPv4 address or a bracketed IPv6 address.
@@ -57,11 +51,12 @@ bool OciReference::isValidTag(const QString& tag)
 Result<OciReference> OciReference::parse(const QString& text)
 {
     if (text.isEmpty()) {
-        return invalid(text, QStringLiteral("empty reference"));
+        return Reference::invalid(text, QStringLiteral("empty reference"));
     }
     for (QChar c : text) {
         if (c.isSpace() || c.unicode() < 0x20 || c.unicode() > 0x7e) {
-            return invalid(text, QStringLiteral("references may not contain whitespace or non-ASCII characters"));
+            return Reference::invalid(text,
+                                      QStringLiteral("references may not contain whitespace or non-ASCII characters"));
         }
     }
     OciReference ref;
@@ -70,28 +65,29 @@ Result<OciReference> OciReference::parse(const QString& text)
     if (at >= 0) {
         const QString digestText = rest.mid(at + 1);
         if (!digestText.startsWith(QLatin1String("sha256:"))) {
-            return invalid(text, QStringLiteral("only sha256 digests are supported after `@`"));
+            return Reference::invalid(text, QStringLiteral("only sha256 digests are supported after `@`"));
         }
         auto digest = Digest::parse(digestText);
         if (!digest) {
-            return invalid(text, QStringLiteral("the digest must be sha256: followed by 64 lowercase hex characters"));
+            return Reference::invalid(
+                text, QStringLiteral("the digest must be sha256: followed by 64 lowercase hex characters"));
         }
         ref.m_digest = digest.value();
         rest = rest.left(at);
     }
     const qsizetype slash = rest.indexOf(u'/');
     if (slash <= 0) {
-        return invalid(text, QStringLiteral("a registry host is required, as in ghcr.io/org/name:tag"));
+        return Reference::invalid(text, QStringLiteral("a registry host is required, as in ghcr.io/org/name:tag"));
     }
     const QString host = rest.left(slash);
     if (!looksLikeRegistryHost(host)) {
-        return invalid(text,
-                       QStringLiteral("`%1` is not a registry host; to pull from Docker Hub write "
-                                      "oci://docker.io/%2")
-                           .arg(host, rest));
+        return Reference::invalid(text,
+                                  QStringLiteral("`%1` is not a registry host; to pull from Docker Hub write "
+                                                 "oci://docker.io/%2")
+                                      .arg(host, rest));
     }
     if (!isValidHost(host)) {
-        return invalid(text, QStringLiteral("`%1` is not a valid registry host").arg(host));
+        return Reference::invalid(text, QStringLiteral("`%1` is not a valid registry host").arg(host));
     }
     QString path = rest.mid(slash + 1);
     const qsizetype colon = path.lastIndexOf(u':');
@@ -99,17 +95,17 @@ Result<OciReference> OciReference::parse(const QString& text)
         ref.m_tag = path.mid(colon + 1);
         path = path.left(colon);
         if (!isValidTag(ref.m_tag)) {
-            return invalid(text, QStringLiteral("`%1` is not a valid tag").arg(ref.m_tag));
+            return Reference::invalid(text, QStringLiteral("`%1` is not a valid tag").arg(ref.m_tag));
         }
     }
     if (!isValidRepository(path)) {
-        return invalid(text,
-                       QStringLiteral("`%1` is not a valid repository name (lowercase letters, digits and "
-                                      "separators . _ __ - between path components)")
-                           .arg(path));
+        return Reference::invalid(text,
+                                  QStringLiteral("`%1` is not a valid repository name (lowercase letters, digits and "
+                                                 "separators . _ __ - between path components)")
+                                      .arg(path));
     }
     if (host.size() + 1 + path.size() > 255) {
-        return invalid(text, QStringLiteral("registry host and repository are longer than 255 characters"));
+        return Reference::invalid(text, QStringLiteral("registry host and repository are longer than 255 characters"));
     }
     ref.m_registry = host.toLower();
     ref.m_repository = path;

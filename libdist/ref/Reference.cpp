@@ -8,12 +8,6 @@ namespace dist {
 
 namespace {
 
-Error invalid(const QString& text, const QString& why)
-{
-    return makeError(ErrorCode::InvalidInput,
-                     QStringLiteral("invalid reference `%1`: %2").arg(Reference::displayable(text), why));
-}
-
 bool isPathLike(const QString& s)
 {
     // A name ending in .yaml/.yml is a local pack file, as in assay (so `x@1.0.0.yaml` is a file).
@@ -22,6 +16,11 @@ bool isPathLike(const QString& s)
 }
 
 } // namespace
+
+Error Reference::invalid(const QString& text, const QString& why)
+{
+    return makeError(ErrorCode::InvalidInput, QStringLiteral("invalid reference `%1`: %2").arg(displayable(text), why));
+}
 
 QString Reference::displayable(const QString& text)
 {
@@ -134,21 +133,22 @@ Result<Reference> Reference::parse(const QString& input)
     ref.m_raw = input;
     const QString text = input.trimmed();
     if (text.isEmpty()) {
-        return invalid(input, QStringLiteral("empty reference"));
+        return Reference::invalid(input, QStringLiteral("empty reference"));
     }
     if (text != input) {
-        return invalid(input, QStringLiteral("leading or trailing whitespace"));
+        return Reference::invalid(input, QStringLiteral("leading or trailing whitespace"));
     }
     for (QChar c : text) {
         if (c.unicode() < 0x20 || c.unicode() == 0x7f) {
-            return invalid(input, QStringLiteral("control characters are not allowed"));
+            return Reference::invalid(input, QStringLiteral("control characters are not allowed"));
         }
     }
 
     if (text.startsWith(QLatin1String("sha256:"))) {
         auto digest = Digest::parse(text);
         if (!digest) {
-            return invalid(input, QStringLiteral("a cache digest is sha256: followed by 64 lowercase hex characters"));
+            return Reference::invalid(
+                input, QStringLiteral("a cache digest is sha256: followed by 64 lowercase hex characters"));
         }
         ref.m_kind = ReferenceKind::CacheDigest;
         ref.m_digest = digest.value();
@@ -163,7 +163,7 @@ Result<Reference> Reference::parse(const QString& input)
         if (name == u"oci") {
             auto oci = OciReference::parse(rest);
             if (!oci) {
-                return invalid(input, oci.message().section(QStringLiteral(": "), 1));
+                return Reference::invalid(input, oci.message().section(QStringLiteral(": "), 1));
             }
             ref.m_kind = ReferenceKind::Oci;
             ref.m_oci = oci.value();
@@ -172,10 +172,10 @@ Result<Reference> Reference::parse(const QString& input)
         if (name == u"https" || name == u"http") {
             const QUrl url(text, QUrl::StrictMode);
             if (!url.isValid() || url.host().isEmpty()) {
-                return invalid(input, QStringLiteral("not a valid URL"));
+                return Reference::invalid(input, QStringLiteral("not a valid URL"));
             }
             if (!url.userInfo().isEmpty()) {
-                return invalid(input, QStringLiteral("credentials in URLs are not accepted"));
+                return Reference::invalid(input, QStringLiteral("credentials in URLs are not accepted"));
             }
             ref.m_kind = ReferenceKind::Https;
             ref.m_url = url;
@@ -183,7 +183,7 @@ Result<Reference> Reference::parse(const QString& input)
             if (url.hasFragment() && url.fragment().startsWith(QLatin1String("sha256:"))) {
                 auto pin = Digest::parse(url.fragment());
                 if (!pin) {
-                    return invalid(
+                    return Reference::invalid(
                         input, QStringLiteral("pinned digest must be sha256: followed by 64 lowercase hex characters"));
                 }
                 ref.m_digest = pin.value();
@@ -194,11 +194,11 @@ Result<Reference> Reference::parse(const QString& input)
         if (name == u"file") {
             const QUrl url(text, QUrl::StrictMode);
             if (!url.isValid() || !(url.host().isEmpty() || url.host() == u"localhost")) {
-                return invalid(input, QStringLiteral("file URLs must name a local absolute path"));
+                return Reference::invalid(input, QStringLiteral("file URLs must name a local absolute path"));
             }
             const QString path = url.path();
             if (path.isEmpty() || !path.startsWith(u'/')) {
-                return invalid(input, QStringLiteral("file URLs must name a local absolute path"));
+                return Reference::invalid(input, QStringLiteral("file URLs must name a local absolute path"));
             }
             ref.m_kind = ReferenceKind::File;
             ref.m_path = path;
@@ -210,10 +210,10 @@ Result<Reference> Reference::parse(const QString& input)
                 fixture.remove(0, 1);
             }
             if (fixture.isEmpty()) {
-                return invalid(input, QStringLiteral("fixture:// needs a fixture name"));
+                return Reference::invalid(input, QStringLiteral("fixture:// needs a fixture name"));
             }
             if (fixture.split(u'/').contains(QStringLiteral("..")) || fixture.contains(u'\\')) {
-                return invalid(input, QStringLiteral("fixture names may not leave the fixture directory"));
+                return Reference::invalid(input, QStringLiteral("fixture names may not leave the fixture directory"));
             }
             ref.m_kind = ReferenceKind::Fixture;
             ref.m_path = fixture;
@@ -221,16 +221,16 @@ Result<Reference> Reference::parse(const QString& input)
         }
         if (name == u"repo" || name == u"store") {
             if (rest.isEmpty() || rest == u"/") {
-                return invalid(input, QStringLiteral("%1:// needs a target").arg(name));
+                return Reference::invalid(input, QStringLiteral("%1:// needs a target").arg(name));
             }
             ref.m_kind = name == u"repo" ? ReferenceKind::Repo : ReferenceKind::Store;
             ref.m_path = rest;
             return ref;
         }
-        return invalid(input,
-                       QStringLiteral("unsupported scheme `%1://` (use oci://, https://, file://, "
-                                      "fixture://, repo:// or store://)")
-                           .arg(name));
+        return Reference::invalid(input,
+                                  QStringLiteral("unsupported scheme `%1://` (use oci://, https://, file://, "
+                                                 "fixture://, repo:// or store://)")
+                                      .arg(name));
     }
 
     if (isPathLike(text)) {
@@ -255,20 +255,20 @@ Result<Reference> Reference::parse(const QString& input)
             const QString pinText = version.mid(hash + 1);
             version = version.left(hash);
             if (!pinText.startsWith(QLatin1String("sha256:"))) {
-                return invalid(input, QStringLiteral("pinned digest must start with 'sha256:'"));
+                return Reference::invalid(input, QStringLiteral("pinned digest must start with 'sha256:'"));
             }
             auto digest = Digest::parse(pinText);
             if (!digest) {
-                return invalid(input,
-                               QStringLiteral("pinned digest must be sha256: followed by 64 lowercase hex characters"));
+                return Reference::invalid(
+                    input, QStringLiteral("pinned digest must be sha256: followed by 64 lowercase hex characters"));
             }
             pin = digest.value();
         }
         if (auto ok = validatePackName(name); !ok) {
-            return invalid(input, ok.message());
+            return Reference::invalid(input, ok.message());
         }
         if (auto ok = validatePackVersion(version); !ok) {
-            return invalid(input, ok.message());
+            return Reference::invalid(input, ok.message());
         }
         ref.m_kind = ReferenceKind::RegistryPack;
         ref.m_packName = name;
@@ -280,7 +280,7 @@ Result<Reference> Reference::parse(const QString& input)
     if (slash > 0 && OciReference::looksLikeRegistryHost(QStringView(text).left(slash))) {
         auto oci = OciReference::parse(text);
         if (!oci) {
-            return invalid(input, oci.message().section(QStringLiteral(": "), 1));
+            return Reference::invalid(input, oci.message().section(QStringLiteral(": "), 1));
         }
         ref.m_kind = ReferenceKind::Oci;
         ref.m_oci = oci.value();
@@ -294,16 +294,17 @@ Result<Reference> Reference::parse(const QString& input)
     }
 
     if (slash < 0 && at < 0 && !text.contains(u':')) {
-        return invalid(input,
-                       QStringLiteral("no such file, and a name without a registry host is never sent to "
-                                      "Docker Hub; write ./%1 for a local file or oci://docker.io/library/%1 "
-                                      "for Docker Hub")
-                           .arg(text));
+        return Reference::invalid(
+            input,
+            QStringLiteral("no such file, and a name without a registry host is never sent to "
+                           "Docker Hub; write ./%1 for a local file or oci://docker.io/library/%1 "
+                           "for Docker Hub")
+                .arg(text));
     }
-    return invalid(input,
-                   QStringLiteral("a registry host is required (a name without one is never sent to Docker "
-                                  "Hub); write oci://docker.io/%1 for Docker Hub")
-                       .arg(text));
+    return Reference::invalid(input,
+                              QStringLiteral("a registry host is required (a name without one is never sent to Docker "
+                                             "Hub); write oci://docker.io/%1 for Docker Hub")
+                                  .arg(text));
 }
 
 } // namespace dist

@@ -48,6 +48,8 @@ public:
 
     // The text with control characters escaped and the length bounded, for one-line messages.
     static QString displayable(const QString& text);
+    // InvalidInput "invalid reference `TEXT`: WHY", the one wording of every reference error.
+    static Error invalid(const QString& text, const QString& why);
 
     static Result<void> validatePackName(const QString& name);
     static Result<void> validatePackVersion(const QString& version);
