@@ -9,6 +9,7 @@
 #include "TestRegistry.h"
 
 #include <core/Sha256.h>
+#include <net/HttpOptions.h>
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -214,7 +215,11 @@ private Q_SLOTS:
         m_proxy->addFault(f);
         CliRunner cli = runner();
         expectPulled(cli.run({QStringLiteral("pull"), ref()}));
-        expectResumedFrom(kCut, kCut);
+        // The resume starts where the written bytes end, never past the cut. It can start up to one
+        // read buffer earlier: when the FIN arrives while Qt's reply buffer is full (a busy machine),
+        // Qt reports the close and discards what is still in the socket, so those bytes are fetched
+        // again. Anything earlier than that would mean the client threw away bytes it had.
+        expectResumedFrom(kCut - HttpOptions{}.readBufferBytes, kCut);
         expectConsistentCache(cli, 1);
     }
 
