@@ -60,15 +60,6 @@ int CacheEntryModel::rowOf(const Digest& digest) const
     return m_rows.value(digest, -1);
 }
 
-qint64 CacheEntryModel::totalBytes() const
-{
-    qint64 total = 0;
-    for (const CacheEntry& e : m_entries) {
-        total += e.sizeBytes;
-    }
-    return total;
-}
-
 QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= m_entries.size()) {

@@ -47,7 +47,6 @@ public:
     const CacheEntry* entryAt(int row) const;
     std::optional<BundleRecord> bundleFor(const Digest& digest) const;
     int rowOf(const Digest& digest) const;
-    qint64 totalBytes() const;
 
 private:
     QList<CacheEntry> m_entries;

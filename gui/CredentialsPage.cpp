@@ -3,6 +3,7 @@
 
 #include <credentials/CredentialIndex.h>
 #include <credentials/CredentialStore.h>
+#include <credentials/SavedCredentials.h>
 
 #include <QDateTime>
 #include <QDialog>
@@ -31,7 +32,10 @@ CredentialsPage::CredentialsPage(CredentialStore* store, CredentialStore* keycha
     setObjectName(QStringLiteral("credentialsPage"));
     m_backend->setObjectName(QStringLiteral("credentialBackend"));
     m_backend->setWordWrap(true);
-    m_backend->setText(tr("<b>Tokens are saved in the %1 store.</b> %2").arg(store->backend(), why.toHtmlEscaped()));
+    m_backend->setText(
+        store ? tr("<b>Tokens are saved in the %1 store.</b> %2").arg(store->backend(), why.toHtmlEscaped())
+              : tr("<b>No token can be saved.</b> %1").arg(why.toHtmlEscaped()));
+    m_why = why;
     m_status->setObjectName(QStringLiteral("credentialStatus"));
     m_status->setWordWrap(true);
     m_table->setObjectName(QStringLiteral("credentialTable"));
@@ -127,17 +131,22 @@ void CredentialsPage::save(const QString& tenantText, const QString& tokenText)
         report(tr("A tenant and a token are both needed."));
         return;
     }
-    const QString key = CredentialKey::tenant(tenant);
     CredentialStore* store = m_store;
-    store->write(key, StoredCredential{tenant, token}, this, [this, key, tenant, store](Result<void> r) {
-        if (!r) {
-            report(r.message());
-            return;
-        }
-        (void)CredentialIndex().upsert({key, tenant, store->backend(), QDateTime::currentSecsSinceEpoch()});
-        refresh();
-        report(tr("Saved the token for tenant %1 in the %2 store.").arg(tenant, store->backend()));
-    });
+    if (!store) {
+        report(m_why);
+        return;
+    }
+    const QString key = CredentialKey::tenant(tenant);
+    SavedCredentials::save(
+        *store, CredentialIndex(), key, StoredCredential{tenant, token}, this, [this, tenant, store](Result<void> r) {
+            if (!r) {
+                report(r.message());
+                refresh();
+                return;
+            }
+            refresh();
+            report(tr("Saved the token for tenant %1 in the %2 store.").arg(tenant, store->backend()));
+        });
 }
 
 void CredentialsPage::test(const QString& key)
@@ -168,12 +177,12 @@ void CredentialsPage::remove(const QString& key)
         report(tr("Select a saved token first."));
         return;
     }
-    storeFor(entry->backend)->remove(key, this, [this, key](Result<void> r) {
+    SavedCredentials::remove(*storeFor(entry->backend), CredentialIndex(), key, this, [this, key](Result<void> r) {
         if (!r) {
             report(r.message());
+            refresh();
             return;
         }
-        (void)CredentialIndex().remove(key);
         refresh();
         report(tr("Removed %1.").arg(key));
     });

@@ -38,7 +38,8 @@ private:
     QString selectedKey() const;
     void report(const QString& text);
 
-    CredentialStore* m_store;
+    CredentialStore* m_store; // null when the configured choice is invalid (m_why says so)
+    QString m_why;
     CredentialStore* m_keychain;
     CredentialStore* m_file;
     QLabel* m_backend;

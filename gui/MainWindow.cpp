@@ -13,10 +13,12 @@
 #include <config/Settings.h>
 
 #include <KeychainCredentialStore.h>
+#include <bundles/Bundle.h>
 #include <client/CacheMaintenance.h>
 #include <client/DistClient.h>
 #include <credentials/CredentialResolver.h>
 #include <credentials/FileCredentialStore.h>
+#include <credentials/SavedCredentials.h>
 #include <retention/Retention.h>
 
 #include <QAction>
@@ -46,16 +48,6 @@ static void initResources()
 }
 
 namespace dist::gui {
-
-namespace {
-
-bool isProtectedState(BundleState s)
-{
-    return s == BundleState::Staged || s == BundleState::Warming || s == BundleState::Ready
-        || s == BundleState::Draining;
-}
-
-} // namespace
 
 MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWidget* parent)
     : QMainWindow(parent)
@@ -124,9 +116,10 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     // The other tabs.
     m_bundles = new BundlesPage(*m_client, this);
     m_retention = new RetentionPage(cacheRoot, this);
-    QString choice = Settings().credentialStoreChoice();
-    CredentialStore* store = choice == u"file" ? m_file.get() : m_keychain.get();
-    const QString why = choice == u"file"
+    const auto choice = chooseCredentialStore(QString(), Settings());
+    CredentialStore* store = !choice ? nullptr : choice.value() == u"file" ? m_file.get() : m_keychain.get();
+    const QString why = !choice ? choice.message()
+        : choice.value() == u"file"
         ? tr("The plain-file store (%1) was chosen with GREENTIC_DIST_CREDENTIAL_STORE=file; it is not encrypted.")
               .arg(static_cast<FileCredentialStore*>(m_file.get())->path())
         : tr("The OS keychain is the default; the plain-file store is used only when chosen explicitly "
@@ -255,7 +248,7 @@ void MainWindow::evictSelected()
             continue;
         }
         const auto bundle = m_model->bundleFor(e->digest);
-        if (bundle && isProtectedState(bundle->state)) {
+        if (bundle && isProtectedFromEviction(bundle->state)) {
             refused
                 << tr("%1 — refused: bundle is %2").arg(e->digest.toString().left(19), bundleStateName(bundle->state));
             continue;

@@ -4,7 +4,6 @@
 #include "Confirm.h"
 #include "RetentionModel.h"
 
-#include <bundles/BundleStore.h>
 #include <cache/Cache.h>
 
 #include <QFormLayout>
@@ -20,6 +19,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <retention/RetentionRun.h>
 
 namespace dist::gui {
 
@@ -114,23 +115,23 @@ RetentionPage::RetentionPage(const QString& cacheRoot, QWidget* parent)
                                .arg(r->report.protectedEntries));
         m_applyButton->setEnabled(r->report.evicted > 0);
     });
-    connect(&m_apply, &QFutureWatcher<Result<RetentionReport>>::finished, this, [this] {
-        const Result<RetentionReport> r = m_apply.result();
-        const QString text = r ? tr("Evicted %1 entries, reclaimed %2")
-                                     .arg(r->evicted)
-                                     .arg(QLocale::system().formattedDataSize(r->bytesReclaimed))
-                               : r.message();
-        m_summary->setText(text);
-        Q_EMIT message(text);
-        Q_EMIT applied();
-        preview();
-    });
+}
+
+void RetentionPage::applyFinished(const Result<RetentionReport>& r)
+{
+    const QString text = r ? tr("Evicted %1 entries, reclaimed %2")
+                                 .arg(r->evicted)
+                                 .arg(QLocale::system().formattedDataSize(r->bytesReclaimed))
+                           : r.message();
+    m_summary->setText(text);
+    Q_EMIT message(text);
+    Q_EMIT applied();
+    preview();
 }
 
 RetentionPage::~RetentionPage()
 {
     m_plan.waitForFinished();
-    m_apply.waitForFinished();
 }
 
 void RetentionPage::setLimits(qint64 maxBytes, std::optional<qint64> maxAgeSeconds, int rollbackDepth,
@@ -185,7 +186,7 @@ void RetentionPage::apply()
             bytes += d.sizeBytes;
         }
     }
-    if (evict.isEmpty() || m_apply.isRunning()) {
+    if (evict.isEmpty() || m_applying) {
         return;
     }
     if (!Confirm::ask(this, tr("Apply retention"),
@@ -198,20 +199,12 @@ void RetentionPage::apply()
     const QString root = m_root;
     const RetentionLimits l = limits();
     m_summary->setText(tr("Applying…"));
-    // The plan is made again under the cache lock: what is applied is what is true now.
-    m_apply.setFuture(QtConcurrent::run([root, l]() -> Result<RetentionReport> {
-        Cache cache(root);
-        CacheLock lock(cache);
-        if (!lock.tryLock(10000)) {
-            return makeError(ErrorCode::Io, QObject::tr("another process is collecting garbage or applying retention"));
-        }
-        auto input = Retention::gather(cache, l);
-        if (!input) {
-            return input.error();
-        }
-        BundleStore bundles(root);
-        return Retention::apply(cache, bundles, Retention::evaluate(input.value()));
-    }));
+    // RetentionRun plans again under the cache lock: what is applied is what is true now.
+    m_applying = true;
+    RetentionRun::start(root, l, this, [this](Result<RetentionApplied> applied) {
+        m_applying = false;
+        applyFinished(applied ? Result<RetentionReport>(applied->report) : Result<RetentionReport>(applied.error()));
+    });
 }
 
 } // namespace dist::gui

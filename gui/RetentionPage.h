@@ -33,7 +33,7 @@ public:
                    const QStringList& session);
     void preview();
     void apply();
-    bool isBusy() const { return m_plan.isRunning() || m_apply.isRunning(); }
+    bool isBusy() const { return m_plan.isRunning() || m_applying; }
 
 Q_SIGNALS:
     void applied();
@@ -41,6 +41,7 @@ Q_SIGNALS:
 
 private:
     RetentionLimits limits() const;
+    void applyFinished(const Result<RetentionReport>& r);
 
     QString m_root;
     QSpinBox* m_maxMiB;
@@ -55,7 +56,7 @@ private:
     QSortFilterProxyModel* m_proxy;
     QTableView* m_view;
     QFutureWatcher<Result<RetentionOutcome>> m_plan;
-    QFutureWatcher<Result<RetentionReport>> m_apply;
+    bool m_applying = false;
 };
 
 } // namespace dist::gui

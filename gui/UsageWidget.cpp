@@ -32,23 +32,18 @@ UsageWidget::UsageWidget(QWidget* parent)
 
 void UsageWidget::setUsage(const QList<CacheEntry>& entries, qint64 capBytes)
 {
-    m_byType.clear();
-    m_total = 0;
-    for (const CacheEntry& e : entries) {
-        m_byType[e.artifactType] += e.sizeBytes;
-        m_total += e.sizeBytes;
-    }
+    m_usage = CacheUsage::of(entries);
     m_cap = capBytes;
     const QLocale l = QLocale::system();
     QStringList parts;
-    for (auto it = m_byType.cbegin(); it != m_byType.cend(); ++it) {
-        parts << QStringLiteral("%1 %2").arg(artifactTypeName(it.key()), l.formattedDataSize(it.value()));
+    for (auto it = m_usage.byType.cbegin(); it != m_usage.byType.cend(); ++it) {
+        if (it->entries > 0) {
+            parts << QStringLiteral("%1 %2").arg(artifactTypeName(it.key()), l.formattedDataSize(it->bytes));
+        }
     }
-    m_summary = tr("%1 in %n entries", nullptr, static_cast<int>(entries.size())).arg(l.formattedDataSize(m_total));
+    m_summary = tr("%1 in %n entries", nullptr, m_usage.total.entries).arg(l.formattedDataSize(m_usage.total.bytes));
     if (m_cap > 0) {
-        m_summary += tr(" of %1 (%2%)")
-                         .arg(l.formattedDataSize(m_cap))
-                         .arg(static_cast<double>(m_total) * 100.0 / static_cast<double>(m_cap), 0, 'f', 1);
+        m_summary += tr(" of %1 (%2%)").arg(l.formattedDataSize(m_cap)).arg(m_usage.percentOf(m_cap), 0, 'f', 1);
     }
     if (!parts.isEmpty()) {
         m_summary += QStringLiteral(" — ") + parts.join(QStringLiteral(", "));
@@ -65,15 +60,15 @@ void UsageWidget::paintEvent(QPaintEvent*)
     p.setPen(Qt::NoPen);
     p.setBrush(palette().alternateBase());
     p.drawRoundedRect(bar, 4, 4);
-    const double scale = static_cast<double>(std::max(m_cap > 0 ? m_cap : m_total, qint64(1)));
+    const double scale = static_cast<double>(std::max(m_cap > 0 ? m_cap : m_usage.total.bytes, qint64(1)));
     double x = bar.left();
-    for (auto it = m_byType.cbegin(); it != m_byType.cend(); ++it) {
-        const double w = bar.width() * std::min(1.0, static_cast<double>(it.value()) / scale);
+    for (auto it = m_usage.byType.cbegin(); it != m_usage.byType.cend(); ++it) {
+        const double w = bar.width() * std::min(1.0, static_cast<double>(it->bytes) / scale);
         p.setBrush(colorFor(it.key()));
         p.drawRect(QRectF(x, bar.top(), w, bar.height()));
         x += w;
     }
-    if (m_cap > 0 && m_total > m_cap) {
+    if (m_cap > 0 && m_usage.total.bytes > m_cap) {
         p.setPen(QPen(QColor(0xc6, 0x28, 0x28), 2));
         p.setBrush(Qt::NoBrush);
         p.drawRoundedRect(bar, 4, 4);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <cache/CacheEntry.h>
+#include <cache/CacheUsage.h>
 
 #include <QMap>
 #include <QWidget>
@@ -24,8 +24,7 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
-    QMap<ArtifactType, qint64> m_byType;
-    qint64 m_total = 0;
+    CacheUsage m_usage;
     qint64 m_cap = 0;
     QString m_summary;
 };

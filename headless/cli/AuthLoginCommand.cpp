@@ -6,6 +6,7 @@
 #include "TokenInput.h"
 
 #include <credentials/CredentialIndex.h>
+#include <credentials/SavedCredentials.h>
 #include <ref/OciReference.h>
 
 #include <QDateTime>
@@ -89,16 +90,11 @@ void AuthLoginCommand::run(CommandContext& ctx, const QCommandLineParser& parser
         return;
     }
     CredentialStore* target = store.value();
-    target->write(
-        key, StoredCredential{username, token.value()}, ctx.eventContext(),
-        [&ctx, done, key, username, name, registry, target](Result<void> r) {
+    SavedCredentials::save(
+        *target, CredentialIndex(), key, StoredCredential{username, token.value()}, ctx.eventContext(),
+        [&ctx, done, username, name, registry, target](Result<void> r) {
             if (!r) {
                 done(ctx.fail(r.error()));
-                return;
-            }
-            CredentialIndex index;
-            if (auto w = index.upsert({key, username, target->backend(), QDateTime::currentSecsSinceEpoch()}); !w) {
-                done(ctx.fail(w.error()));
                 return;
             }
             if (registry) {

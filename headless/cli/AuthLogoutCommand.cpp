@@ -5,6 +5,7 @@
 #include "ExitCode.h"
 
 #include <credentials/CredentialIndex.h>
+#include <credentials/SavedCredentials.h>
 
 namespace dist::cli {
 
@@ -42,13 +43,11 @@ void AuthLogoutCommand::run(CommandContext& ctx, const QCommandLineParser& parse
         done(ctx.fail(makeError(ErrorCode::InvalidInput, QStringLiteral("invalid input: unknown credential store"))));
         return;
     }
-    store->remove(key, ctx.eventContext(), [&ctx, done, key, what](Result<void> r) {
+    SavedCredentials::remove(*store, index, key, ctx.eventContext(), [&ctx, done, what](Result<void> r) {
         if (!r) {
             done(ctx.fail(r.error()));
             return;
         }
-        CredentialIndex index;
-        (void)index.remove(key);
         ctx.printErr(QStringLiteral("removed the saved credentials for %1").arg(what));
         done(ExitCode::Ok);
     });

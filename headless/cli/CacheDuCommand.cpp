@@ -5,6 +5,7 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
+#include <cache/CacheUsage.h>
 #include <cache/EntryIndex.h>
 #include <core/JsonWriter.h>
 
@@ -17,25 +18,12 @@ namespace dist::cli {
 void CacheDuCommand::run(CommandContext& ctx, const QCommandLineParser&, const QStringList&, Done done)
 {
     QStringList problems;
-    const QList<CacheEntry> entries = EntryIndex(ctx.cache()).summaries(&problems);
-    struct Usage
-    {
-        int entries = 0;
-        qint64 bytes = 0;
-    };
-    QMap<QString, Usage> byType;
-    for (ArtifactType t : {ArtifactType::Component, ArtifactType::Pack, ArtifactType::Bundle}) {
-        byType.insert(artifactTypeName(t), Usage{});
-    }
-    Usage total;
-    int corrupt = 0;
-    for (const CacheEntry& e : entries) {
-        Usage& u = byType[artifactTypeName(e.artifactType)];
-        ++u.entries;
-        u.bytes += e.sizeBytes;
-        ++total.entries;
-        total.bytes += e.sizeBytes;
-        corrupt += e.state == EntryState::Corrupt ? 1 : 0;
+    const CacheUsage usage = CacheUsage::of(EntryIndex(ctx.cache()).summaries(&problems));
+    const CacheUsage::Count& total = usage.total;
+    const int corrupt = usage.corrupt;
+    QMap<QString, CacheUsage::Count> byType; // by name: the order `cache du` has always printed
+    for (auto it = usage.byType.cbegin(); it != usage.byType.cend(); ++it) {
+        byType.insert(artifactTypeName(it.key()), it.value());
     }
     const qint64 cap = ctx.client().options().cacheMaxBytes;
     if (ctx.globals().json) {
@@ -71,7 +59,7 @@ void CacheDuCommand::run(CommandContext& ctx, const QCommandLineParser&, const Q
     if (cap > 0) {
         ctx.print(QStringLiteral("  cap        %1 (%2% used)")
                       .arg(ProgressPrinter::humanBytes(cap).rightJustified(10))
-                      .arg(static_cast<double>(total.bytes) * 100.0 / static_cast<double>(cap), 0, 'f', 1));
+                      .arg(usage.percentOf(cap), 0, 'f', 1));
     } else {
         ctx.print(QStringLiteral("  cap        none"));
     }

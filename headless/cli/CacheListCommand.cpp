@@ -5,6 +5,7 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
+#include <cache/CacheUsage.h>
 #include <core/JsonWriter.h>
 
 #include <QDateTime>
@@ -77,9 +78,7 @@ void CacheListCommand::run(CommandContext& ctx, const QCommandLineParser& parser
                     QStringLiteral("TYPE").leftJustified(9), QStringLiteral("LAST USED").leftJustified(16),
                     QStringLiteral("MEDIA TYPE").leftJustified(44), QStringLiteral("FROM"))
                .toUtf8();
-    qint64 total = 0;
     for (const CacheEntry& e : entries) {
-        total += e.sizeBytes;
         const QString lastUsed
             = QDateTime::fromSecsSinceEpoch(e.lastAccessedAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
         QString type = artifactTypeName(e.artifactType);
@@ -92,7 +91,8 @@ void CacheListCommand::run(CommandContext& ctx, const QCommandLineParser& parser
                         type.leftJustified(9), lastUsed.leftJustified(16), e.mediaType.leftJustified(44), from)
                    .toUtf8();
     }
-    out += QStringLiteral("%1 entries, %2\n").arg(entries.size()).arg(ProgressPrinter::humanBytes(total)).toUtf8();
+    const CacheUsage::Count total = CacheUsage::of(entries).total;
+    out += QStringLiteral("%1 entries, %2\n").arg(total.entries).arg(ProgressPrinter::humanBytes(total.bytes)).toUtf8();
     ctx.writeOut(out);
     done(ExitCode::Ok);
 }

@@ -8,6 +8,7 @@
 #include <KeychainCredentialStore.h>
 #include <credentials/CredentialResolver.h>
 #include <credentials/FileCredentialStore.h>
+#include <credentials/SavedCredentials.h>
 
 #include <QFileDevice>
 
@@ -45,24 +46,18 @@ CredentialStore* CommandContext::storeFor(const QString& backend)
     return nullptr;
 }
 
-QString CommandContext::credentialStoreChoice() const
+Result<QString> CommandContext::credentialStoreChoice() const
 {
-    QString choice = m_globals.credentialStore;
-    if (choice.isEmpty()) {
-        choice = Settings().credentialStoreChoice();
-    }
-    return choice.isEmpty() ? QStringLiteral("keychain") : choice;
+    return chooseCredentialStore(m_globals.credentialStore, Settings());
 }
 
 Result<CredentialStore*> CommandContext::credentialStore()
 {
-    const QString choice = credentialStoreChoice();
-    CredentialStore* store = storeFor(choice);
-    if (!store) {
-        return makeError(
-            ErrorCode::InvalidInput,
-            QStringLiteral("invalid input: the credential store must be `keychain` or `file` (got `%1`)").arg(choice));
+    const auto choice = credentialStoreChoice();
+    if (!choice) {
+        return choice.error();
     }
+    CredentialStore* store = storeFor(choice.value());
     if (m_file && store == m_file.get()) {
         // Before any command lists, reads or rewrites it: an exposed file is refused up front.
         if (auto ok = static_cast<FileCredentialStore*>(m_file.get())->checkPermissions(); !ok) {

@@ -53,9 +53,8 @@ public:
 
     DistClient& client();
     Cache& cache() { return client().cache(); }
-    // The store `auth login` writes to: --credential-store, GREENTIC_DIST_CREDENTIAL_STORE, keychain.
-    // --credential-store, else GREENTIC_DIST_CREDENTIAL_STORE, else "keychain" (not validated).
-    QString credentialStoreChoice() const;
+    // The store `auth login` writes to (chooseCredentialStore: flag, environment, keychain).
+    Result<QString> credentialStoreChoice() const;
     Result<CredentialStore*> credentialStore();
     CredentialStore* storeFor(const QString& backend);
     QObject* eventContext() { return &m_context; }

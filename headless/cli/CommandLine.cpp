@@ -22,6 +22,7 @@
 #include "ServeCommand.h"
 #include "StoreDownloadCommand.h"
 #include <config/Settings.h>
+#include <credentials/SavedCredentials.h>
 
 #include <oci/OciManifest.h>
 
@@ -287,9 +288,9 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     GlobalOptions& g = ctx.globals();
     if (parser.isSet(QStringLiteral("credential-store"))) {
         g.credentialStore = parser.value(QStringLiteral("credential-store"));
-        if (g.credentialStore != u"keychain" && g.credentialStore != u"file") {
-            ctx.printErr(QStringLiteral("error: --credential-store must be keychain or file"));
-            finishLater(ExitCode::InvalidInput);
+        // Refused before the command runs, whatever it is (one rule: chooseCredentialStore).
+        if (const auto choice = chooseCredentialStore(g.credentialStore, Settings()); !choice) {
+            finishLater(ctx.fail(choice.error()));
             return;
         }
     }

@@ -5,6 +5,7 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
+#include <cache/CacheUsage.h>
 #include <cache/EntryIndex.h>
 #include <client/DistClient.h>
 #include <config/ProxySettings.h>
@@ -71,17 +72,13 @@ Check checkCache(const Cache& cache, qint64 cap)
                 QStringLiteral("cannot write in `%1`: %2").arg(cache.ingestDir(), probe.errorString()), ErrorCode::Io};
     }
     QStringList problems;
-    const QList<CacheEntry> entries = EntryIndex(cache).summaries(&problems);
-    qint64 bytes = 0;
-    int corrupt = 0;
-    for (const CacheEntry& e : entries) {
-        bytes += e.sizeBytes;
-        corrupt += e.state == EntryState::Corrupt ? 1 : 0;
-    }
+    const CacheUsage usage = CacheUsage::of(EntryIndex(cache).summaries(&problems));
+    const qint64 bytes = usage.total.bytes;
+    const int corrupt = usage.corrupt;
     c.detail = QStringLiteral("%1: %2 %3, %4")
                    .arg(cache.root())
-                   .arg(entries.size())
-                   .arg(entries.size() == 1 ? QStringLiteral("entry") : QStringLiteral("entries"),
+                   .arg(usage.total.entries)
+                   .arg(usage.total.entries == 1 ? QStringLiteral("entry") : QStringLiteral("entries"),
                         ProgressPrinter::humanBytes(bytes));
     if (cap > 0) {
         c.detail += QStringLiteral(" of a %1 cap").arg(ProgressPrinter::humanBytes(cap));
@@ -173,16 +170,15 @@ Check checkCertificates()
                             : found.join(QStringLiteral("; "))};
 }
 
-Check checkCredentials(const QString& choice)
+Check checkCredentials(const Result<QString>& choice)
 {
     const QList<CredentialIndexEntry> saved = CredentialIndex().entries();
     Check c{QStringLiteral("credentials")};
-    if (choice != u"keychain" && choice != u"file") {
-        return {c.name, Status::Fail,
-                QStringLiteral("the credential store must be `keychain` or `file` (got `%1`)").arg(choice)};
+    if (!choice) {
+        return {c.name, Status::Fail, choice.message()};
     }
     c.detail = QStringLiteral("new logins go to the %1; %2 saved login(s)")
-                   .arg(choice == u"file" ? QStringLiteral("file store") : QStringLiteral("OS keychain"))
+                   .arg(choice.value() == u"file" ? QStringLiteral("file store") : QStringLiteral("OS keychain"))
                    .arg(saved.size());
     return c;
 }

@@ -5,8 +5,8 @@
 #include "ExitCode.h"
 #include "ProgressPrinter.h"
 
-#include <bundles/BundleStore.h>
 #include <cache/Cache.h>
+#include <retention/RetentionRun.h>
 
 #include <QDateTime>
 
@@ -28,7 +28,7 @@ QList<QCommandLineOption> RetentionPlanCommand::options() const
     };
 }
 
-Result<RetentionInput> RetentionPlanCommand::buildInput(CommandContext& ctx, const QCommandLineParser& parser)
+Result<RetentionLimits> RetentionPlanCommand::buildLimits(const QCommandLineParser& parser)
 {
     RetentionLimits limits;
     auto number = [&](const QString& name, qint64* out) -> Result<void> {
@@ -58,17 +58,26 @@ Result<RetentionInput> RetentionPlanCommand::buildInput(CommandContext& ctx, con
     limits.rollbackDepth = static_cast<int>(std::min<qint64>(depth, 1 << 20));
     limits.activeBundleIds = parser.values(QStringLiteral("active"));
     limits.sessionBundleIds = parser.values(QStringLiteral("session"));
-    QStringList problems;
-    auto input = Retention::gather(ctx.cache(), limits, &problems);
-    for (const QString& p : std::as_const(problems)) {
+    return limits;
+}
+
+void RetentionPlanCommand::printProblems(CommandContext& ctx, const QStringList& problems)
+{
+    for (const QString& p : problems) {
         ctx.printErr(QStringLiteral("warning: %1 (run `greentic-dist cache gc`)").arg(p));
     }
-    return input;
 }
 
 void RetentionPlanCommand::run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList&, Done done)
 {
-    auto input = buildInput(ctx, parser);
+    auto limits = buildLimits(parser);
+    if (!limits) {
+        done(ctx.fail(limits.error()));
+        return;
+    }
+    QStringList problems;
+    auto input = Retention::gather(ctx.cache(), limits.value(), &problems);
+    printProblems(ctx, problems);
     if (!input) {
         done(ctx.fail(input.error()));
         return;
@@ -103,34 +112,33 @@ void RetentionPlanCommand::run(CommandContext& ctx, const QCommandLineParser& pa
 
 void RetentionApplyCommand::run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList&, Done done)
 {
-    CacheLock lock(ctx.cache());
-    if (!lock.tryLock(10000)) {
-        done(ctx.fail(makeError(ErrorCode::Io,
-                                QStringLiteral("cache error at `%1`: another process is collecting "
-                                               "garbage or applying retention")
-                                    .arg(ctx.cache().root()))));
+    auto limits = buildLimits(parser);
+    if (!limits) {
+        done(ctx.fail(limits.error()));
         return;
     }
-    auto input = buildInput(ctx, parser);
-    if (!input) {
-        done(ctx.fail(input.error()));
-        return;
-    }
-    BundleStore bundles(ctx.cache().root());
-    const RetentionReport report = Retention::apply(ctx.cache(), bundles, Retention::evaluate(input.value()));
-    if (ctx.globals().json) {
-        ctx.writeOut(report.toJson());
-    } else {
-        ctx.print(QStringLiteral("evicted %1 entries, reclaimed %2 bytes; kept %3, protected %4")
-                      .arg(report.evicted)
-                      .arg(report.bytesReclaimed)
-                      .arg(report.kept)
-                      .arg(report.protectedEntries));
-        for (const QString& r : report.refusals) {
-            ctx.printErr(QStringLiteral("not removed: %1").arg(r));
-        }
-    }
-    done(ExitCode::Ok);
+    RetentionRun::start(
+        ctx.cache().root(), limits.value(), ctx.eventContext(), [&ctx, done](Result<RetentionApplied> applied) {
+            if (!applied) {
+                done(ctx.fail(applied.error()));
+                return;
+            }
+            printProblems(ctx, applied->problems);
+            const RetentionReport& report = applied->report;
+            if (ctx.globals().json) {
+                ctx.writeOut(report.toJson());
+            } else {
+                ctx.print(QStringLiteral("evicted %1 entries, reclaimed %2 bytes; kept %3, protected %4")
+                              .arg(report.evicted)
+                              .arg(report.bytesReclaimed)
+                              .arg(report.kept)
+                              .arg(report.protectedEntries));
+                for (const QString& r : report.refusals) {
+                    ctx.printErr(QStringLiteral("not removed: %1").arg(r));
+                }
+            }
+            done(ExitCode::Ok);
+        });
 }
 
 } // namespace dist::cli

@@ -18,7 +18,8 @@ public:
     void run(CommandContext& ctx, const QCommandLineParser& parser, const QStringList& args, Done done) override;
 
 protected:
-    static Result<RetentionInput> buildInput(CommandContext& ctx, const QCommandLineParser& parser);
+    static Result<RetentionLimits> buildLimits(const QCommandLineParser& parser);
+    static void printProblems(CommandContext& ctx, const QStringList& problems);
 };
 
 class RetentionApplyCommand final : public RetentionPlanCommand

@@ -7,6 +7,7 @@
 
 #include <core/JsonWriter.h>
 #include <credentials/CredentialIndex.h>
+#include <credentials/SavedCredentials.h>
 #include <ref/Reference.h>
 
 #include <QDateTime>
@@ -64,7 +65,7 @@ void StoreDownloadCommand::run(CommandContext& ctx, const QCommandLineParser& pa
                 return;
             }
             // A missing tenant login is fixed on the spot, as the Rust CLI does: ask, save, retry once.
-            if (!r.message().contains(QLatin1String("has no saved credentials"))) {
+            if (r.detail() != ErrorDetail::NoSavedCredentials) {
                 done(ctx.fail(r.error()));
                 return;
             }
@@ -91,22 +92,21 @@ void StoreDownloadCommand::run(CommandContext& ctx, const QCommandLineParser& pa
             }
             CredentialStore* target = store.value();
             const QString key = CredentialKey::tenant(tenant);
-            target->write(key, StoredCredential{tenant, token.value()}, ctx.eventContext(),
-                          [&ctx, reference, output, key, tenant, target, done](Result<void> saved) {
-                              if (!saved) {
-                                  done(ctx.fail(saved.error()));
-                                  return;
-                              }
-                              (void)CredentialIndex().upsert(
-                                  {key, tenant, target->backend(), QDateTime::currentSecsSinceEpoch()});
-                              ctx.client().download(reference, output, [&ctx, done](Result<DownloadResult> again) {
-                                  if (!again) {
-                                      done(ctx.fail(again.error()));
-                                      return;
-                                  }
-                                  report(ctx, again.value(), done);
-                              });
-                          });
+            SavedCredentials::save(*target, CredentialIndex(), key, StoredCredential{tenant, token.value()},
+                                   ctx.eventContext(), [&ctx, reference, output, done](Result<void> saved) {
+                                       if (!saved) {
+                                           done(ctx.fail(saved.error()));
+                                           return;
+                                       }
+                                       ctx.client().download(reference, output,
+                                                             [&ctx, done](Result<DownloadResult> again) {
+                                                                 if (!again) {
+                                                                     done(ctx.fail(again.error()));
+                                                                     return;
+                                                                 }
+                                                                 report(ctx, again.value(), done);
+                                                             });
+                                   });
         });
 }
 

@@ -70,6 +70,12 @@ QList<BundleState> legalTargets(BundleState from)
     return {};
 }
 
+bool isProtectedFromEviction(BundleState s)
+{
+    return s == BundleState::Staged || s == BundleState::Warming || s == BundleState::Ready
+        || s == BundleState::Draining;
+}
+
 bool isLegalTransition(BundleState from, BundleState to)
 {
     return legalTargets(from).contains(to);

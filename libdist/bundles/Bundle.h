@@ -31,6 +31,9 @@ const QList<BundleState>& allBundleStates();
 // Exactly the 15 legal edges; self-transitions and everything else are illegal.
 bool isLegalTransition(BundleState from, BundleState to);
 QList<BundleState> legalTargets(BundleState from);
+// A bundle in one of these states is in use or about to be (Staged, Warming, Ready, Draining): its
+// content is not evicted by hand without --force. Retention has its own, finer reasons.
+bool isProtectedFromEviction(BundleState s);
 
 // bundles/bundle__sha256__<hex>.json
 struct BundleRecord

@@ -135,9 +135,7 @@ Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool for
         if (!record && record.code() != ErrorCode::NotFound) {
             return record.error();
         }
-        if (record && !force
-            && (record->state == BundleState::Staged || record->state == BundleState::Warming
-                || record->state == BundleState::Ready || record->state == BundleState::Draining)) {
+        if (record && !force && isProtectedFromEviction(record->state)) {
             ++report.protectedCount;
             report.refusals.append(QStringLiteral("%1: bundle is %2; use --force to evict it anyway")
                                        .arg(digests.at(i), bundleStateName(record->state)));

@@ -561,7 +561,8 @@ void DistClient::withTenantCredentials(const OciReference& oci, std::function<vo
         return makeError(ErrorCode::AuthRequired,
                          QStringLiteral("store auth error: tenant `%1` has no saved credentials; "
                                         "run `greentic-dist auth login %1` first")
-                             .arg(tenant));
+                             .arg(tenant),
+                         ErrorDetail::NoSavedCredentials);
     };
     if (!m_credentials) {
         later([then, missing] { then(missing()); });

@@ -6,38 +6,47 @@
 
 namespace dist {
 
-void LockWaiter::acquire(const QString& path, QObject* context, Done done, std::function<void()> onWait)
+void LockWaiter::acquire(const QString& path, QObject* context, Done done, std::function<void()> onWait, int timeoutMs)
 {
-    new LockWaiter(path, context, std::move(done), std::move(onWait));
+    new LockWaiter(path, context, std::move(done), std::move(onWait), timeoutMs);
 }
 
-LockWaiter::LockWaiter(const QString& path, QObject* context, Done done, std::function<void()> onWait)
+LockWaiter::LockWaiter(const QString& path, QObject* context, Done done, std::function<void()> onWait, int timeoutMs)
     : QObject(context)
     , m_lock(std::make_shared<QLockFile>(path))
     , m_done(std::move(done))
     , m_onWait(std::move(onWait))
+    , m_timeoutMs(timeoutMs)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
     m_lock->setStaleLockTime(0);
     m_timer.setInterval(100);
     connect(&m_timer, &QTimer::timeout, this, &LockWaiter::attempt);
+    m_waited.start();
     QTimer::singleShot(0, this, &LockWaiter::attempt);
+}
+
+void LockWaiter::deliver(Result<std::shared_ptr<QLockFile>> result)
+{
+    m_timer.stop();
+    Done done = std::move(m_done);
+    deleteLater();
+    done(std::move(result));
 }
 
 void LockWaiter::attempt()
 {
     if (m_lock->tryLock(0)) {
-        m_timer.stop();
-        Done done = std::move(m_done);
-        deleteLater();
-        done(m_lock);
+        deliver(m_lock);
         return;
     }
     if (m_lock->error() == QLockFile::PermissionError || m_lock->error() == QLockFile::UnknownError) {
-        m_timer.stop();
-        Done done = std::move(m_done);
-        deleteLater();
-        done(makeError(ErrorCode::Io, QStringLiteral("cannot create lock file `%1`").arg(m_lock->fileName())));
+        deliver(makeError(ErrorCode::Io, QStringLiteral("cannot create lock file `%1`").arg(m_lock->fileName())));
+        return;
+    }
+    if (m_timeoutMs >= 0 && m_waited.elapsed() >= m_timeoutMs) {
+        deliver(makeError(ErrorCode::Io, QStringLiteral("`%1` is held by another process").arg(m_lock->fileName()),
+                          ErrorDetail::LockBusy));
         return;
     }
     if (!m_notified) {

@@ -3,6 +3,7 @@
 
 #include "Result.h"
 
+#include <QElapsedTimer>
 #include <QLockFile>
 #include <QObject>
 #include <QTimer>
@@ -24,16 +25,21 @@ public:
     using Done = std::function<void(Result<std::shared_ptr<QLockFile>>)>;
 
     // `onWait` is called once if the lock is busy, so a front end can say what it is waiting for.
-    static void acquire(const QString& path, QObject* context, Done done, std::function<void()> onWait = {});
+    // With a timeout (ms, >= 0) a lock still busy by then is a LockBusy error; without, it waits.
+    static void acquire(const QString& path, QObject* context, Done done, std::function<void()> onWait = {},
+                        int timeoutMs = -1);
 
 private:
-    LockWaiter(const QString& path, QObject* context, Done done, std::function<void()> onWait);
+    LockWaiter(const QString& path, QObject* context, Done done, std::function<void()> onWait, int timeoutMs);
     void attempt();
+    void deliver(Result<std::shared_ptr<QLockFile>> result);
 
     std::shared_ptr<QLockFile> m_lock;
     Done m_done;
     std::function<void()> m_onWait;
     QTimer m_timer;
+    QElapsedTimer m_waited;
+    int m_timeoutMs = -1;
     bool m_notified = false;
 };
 

@@ -25,15 +25,26 @@ enum class ErrorCode
     Cancelled,
 };
 
+// Finer than the code, for a caller that acts on one particular case (asks for a token, names a
+// limit); exit codes and dialogs never depend on it. Callers branch on these, never on the text.
+enum class ErrorDetail
+{
+    None,
+    NoSavedCredentials, // a tenant needs a login that was never saved
+    BodyTooLarge, // a response passed the byte limit the request set
+    LockBusy, // another process holds a lock the caller waited for
+};
+
 struct Error
 {
     ErrorCode code = ErrorCode::Io;
     QString message;
+    ErrorDetail detail = ErrorDetail::None;
 };
 
-inline Error makeError(ErrorCode code, const QString& message)
+inline Error makeError(ErrorCode code, const QString& message, ErrorDetail detail = ErrorDetail::None)
 {
-    return Error{code, message};
+    return Error{code, message, detail};
 }
 
 // A value or an Error. No exceptions cross the library API.
@@ -65,6 +76,7 @@ public:
 
     const Error& error() const { return std::get<1>(m_data); }
     ErrorCode code() const { return error().code; }
+    ErrorDetail detail() const { return error().detail; }
     const QString& message() const { return error().message; }
 
 private:
@@ -85,6 +97,7 @@ public:
     explicit operator bool() const { return ok(); }
     const Error& error() const { return *m_error; }
     ErrorCode code() const { return m_error->code; }
+    ErrorDetail detail() const { return m_error->detail; }
     const QString& message() const { return m_error->message; }
 
 private:

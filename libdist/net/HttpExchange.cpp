@@ -292,7 +292,8 @@ void HttpExchange::onReadyRead()
     if (m_body.size() + chunk.size() > m_request.maxBodyBytes) {
         m_abortError = makeError(
             ErrorCode::Protocol,
-            QStringLiteral("%1 is larger than the %2-byte limit").arg(m_request.what).arg(m_request.maxBodyBytes));
+            QStringLiteral("%1 is larger than the %2-byte limit").arg(m_request.what).arg(m_request.maxBodyBytes),
+            ErrorDetail::BodyTooLarge);
         m_reply->abort();
         return;
     }

@@ -280,7 +280,7 @@ void PackRegistryClient::fetchPack(const QString& name, const QString& version, 
     }
     call->done = [this, call = call.get(), done, conditional = !etag.isEmpty()](Result<HttpResponse> r) {
         if (!r) {
-            if (r.code() == ErrorCode::Protocol && r.message().contains(QLatin1String("limit"))) {
+            if (r.detail() == ErrorDetail::BodyTooLarge) {
                 done(makeError(ErrorCode::Protocol,
                                QStringLiteral("invalid response: %1 is larger than the %2-byte pack size limit")
                                    .arg(call->what)

@@ -295,6 +295,33 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(page->table()->rowCount(), 0, dist::test::scaled(5000));
     }
 
+    void unknownCredentialStoreIsRefusedAsInTheCli()
+    {
+        // A typo in GREENTIC_DIST_CREDENTIAL_STORE: the CLI refuses it, and so does the GUI, with the
+        // same words, instead of saving to the keychain behind the operator's back.
+        qputenv("GREENTIC_DIST_CREDENTIAL_STORE", "vault");
+        MainWindow window(m_cache, &m_nam);
+        qputenv("GREENTIC_DIST_CREDENTIAL_STORE", "file");
+        CredentialsPage* page = window.credentialsPage();
+        const QString shown = page->findChild<QLabel*>(QStringLiteral("credentialBackend"))->text();
+        QVERIFY2(shown.contains(QLatin1String("No token can be saved")), qPrintable(shown));
+        QVERIFY2(shown.contains(QLatin1String("vault"))
+                     && shown.contains(QLatin1String("GREENTIC_DIST_CREDENTIAL_STORE")),
+                 qPrintable(shown));
+        page->save(QStringLiteral("typo"), QStringLiteral("gui-secret-token"));
+        QVERIFY2(page->status().contains(QLatin1String("`vault`")), qPrintable(page->status()));
+        QCOMPARE(page->table()->rowCount(), 0);
+
+        test::CliRunner cli(m_cache);
+        cli.env().insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+        cli.env().insert(QStringLiteral("GREENTIC_DIST_CREDENTIAL_STORE"), QStringLiteral("vault"));
+        const test::CliResult r = cli.run({QStringLiteral("auth"), QStringLiteral("login"), QStringLiteral("typo"),
+                                           QStringLiteral("--token"), QStringLiteral("gui-secret-token")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(page->status().toUtf8()), r.err.constData());
+        QVERIFY(!m_cli->run({QStringLiteral("auth"), QStringLiteral("ls")}).out.contains("typo"));
+    }
+
     void cleanupTestCase()
     {
         m_testers.clear();

@@ -4,6 +4,12 @@
 #include <cache/IngestFile.h>
 #include <core/Sha256.h>
 #include <retention/Retention.h>
+#include <retention/RetentionRun.h>
+
+#include "TestWaits.h"
+
+#include <QLockFile>
+#include <QSignalSpy>
 
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -276,6 +282,51 @@ private Q_SLOTS:
         QCOMPARE(r.refusals, QStringList{entries.at(1).digest.toString()});
         QVERIFY(cache.digests().isEmpty());
         QCOMPARE(bundles.stat(BundleId::forDigest(entries.at(0).digest)).code(), ErrorCode::NotFound);
+    }
+
+    void runWaitsForTheCacheLockAndPlansAfresh()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto addCorrupt = [&](const QByteArray& s) {
+            auto ingest = IngestFile::openTemporary(cache.ingestDir());
+            QVERIFY((*ingest)->write(s));
+            auto committed = cache.commit(**ingest, entry(s, s.size(), 1, 1));
+            QVERIFY2(committed, qPrintable(committed ? QString() : committed.message()));
+            CacheEntry e = committed.value();
+            e.state = EntryState::Corrupt; // evicted whatever the limits
+            QVERIFY(cache.writeEntry(e));
+        };
+        addCorrupt("first");
+        QLockFile held(cache.cacheLockPath());
+        QVERIFY(held.tryLock(0));
+
+        // Busy for longer than the caller will wait: a LockBusy error that names the cache.
+        std::optional<Result<RetentionApplied>> busy;
+        RetentionRun::start(
+            dir.path(), RetentionLimits{}, this, [&](Result<RetentionApplied> r) { busy = r; }, {}, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(busy.has_value(), test::scaled(5000));
+        QVERIFY2(!*busy, "the run went ahead although another process held the cache lock");
+        QCOMPARE(busy->detail(), ErrorDetail::LockBusy);
+        QVERIFY2(busy->message().contains(dir.path()), qPrintable(busy->message()));
+        QCOMPARE(cache.digests().size(), 1);
+
+        // Started while the lock is held, the run waits; what it plans is the cache once it has the
+        // lock, so an entry written meanwhile is part of it.
+        std::optional<Result<RetentionApplied>> applied;
+        bool waiting = false;
+        RetentionRun::start(
+            dir.path(), RetentionLimits{}, this, [&](Result<RetentionApplied> r) { applied = r; },
+            [&] { waiting = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(waiting, test::scaled(5000));
+        addCorrupt("second");
+        QVERIFY(!applied.has_value());
+        held.unlock();
+        QTRY_VERIFY_WITH_TIMEOUT(applied.has_value(), test::scaled(10000));
+        QVERIFY2(*applied, qPrintable(*applied ? QString() : applied->message()));
+        QCOMPARE((*applied)->report.evicted, 2);
+        QVERIFY(cache.digests().isEmpty());
+        QVERIFY(QLockFile(cache.cacheLockPath()).tryLock(0)); // released after the run
     }
 
     void capAfterWriteProtectsStaged()
