@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "CacheScanner.h"
 
+#include <cache/CacheLayout.h>
+
 #include <QDir>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -55,10 +57,11 @@ void CacheScanner::watchDirectories()
     // Entries appear and disappear as directories under artifacts/sha256/<2 hex>/, bundle records
     // under bundles/; touching an entry rewrites entry.json inside its own directory, which is not
     // watched: last-used times refresh with the next structural change or an explicit refresh.
-    QDir().mkpath(m_root + QStringLiteral("/artifacts/sha256"));
-    QDir().mkpath(m_root + QStringLiteral("/bundles"));
-    QStringList dirs{m_root, m_root + QStringLiteral("/artifacts/sha256"), m_root + QStringLiteral("/bundles")};
-    const QDir base(m_root + QStringLiteral("/artifacts/sha256"));
+    const CacheLayout layout(m_root);
+    QDir().mkpath(layout.artifactsDir());
+    QDir().mkpath(layout.bundlesDir());
+    QStringList dirs{m_root, layout.artifactsDir(), layout.bundlesDir()};
+    const QDir base(layout.artifactsDir());
     for (const QString& prefix : base.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         dirs << base.filePath(prefix);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "BundleStore.h"
 
+#include <cache/CacheLayout.h>
 #include <core/AtomicFile.h>
 
 #include <QDir>
@@ -14,7 +15,7 @@ namespace dist {
 
 BundleStore::BundleStore(const QString& cacheRoot)
     : m_root(QDir::cleanPath(QDir(cacheRoot).absolutePath()))
-    , m_dir(m_root + QStringLiteral("/bundles"))
+    , m_dir(CacheLayout(m_root).bundlesDir())
 {
 }
 
@@ -85,7 +86,7 @@ Result<BundleRecord> BundleStore::setState(const QString& bundleId, BundleState 
 {
     // Read, check and write under one lock so a GUI and a CLI never interleave on a record.
     QDir().mkpath(m_root);
-    QLockFile lock(m_root + QStringLiteral("/bundles.lock"));
+    QLockFile lock(CacheLayout(m_root).bundlesLockPath());
     lock.setStaleLockTime(0);
     if (!lock.tryLock(5000)) {
         return makeError(
@@ -112,7 +113,7 @@ Result<BundleRecord> BundleStore::setState(const QString& bundleId, BundleState 
 Result<BundleRecord> BundleStore::stage(const BundleRecord& fresh, bool* unchanged)
 {
     QDir().mkpath(m_root);
-    QLockFile lock(m_root + QStringLiteral("/bundles.lock"));
+    QLockFile lock(CacheLayout(m_root).bundlesLockPath());
     lock.setStaleLockTime(0);
     if (!lock.tryLock(5000)) {
         return makeError(

@@ -50,6 +50,7 @@ qint64 directorySize(const QString& dir)
 
 Cache::Cache(const QString& root)
     : m_root(QDir::cleanPath(QDir(root).absolutePath()))
+    , m_layout(m_root)
 {
 }
 
@@ -60,32 +61,32 @@ QString Cache::resolveRoot(const QString& override)
 
 QString Cache::entryDir(const Digest& d) const
 {
-    return m_root + QStringLiteral("/artifacts/sha256/") + d.hex().left(2) + u'/' + d.hex().mid(2);
+    return m_layout.entryDir(d);
 }
 
 QString Cache::blobPath(const Digest& d) const
 {
-    return entryDir(d) + QStringLiteral("/blob");
+    return m_layout.blobPath(d);
 }
 
 QString Cache::entryPath(const Digest& d) const
 {
-    return entryDir(d) + QStringLiteral("/entry.json");
+    return m_layout.entryPath(d);
 }
 
 QString Cache::ingestDir() const
 {
-    return m_root + QStringLiteral("/ingest");
+    return m_layout.ingestDir();
 }
 
 QString Cache::lockPath(const Digest& d) const
 {
-    return ingestDir() + u'/' + d.hex() + QStringLiteral(".lock");
+    return m_layout.lockPath(d);
 }
 
 QString Cache::cacheLockPath() const
 {
-    return m_root + QStringLiteral("/cache.lock");
+    return m_layout.cacheLockPath();
 }
 
 Result<CacheEntry> Cache::stat(const Digest& d) const
@@ -135,7 +136,7 @@ Result<CacheEntry> Cache::open(const Digest& d)
 
 std::optional<Digest> Cache::contentForManifest(const Digest& manifest) const
 {
-    auto bytes = readSmallFile(m_root + QStringLiteral("/index/manifests/sha256/") + manifest.hex(), 1024);
+    auto bytes = readSmallFile(m_layout.manifestIndexPath(manifest), 1024);
     if (!bytes) {
         return std::nullopt;
     }
@@ -151,8 +152,7 @@ Result<void> Cache::recordManifest(const Digest& manifest, const Digest& content
     if (manifest == content) {
         return {};
     }
-    return AtomicFile::write(m_root + QStringLiteral("/index/manifests/sha256/") + manifest.hex(),
-                             content.toString().toLatin1() + '\n');
+    return AtomicFile::write(m_layout.manifestIndexPath(manifest), content.toString().toLatin1() + '\n');
 }
 
 Result<CacheEntry> Cache::lookup(const Digest& d) const
@@ -173,7 +173,7 @@ Result<CacheEntry> Cache::lookup(const Digest& d) const
 QList<Digest> Cache::digests() const
 {
     QList<Digest> out;
-    QDir base(m_root + QStringLiteral("/artifacts/sha256"));
+    QDir base(m_layout.artifactsDir());
     const QStringList prefixes = base.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString& prefix : prefixes) {
         if (prefix.size() != 2) {
@@ -183,7 +183,7 @@ QList<Digest> Cache::digests() const
         const QStringList rests = sub.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         for (const QString& rest : rests) {
             const QString hex = prefix + rest;
-            if (Digest::isValidHex(hex) && QFileInfo::exists(sub.filePath(rest) + QStringLiteral("/entry.json"))) {
+            if (Digest::isValidHex(hex) && QFileInfo::exists(CacheLayout::entryIn(sub.filePath(rest)))) {
                 out.append(Digest::fromHex(hex));
             }
         }
@@ -195,12 +195,12 @@ QList<Digest> Cache::digests() const
 qint64 Cache::blobBytes() const
 {
     qint64 total = 0;
-    QDir base(m_root + QStringLiteral("/artifacts/sha256"));
+    QDir base(m_layout.artifactsDir());
     for (const QString& prefix : base.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         QDir sub(base.filePath(prefix));
         for (const QString& rest : sub.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-            const QFileInfo blob(sub.filePath(rest) + QStringLiteral("/blob"));
-            if (QFileInfo::exists(sub.filePath(rest) + QStringLiteral("/entry.json"))) {
+            const QFileInfo blob(CacheLayout::blobIn(sub.filePath(rest)));
+            if (QFileInfo::exists(CacheLayout::entryIn(sub.filePath(rest)))) {
                 total += blob.size();
             }
         }
@@ -247,22 +247,21 @@ Result<CacheEntry> Cache::commit(IngestFile& ingest, CacheEntry entry)
 {
     const Digest d = entry.digest;
     const QString finalDir = entryDir(d);
-    if (QFileInfo::exists(finalDir + QStringLiteral("/entry.json"))) {
+    if (QFileInfo::exists(CacheLayout::entryIn(finalDir))) {
         ingest.discard();
         return stat(d);
     }
-    const QString staging = ingestDir() + u'/' + d.hex()
-        + QStringLiteral(".commit-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    const QString staging = m_layout.stagingDir(d, QRandomGenerator::global()->generate());
     if (!QDir().mkpath(staging)) {
         return makeError(ErrorCode::Io, QStringLiteral("cannot create directory `%1`").arg(staging));
     }
     auto cleanup = [&] { QDir(staging).removeRecursively(); };
-    if (auto r = AtomicFile::rename(ingest.path(), staging + QStringLiteral("/blob")); !r) {
+    if (auto r = AtomicFile::rename(ingest.path(), CacheLayout::blobIn(staging)); !r) {
         cleanup();
         return r.error();
     }
     entry.localPath = blobPath(d);
-    if (auto r = AtomicFile::write(staging + QStringLiteral("/entry.json"), entry.toJson()); !r) {
+    if (auto r = AtomicFile::write(CacheLayout::entryIn(staging), entry.toJson()); !r) {
         cleanup();
         return r.error();
     }
@@ -278,7 +277,7 @@ Result<CacheEntry> Cache::commit(IngestFile& ingest, CacheEntry entry)
     }
     if (auto r = AtomicFile::rename(staging, finalDir); !r) {
         cleanup();
-        if (QFileInfo::exists(finalDir + QStringLiteral("/entry.json"))) {
+        if (QFileInfo::exists(CacheLayout::entryIn(finalDir))) {
             return stat(d);
         }
         return r.error();
@@ -296,8 +295,7 @@ Result<qint64> Cache::remove(const Digest& d)
     }
     const qint64 bytes = directorySize(dir);
     // Rename first so the entry disappears atomically, then delete at leisure.
-    const QString trash = ingestDir() + u'/' + d.hex()
-        + QStringLiteral(".trash-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    const QString trash = m_layout.trashDir(d, QRandomGenerator::global()->generate());
     QDir().mkpath(ingestDir());
     if (auto r = AtomicFile::rename(dir, trash); !r) {
         return r.error();

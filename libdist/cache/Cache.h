@@ -2,6 +2,7 @@
 #pragma once
 
 #include "CacheEntry.h"
+#include "CacheLayout.h"
 #include <core/Digest.h>
 #include <core/Result.h>
 
@@ -17,11 +18,8 @@ namespace dist {
 
 class IngestFile;
 
-// The content-addressed cache (the Rust 1.1 layout):
-//   artifacts/sha256/<2 hex>/<62 hex>/{blob,entry.json}
-//   index/manifests/sha256/<hex>      manifest digest -> content digest (so a repo@sha256:<manifest>
-//                                     pull is a cache hit, offline too)
-//   ingest/                           partial downloads, per-digest lock files, commit staging
+// The content-addressed cache (paths: CacheLayout). The manifest index maps a manifest digest to
+// the content digest, so a repo@sha256:<manifest> pull is a cache hit, offline too.
 // An entry is visible exactly when its directory holds entry.json; blob and entry.json are staged
 // together and the directory is renamed into place, so a crash never leaves a half entry visible.
 class Cache
@@ -33,6 +31,7 @@ public:
     static QString resolveRoot(const QString& override = QString());
 
     const QString& root() const { return m_root; }
+    const CacheLayout& layout() const { return m_layout; }
     QString entryDir(const Digest& d) const;
     QString blobPath(const Digest& d) const;
     QString entryPath(const Digest& d) const;
@@ -64,6 +63,7 @@ public:
 
 private:
     QString m_root;
+    CacheLayout m_layout;
 };
 
 // The cache-wide lock: retention, GC and cap enforcement never run at the same time, in one

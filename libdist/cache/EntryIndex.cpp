@@ -145,7 +145,7 @@ PrefixScan scanPrefix(const QByteArray& prefixDir, const char prefix[2], const s
     }
     // Everything relative to the prefix directory: a two-component lookup instead of the full path.
     const int dirFd = ::dirfd(sub);
-    char relative[62 + sizeof("/entry.json")];
+    char relative[62 + 1 + sizeof(CacheLayout::kEntryName)];
     while (dirent* e = ::readdir(sub)) {
         if (std::strlen(e->d_name) != 62) {
             continue;
@@ -159,7 +159,8 @@ PrefixScan scanPrefix(const QByteArray& prefixDir, const char prefix[2], const s
             continue;
         }
         std::memcpy(relative, e->d_name, 62);
-        std::memcpy(relative + 62, "/entry.json", sizeof("/entry.json"));
+        relative[62] = '/';
+        std::memcpy(relative + 63, CacheLayout::kEntryName, sizeof(CacheLayout::kEntryName));
         struct stat st
         {
         };
@@ -213,7 +214,7 @@ EntryIndex::EntryIndex(const Cache& cache)
 
 QString EntryIndex::snapshotPath() const
 {
-    return m_cache.root() + QStringLiteral("/index/entries-v1.bin");
+    return m_cache.layout().entrySnapshotPath();
 }
 
 QList<CacheEntry> EntryIndex::summaries(QStringList* problems)
@@ -235,7 +236,7 @@ QList<CacheEntry> EntryIndex::summaries(QStringList* problems)
         std::sort(previous.begin(), previous.end(), byDigest);
     }
 
-    const QByteArray base = QFile::encodeName(m_cache.root() + QStringLiteral("/artifacts/sha256"));
+    const QByteArray base = QFile::encodeName(m_cache.layout().artifactsDir());
     std::vector<QByteArray> prefixes;
     if (DIR* top = ::opendir(base.constData())) {
         while (dirent* p = ::readdir(top)) {

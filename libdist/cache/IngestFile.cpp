@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "IngestFile.h"
 
+#include <cache/CacheLayout.h>
 #include <core/AtomicFile.h>
 #include <core/Logging.h>
 
@@ -309,7 +310,7 @@ Result<std::unique_ptr<IngestFile>> IngestFile::openForDigest(const QString& ing
     }
     std::unique_ptr<IngestFile> f(new IngestFile);
     f->m_expected = expected;
-    f->m_file.setFileName(ingestDir + u'/' + expected.hex() + QStringLiteral(".partial"));
+    f->m_file.setFileName(CacheLayout::partialIn(ingestDir, expected));
     QIODevice::OpenMode mode = QIODevice::ReadWrite | QIODevice::Unbuffered;
     if (!resume) {
         mode |= QIODevice::Truncate;
@@ -339,9 +340,7 @@ Result<std::unique_ptr<IngestFile>> IngestFile::openTemporary(const QString& ing
     }
     std::unique_ptr<IngestFile> f(new IngestFile);
     for (int attempt = 0; attempt < 16; ++attempt) {
-        const QString name
-            = QStringLiteral("tmp-%1.partial").arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
-        f->m_file.setFileName(ingestDir + u'/' + name);
+        f->m_file.setFileName(CacheLayout::anonymousPartialIn(ingestDir, QRandomGenerator::global()->generate64()));
         if (f->m_file.open(QIODevice::ReadWrite | QIODevice::NewOnly | QIODevice::Unbuffered)) {
             return f;
         }

@@ -176,7 +176,7 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
     const QDateTime now = QDateTime::currentDateTimeUtc();
 
     // Entry directories that are not entries: no entry.json (interrupted removal), or a missing blob.
-    QDir base(m_cache.root() + QStringLiteral("/artifacts/sha256"));
+    QDir base(m_cache.layout().artifactsDir());
     for (const QString& prefix : base.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         QDir sub(base.filePath(prefix));
         for (const QString& rest : sub.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
@@ -186,8 +186,8 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
             }
             const Digest d = Digest::fromHex(hex);
             const QString dir = sub.filePath(rest);
-            const bool hasEntry = QFileInfo::exists(dir + QStringLiteral("/entry.json"));
-            const bool hasBlob = QFileInfo::exists(dir + QStringLiteral("/blob"));
+            const bool hasEntry = QFileInfo::exists(CacheLayout::entryIn(dir));
+            const bool hasBlob = QFileInfo::exists(CacheLayout::blobIn(dir));
             if (hasEntry && hasBlob) {
                 continue;
             }
@@ -213,20 +213,16 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
     for (const QFileInfo& item : items) {
         const QString name = item.fileName();
         const qint64 age = item.lastModified().toUTC().secsTo(now);
-        if (name.endsWith(QLatin1String(".lock"))) {
+        QString hex;
+        const CacheLayout::IngestKind kind = CacheLayout::classifyIngest(name, &hex);
+        if (kind == CacheLayout::IngestKind::Lock) {
             continue;
         }
-        const QString hex = name.section(u'.', 0, 0);
-        bool stale = false;
-        if (name.contains(QLatin1String(".commit-")) || name.contains(QLatin1String(".trash-"))) {
-            stale = age > 3600;
-        } else if (name.startsWith(QLatin1String("tmp-"))) {
-            stale = age > 3600;
-        } else if (name.endsWith(QLatin1String(".partial")) && Digest::isValidHex(hex)) {
-            stale = age > staleAgeSeconds;
-        } else {
-            stale = age > staleAgeSeconds;
-        }
+        // Staging and digest-less partials belong to one process run: an hour is plenty. A named
+        // partial is a resumable download, kept as long as the caller allows.
+        const bool shortLived
+            = kind == CacheLayout::IngestKind::Staging || kind == CacheLayout::IngestKind::AnonymousPartial;
+        const bool stale = age > (shortLived ? 3600 : staleAgeSeconds);
         if (!stale) {
             continue;
         }
@@ -269,7 +265,7 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
     }
 
     // Manifest index records whose entry is gone.
-    QDir index(m_cache.root() + QStringLiteral("/index/manifests/sha256"));
+    QDir index(m_cache.layout().manifestIndexDir());
     for (const QString& name : index.entryList(QDir::Files)) {
         if (!Digest::isValidHex(name)) {
             continue;
@@ -283,7 +279,7 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
     }
 
     // Pack records (name@version of a registry) whose content is gone or which no longer parse.
-    QDirIterator packs(m_cache.root() + QStringLiteral("/index/packs"), {QStringLiteral("*.json")}, QDir::Files,
+    QDirIterator packs(m_cache.layout().packIndexRoot(), {QStringLiteral("*.json")}, QDir::Files,
                        QDirIterator::Subdirectories);
     while (packs.hasNext()) {
         const QString path = packs.next();

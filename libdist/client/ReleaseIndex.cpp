@@ -52,8 +52,7 @@ std::optional<Result<Digest>> ReleaseIndex::lookup(const Cache& cache, const QSt
     if (!context.isSet() || !isMutableReleaseTag(ociReference)) {
         return std::nullopt;
     }
-    const QString path
-        = cache.root() + QStringLiteral("/release-index/v1/%1/%2.json").arg(context.channel, context.release);
+    const QString path = cache.layout().releaseIndexPath(context.channel, context.release);
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         return std::nullopt;

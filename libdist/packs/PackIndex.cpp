@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "PackIndex.h"
 
+#include <cache/CacheLayout.h>
 #include <core/AtomicFile.h>
 #include <core/Logging.h>
 #include <ref/Reference.h>
@@ -84,7 +85,7 @@ Result<PackRecord> PackRecord::fromJson(const QByteArray& json)
 }
 
 PackIndex::PackIndex(const QString& cacheRoot, const QString& registryKey)
-    : m_dir(cacheRoot + QStringLiteral("/index/packs/") + registryKey)
+    : m_dir(CacheLayout(cacheRoot).packIndexDir(registryKey))
 {
 }
 

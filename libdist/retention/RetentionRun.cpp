@@ -32,11 +32,15 @@ void RetentionRun::start(const QString& cacheRoot, const RetentionLimits& limits
                     RetentionApplied out;
                     auto input = Retention::gather(cache, limits, &out.problems);
                     if (!input) {
+                        lock->unlock();
                         return input.error();
                     }
                     BundleStore bundles(cacheRoot);
                     out.report = Retention::apply(cache, bundles, Retention::evaluate(input.value()));
-                    return out; // the cache lock is released when this job lets go of it
+                    // Released before the result is handed over, not whenever the pool drops this
+                    // job: whoever hears "done" may take the lock at once.
+                    lock->unlock();
+                    return out;
                 },
                 done);
         },

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <cache/Cache.h>
+#include <cache/CacheLayout.h>
 #include <cache/IngestFile.h>
 #include <client/CacheMaintenance.h>
 #include <core/Sha256.h>
@@ -86,6 +87,37 @@ class TestCache : public QObject
     }
 
 private Q_SLOTS:
+    void layoutIsTheRustOne()
+    {
+        // Written out here on purpose: a change to CacheLayout that moves a path breaks caches shared
+        // with the Rust client, and must show up as a failing test.
+        const CacheLayout l(QStringLiteral("/c"));
+        const Digest d = Sha256::hash(QByteArray("layout"));
+        const QString hex = d.hex();
+        QCOMPARE(l.entryDir(d), QStringLiteral("/c/artifacts/sha256/") + hex.left(2) + u'/' + hex.mid(2));
+        QCOMPARE(l.blobPath(d), l.entryDir(d) + QStringLiteral("/blob"));
+        QCOMPARE(l.entryPath(d), l.entryDir(d) + QStringLiteral("/entry.json"));
+        QCOMPARE(l.lockPath(d), QStringLiteral("/c/ingest/") + hex + QStringLiteral(".lock"));
+        QCOMPARE(l.partialPath(d), QStringLiteral("/c/ingest/") + hex + QStringLiteral(".partial"));
+        QCOMPARE(l.anonymousPartialPath(0xabc), QStringLiteral("/c/ingest/tmp-0000000000000abc.partial"));
+        QCOMPARE(l.cacheLockPath(), QStringLiteral("/c/cache.lock"));
+        QCOMPARE(l.manifestIndexPath(d), QStringLiteral("/c/index/manifests/sha256/") + hex);
+        QCOMPARE(l.bundlesDir(), QStringLiteral("/c/bundles"));
+        QCOMPARE(l.releaseIndexPath(QStringLiteral("stable"), QStringLiteral("1.2")),
+                 QStringLiteral("/c/release-index/v1/stable/1.2.json"));
+        QString owner;
+        QCOMPARE(CacheLayout::classifyIngest(hex + QStringLiteral(".partial"), &owner),
+                 CacheLayout::IngestKind::Partial);
+        QCOMPARE(owner, hex);
+        QCOMPARE(CacheLayout::classifyIngest(QFileInfo(l.stagingDir(d, 7)).fileName(), &owner),
+                 CacheLayout::IngestKind::Staging);
+        QCOMPARE(CacheLayout::classifyIngest(QFileInfo(l.trashDir(d, 7)).fileName(), &owner),
+                 CacheLayout::IngestKind::Staging);
+        QCOMPARE(CacheLayout::classifyIngest(QStringLiteral("tmp-0000000000000abc.partial"), &owner),
+                 CacheLayout::IngestKind::AnonymousPartial);
+        QCOMPARE(CacheLayout::classifyIngest(QStringLiteral("notes.txt"), &owner), CacheLayout::IngestKind::Other);
+    }
+
     void commitStatOpen()
     {
         QTemporaryDir dir;
