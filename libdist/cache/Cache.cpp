@@ -9,10 +9,12 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QLockFile>
 #include <QRandomGenerator>
+#include <QThread>
 
 #include <algorithm>
 
@@ -124,14 +126,52 @@ Result<CacheEntry> Cache::open(const Digest& d)
         return entry;
     }
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    if (entry->lastAccessedAt != now) {
-        entry->lastAccessedAt = now;
-        // An access that cannot be recorded must not fail the read; eviction order just gets older data.
-        if (auto w = writeEntry(entry.value()); !w) {
-            qCWarning(lcCache) << "could not record access to" << d.toString() << ":" << w.message();
-        }
+    if (entry->lastAccessedAt == now) {
+        return entry;
     }
-    return entry;
+    auto updated = updateEntry(d, [now](CacheEntry& e) {
+        if (e.lastAccessedAt == now) {
+            return false;
+        }
+        e.lastAccessedAt = now;
+        return true;
+    });
+    if (!updated) {
+        // An access that cannot be recorded must not fail the read; eviction order just gets older data.
+        qCWarning(lcCache) << "could not record access to" << d.toString() << ":" << updated.message();
+        return entry;
+    }
+    return updated;
+}
+
+Result<CacheEntry> Cache::updateEntry(const Digest& d, const std::function<bool(CacheEntry&)>& change)
+{
+    QLockFile lock(m_layout.entryLockPath(d));
+    lock.setStaleLockTime(0); // a dead holder is found by its PID, never by age
+    QDir().mkpath(m_layout.ingestDir());
+    // Held for microseconds: poll in millisecond steps (QLockFile::tryLock(timeout) sleeps 100 ms
+    // at a time) and give up only if something is badly wrong.
+    QElapsedTimer waited;
+    waited.start();
+    while (!lock.tryLock(0)) {
+        if (lock.error() != QLockFile::LockFailedError || waited.elapsed() > 5000) {
+            return makeError(ErrorCode::Io, QStringLiteral("cannot lock `%1` to update the entry").arg(lock.fileName()),
+                             lock.error() == QLockFile::LockFailedError ? ErrorDetail::LockBusy : ErrorDetail::None);
+        }
+        QThread::usleep(500);
+    }
+    auto current = stat(d);
+    if (!current) {
+        return current; // gone (removed meanwhile), unreadable or without its blob: nothing to update
+    }
+    CacheEntry e = current.value();
+    if (!change(e)) {
+        return e;
+    }
+    if (auto w = writeEntry(e); !w) {
+        return w.error();
+    }
+    return e;
 }
 
 std::optional<Digest> Cache::contentForManifest(const Digest& manifest) const

@@ -9,6 +9,8 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
 #include <memory>
 #include <optional>
 
@@ -54,6 +56,12 @@ public:
     // Entries that parse; problems describes the ones that do not.
     QList<CacheEntry> entries(QStringList* problems = nullptr) const;
 
+    // Read-modify-write of an entry's entry.json under its update lock (a lock held for one read
+    // and one atomic write, never across I/O on the blob), so concurrent writers in any process
+    // never undo each other: a last-used update cannot erase a Corrupt mark. `change` returns
+    // false to leave the file as it is. The entry as it is afterwards is returned.
+    Result<CacheEntry> updateEntry(const Digest& d, const std::function<bool(CacheEntry&)>& change);
+    // Writes entry.json as given, without the lock: for fixtures and for staging a new entry.
     Result<void> writeEntry(const CacheEntry& entry);
     // Moves a finished, verified ingest file into place with its entry. If another writer committed
     // the same digest first, the existing entry wins and the ingest file is discarded.

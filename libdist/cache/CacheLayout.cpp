@@ -57,6 +57,11 @@ QString CacheLayout::lockPath(const Digest& d) const
     return ingestDir() + u'/' + d.hex() + QStringLiteral(".lock");
 }
 
+QString CacheLayout::entryLockPath(const Digest& d) const
+{
+    return ingestDir() + u'/' + d.hex() + QStringLiteral(".entry.lock");
+}
+
 QString CacheLayout::partialPath(const Digest& d) const
 {
     return partialIn(ingestDir(), d);

@@ -37,6 +37,7 @@ public:
 
     QString ingestDir() const;
     QString lockPath(const Digest& d) const;
+    QString entryLockPath(const Digest& d) const;
     QString partialPath(const Digest& d) const;
     QString anonymousPartialPath(quint64 token) const;
     // The same names in a given ingest directory (IngestFile is handed the directory).

@@ -69,16 +69,19 @@ VerifyOutcome CacheMaintenance::verifyOne(const Digest& d)
     } else {
         o.ok = true;
     }
-    CacheEntry updated = entry.value();
-    if (o.ok) {
-        updated.lastVerifiedAt = QDateTime::currentSecsSinceEpoch();
-        if (updated.state == EntryState::Corrupt) {
-            updated.state = EntryState::Ready;
+    const bool ok = o.ok;
+    auto w = m_cache.updateEntry(d, [ok](CacheEntry& e) {
+        if (ok) {
+            e.lastVerifiedAt = QDateTime::currentSecsSinceEpoch();
+            if (e.state == EntryState::Corrupt) {
+                e.state = EntryState::Ready;
+            }
+        } else {
+            e.state = EntryState::Corrupt;
         }
-    } else {
-        updated.state = EntryState::Corrupt;
-    }
-    if (auto w = m_cache.writeEntry(updated); !w) {
+        return true;
+    });
+    if (!w) {
         qCWarning(lcCache).noquote() << w.message();
     }
     return o;

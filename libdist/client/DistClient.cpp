@@ -1126,24 +1126,29 @@ void DistClient::storePackContent(const QString& raw, const QByteArray& content,
             return;
         }
         // The bytes may already have been cached under another name: keep the pack facts current.
-        CacheEntry stored = r->entry;
-        bool changed = false;
-        for (auto it = e.annotations.cbegin(); it != e.annotations.cend(); ++it) {
-            if (stored.annotations.value(it.key()) != it.value()) {
-                stored.annotations.insert(it.key(), it.value());
-                changed = true;
+        auto updated = m_cache.updateEntry(r->entry.digest, [&e](CacheEntry& stored) {
+            bool changed = false;
+            for (auto it = e.annotations.cbegin(); it != e.annotations.cend(); ++it) {
+                if (stored.annotations.value(it.key()) != it.value()) {
+                    stored.annotations.insert(it.key(), it.value());
+                    changed = true;
+                }
             }
-        }
-        if (changed || stored.artifactType != ArtifactType::Pack) {
+            if (!changed && stored.artifactType == ArtifactType::Pack) {
+                return false;
+            }
             stored.artifactType = ArtifactType::Pack;
             if (stored.mediaType.isEmpty() || stored.mediaType == u"application/octet-stream") {
                 stored.mediaType = e.mediaType;
             }
-            if (auto w = m_cache.writeEntry(stored); !w) {
-                qCWarning(lcCache).noquote() << "cannot update pack annotations:" << w.message();
-            }
+            return true;
+        });
+        if (!updated) {
+            qCWarning(lcCache).noquote() << "cannot update pack annotations:" << updated.message();
+            done(r->entry);
+            return;
         }
-        done(stored);
+        done(updated.value());
     });
 }
 
@@ -1187,10 +1192,18 @@ void DistClient::pullYamlPack(const QString& raw, const Reference& ref, const Di
         PullResult result = r.value();
         result.digest = digest.value();
         if (result.entry.annotations.value(QStringLiteral("assay.pack.digest")) != digest->toString()) {
-            result.entry.annotations.insert(QStringLiteral("assay.pack.digest"), digest->toString());
-            result.entry.artifactType = ArtifactType::Pack;
-            if (auto w = m_cache.writeEntry(result.entry); !w) {
-                qCWarning(lcCache).noquote() << "cannot record the pack digest:" << w.message();
+            const QString packDigest = digest->toString();
+            auto updated = m_cache.updateEntry(result.entry.digest, [&packDigest](CacheEntry& e) {
+                e.annotations.insert(QStringLiteral("assay.pack.digest"), packDigest);
+                e.artifactType = ArtifactType::Pack;
+                return true;
+            });
+            if (updated) {
+                result.entry = updated.value();
+            } else {
+                qCWarning(lcCache).noquote() << "cannot record the pack digest:" << updated.message();
+                result.entry.annotations.insert(QStringLiteral("assay.pack.digest"), packDigest);
+                result.entry.artifactType = ArtifactType::Pack;
             }
         }
         done(result);

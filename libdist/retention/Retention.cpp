@@ -9,6 +9,8 @@
 #include <core/JsonWriter.h>
 
 #include <QDateTime>
+#include <QDir>
+#include <QLockFile>
 
 #include <QSet>
 
@@ -190,6 +192,14 @@ RetentionReport Retention::apply(Cache& cache, BundleStore& bundles, const Reten
     int removed = 0;
     for (const RetentionDecision& d : outcome.decisions) {
         if (d.decision != RetentionDecisionKind::Evict) {
+            continue;
+        }
+        // A writer (a pull committing or repairing this digest) holds its lock: leave it be.
+        QLockFile writer(cache.lockPath(d.cacheKey));
+        writer.setStaleLockTime(0);
+        QDir().mkpath(cache.ingestDir());
+        if (!writer.tryLock(0)) {
+            r.refusals.append(d.cacheKey.toString());
             continue;
         }
         auto freed = cache.remove(d.cacheKey);

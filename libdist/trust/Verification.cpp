@@ -389,24 +389,25 @@ VerificationReport Verifier::verify(Cache& cache, const CacheEntry& entry, const
     }
 
     // Only the verification fields go back to disk (the caller's copy may carry injected annotations).
-    auto current = cache.stat(entry.digest);
-    if (!current) {
-        return r;
-    }
-    CacheEntry updated = current.value();
-    updated.lastVerifiedAt = QDateTime::currentSecsSinceEpoch();
-
     bool ok = false;
     const quint64 epoch = advisory ? advisory->version.toULongLong(&ok) : 0;
-    updated.advisoryEpoch = ok ? std::optional<quint64>(epoch) : std::nullopt;
+    const std::optional<quint64> advisoryEpoch = ok ? std::optional<quint64>(epoch) : std::nullopt;
     const VerificationCheck& sig = r.checks.at(6);
-    updated.signatureSummary = SignatureSummary{checkOutcomeName(sig.outcome).toLower(), sig.detail};
+    const SignatureSummary summary{checkOutcomeName(sig.outcome).toLower(), sig.detail};
+    bool corrupt = false;
     for (const VerificationCheck& c : std::as_const(r.checks)) {
-        if (c.name == u"content_digest_match" && c.outcome == CheckOutcome::Failed) {
+        corrupt = corrupt || (c.name == u"content_digest_match" && c.outcome == CheckOutcome::Failed);
+    }
+    auto w = cache.updateEntry(entry.digest, [&](CacheEntry& updated) {
+        updated.lastVerifiedAt = QDateTime::currentSecsSinceEpoch();
+        updated.advisoryEpoch = advisoryEpoch;
+        updated.signatureSummary = summary;
+        if (corrupt) {
             updated.state = EntryState::Corrupt;
         }
-    }
-    if (auto w = cache.writeEntry(updated); !w) {
+        return true;
+    });
+    if (!w && w.code() != ErrorCode::NotFound && w.code() != ErrorCode::Integrity) {
         qCWarning(lcCache).noquote() << w.message();
     }
     return r;

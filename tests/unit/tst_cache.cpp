@@ -14,8 +14,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QElapsedTimer>
+
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <thread>
 
 using namespace dist;
 
@@ -116,6 +120,51 @@ private Q_SLOTS:
         QCOMPARE(CacheLayout::classifyIngest(QStringLiteral("tmp-0000000000000abc.partial"), &owner),
                  CacheLayout::IngestKind::AnonymousPartial);
         QCOMPARE(CacheLayout::classifyIngest(QStringLiteral("notes.txt"), &owner), CacheLayout::IngestKind::Other);
+    }
+
+    void updateEntryNeverLosesAConcurrentChange()
+    {
+        // Two writers of one entry.json: a last-used update that takes its time and a Corrupt mark
+        // that arrives meanwhile. Both changes survive, in either order; an update that read the
+        // file before the mark and wrote after it would erase the mark.
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        QVERIFY(put(cache, "contended"));
+        const Digest d = Sha256::hash("contended");
+        std::atomic<bool> markStarted = false;
+        std::atomic<bool> markDone = false;
+        std::thread slow([&] {
+            Cache mine(dir.path());
+            (void)mine.updateEntry(d, [&](CacheEntry& e) {
+                QElapsedTimer waited;
+                waited.start();
+                while (!markStarted) {
+                    std::this_thread::yield();
+                }
+                // Give the mark every chance to land inside this read-modify-write: it cannot
+                // while the update lock is held, so this waits out its bound.
+                while (!markDone && waited.elapsed() < 500) {
+                    std::this_thread::yield();
+                }
+                e.lastAccessedAt = 4242;
+                return true;
+            });
+        });
+        std::thread mark([&] {
+            Cache mine(dir.path());
+            markStarted = true;
+            (void)mine.updateEntry(d, [](CacheEntry& e) {
+                e.state = EntryState::Corrupt;
+                return true;
+            });
+            markDone = true;
+        });
+        slow.join();
+        mark.join();
+        const auto after = cache.stat(d);
+        QVERIFY(after);
+        QCOMPARE(after->state, EntryState::Corrupt);
+        QCOMPARE(after->lastAccessedAt, qint64(4242));
     }
 
     void commitStatOpen()
