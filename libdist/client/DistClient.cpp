@@ -4,6 +4,7 @@
 #include <cache/IngestFile.h>
 #include <config/Settings.h>
 #include <core/AtomicFile.h>
+#include <core/Background.h>
 #include <core/LockWaiter.h>
 #include <core/Logging.h>
 #include <core/Sha256.h>
@@ -63,6 +64,60 @@ FileKind fileKindFor(const QString& path)
         return {QStringLiteral("application/json"), ArtifactType::Component};
     }
     return {QStringLiteral("application/wasm"), ArtifactType::Component};
+}
+
+struct LocalIngest
+{
+    std::shared_ptr<IngestFile> sink; // finished: hashed and flushed, ready to commit
+    Digest digest;
+    FileKind kind;
+};
+
+// Copies a local file into the ingest directory, hashing it in the same pass, and types it.
+// Runs on a pool thread: it touches nothing but the two files.
+Result<LocalIngest> ingestLocalFile(const QString& ingestDir, const QString& path, const QString& raw)
+{
+    auto ingest = IngestFile::openTemporary(ingestDir);
+    if (!ingest) {
+        return ingest.error();
+    }
+    std::shared_ptr<IngestFile> sink(std::move(ingest).value());
+    auto failed = [&sink](Error e) -> Result<LocalIngest> {
+        sink->discard();
+        return e;
+    };
+    QFile source(path);
+    if (!source.open(QIODevice::ReadOnly)) {
+        return failed(makeError(ErrorCode::Io, QStringLiteral("cannot read `%1`: %2").arg(raw, source.errorString())));
+    }
+    QByteArray buffer(1 << 20, Qt::Uninitialized);
+    for (;;) {
+        const qint64 n = source.read(buffer.data(), buffer.size());
+        if (n < 0) {
+            return failed(
+                makeError(ErrorCode::Io, QStringLiteral("cannot read `%1`: %2").arg(raw, source.errorString())));
+        }
+        if (n == 0) {
+            break;
+        }
+        if (auto w = sink->write(buffer.constData(), n); !w) {
+            return failed(w.error());
+        }
+    }
+    auto digest = sink->finish();
+    if (!digest) {
+        return failed(digest.error());
+    }
+    FileKind kind = fileKindFor(QFileInfo(path).absoluteFilePath());
+    if (kind.type == ArtifactType::Bundle
+        && TarExtractor::holdsTopLevelFile(sink->path(), QStringLiteral("pack.yaml"))) {
+        // Typed by content, as a registry pull types it: a tarball with a pack.yaml is a pack.
+        // (the ingested copy is read: those are the bytes that get recorded)
+        QString packType = kind.mediaType;
+        packType.replace(QLatin1String("vnd.oci.image.layer.v1.tar"), QLatin1String("vnd.greentic.pack.v1+tar"));
+        kind = {packType, ArtifactType::Pack};
+    }
+    return LocalIngest{sink, digest.value(), kind};
 }
 
 CacheEntry baseEntry(const Digest& digest, qint64 size, const QString& raw, const QString& kind,
@@ -741,61 +796,24 @@ void DistClient::pullLocalFile(const QString& raw, const Reference& ref, const Q
             return;
         }
     }
-    auto ingest = IngestFile::openTemporary(m_cache.ingestDir());
-    if (!ingest) {
-        later([done, e = ingest.error()] { done(e); });
-        return;
-    }
-    std::shared_ptr<IngestFile> sink(std::move(ingest).value());
-    QFile source(path);
-    if (!source.open(QIODevice::ReadOnly)) {
-        sink->discard();
-        later([done, raw, err = source.errorString()] {
-            done(makeError(ErrorCode::Io, QStringLiteral("cannot read `%1`: %2").arg(raw, err)));
+    // Copying and hashing a file of any size, and looking into a tarball, happen on a pool thread:
+    // the caller's event loop (the GUI, a batch of pulls) keeps running meanwhile.
+    runInBackground<Result<LocalIngest>>(
+        this, [ingestDir = m_cache.ingestDir(), path, raw] { return ingestLocalFile(ingestDir, path, raw); },
+        [this, raw, ref, pin, absolute = info.absoluteFilePath(),
+         done = std::move(done)](Result<LocalIngest> ingested) mutable {
+            if (!ingested) {
+                done(ingested.error());
+                return;
+            }
+            const LocalIngest& in = ingested.value();
+            CacheEntry e = baseEntry(in.digest, in.sink->size(), raw, referenceKindName(ref.kind()),
+                                     QStringLiteral("file://%1@%2").arg(absolute, in.digest.toString()));
+            e.mediaType = in.kind.mediaType;
+            e.artifactType = in.kind.type;
+            e.fetchedFrom = absolute;
+            commitIngest(raw, in.sink, e, pin, std::move(done));
         });
-        return;
-    }
-    QByteArray buffer(1 << 20, Qt::Uninitialized);
-    for (;;) {
-        const qint64 n = source.read(buffer.data(), buffer.size());
-        if (n < 0) {
-            sink->discard();
-            later([done, raw, err = source.errorString()] {
-                done(makeError(ErrorCode::Io, QStringLiteral("cannot read `%1`: %2").arg(raw, err)));
-            });
-            return;
-        }
-        if (n == 0) {
-            break;
-        }
-        if (auto w = sink->write(buffer.constData(), n); !w) {
-            sink->discard();
-            later([done, e = w.error()] { done(e); });
-            return;
-        }
-    }
-    auto digest = sink->finish();
-    if (!digest) {
-        sink->discard();
-        later([done, e = digest.error()] { done(e); });
-        return;
-    }
-    const QString absolute = info.absoluteFilePath();
-    FileKind kind = fileKindFor(absolute);
-    if (kind.type == ArtifactType::Bundle
-        && TarExtractor::holdsTopLevelFile(sink->path(), QStringLiteral("pack.yaml"))) {
-        // Typed by content, as a registry pull types it: a tarball with a pack.yaml is a pack.
-        // (the ingested copy is read: those are the bytes that get recorded)
-        QString packType = kind.mediaType;
-        packType.replace(QLatin1String("vnd.oci.image.layer.v1.tar"), QLatin1String("vnd.greentic.pack.v1+tar"));
-        kind = {packType, ArtifactType::Pack};
-    }
-    CacheEntry e = baseEntry(digest.value(), sink->size(), raw, referenceKindName(ref.kind()),
-                             QStringLiteral("file://%1@%2").arg(absolute, digest->toString()));
-    e.mediaType = kind.mediaType;
-    e.artifactType = kind.type;
-    e.fetchedFrom = absolute;
-    commitIngest(raw, sink, e, pin, std::move(done));
 }
 
 void DistClient::pullHttps(const QString& raw, const Reference& ref, const Digest& pin, PullDone done)
