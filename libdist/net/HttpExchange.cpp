@@ -339,34 +339,62 @@ void HttpExchange::streamToSink()
 
 void HttpExchange::onFinished()
 {
+    // Each step either settles the exchange (finish, retry, redirect, re-authenticate) and says
+    // so, or hands over to the next; a 2xx with its whole body is what is left at the end.
     QNetworkReply* reply = m_reply;
     m_reply = nullptr;
     reply->deleteLater();
     if (m_done) {
         return;
     }
-    // Drain whatever arrived with the final notification.
+    drainFinalBytes(reply);
+    if (settledLocally()) {
+        return;
+    }
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QNetworkReply::NetworkError netError = reply->error();
+    if (settledByTransport(reply, status, netError) || settledByRedirect(reply, status)
+        || settledAsDelivered(reply, status) || settledByAuthentication(reply, status)
+        || settledByErrorStatus(reply, status) || settledByIncompleteBody(reply, netError)) {
+        return;
+    }
+    HttpResponse response;
+    response.status = status;
+    response.finalUrl = m_url;
+    response.body = std::move(m_body);
+    response.headers = reply->rawHeaderPairs();
+    finish(std::move(response));
+}
+
+void HttpExchange::drainFinalBytes(QNetworkReply* reply)
+{
+    // Whatever arrived with the final notification.
     if (reply->bytesAvailable() > 0 && !m_abortError && !m_cancelled) {
         m_reply = reply;
         onReadyRead();
         m_reply = nullptr;
     }
+}
 
+bool HttpExchange::settledLocally()
+{
     if (m_cancelled) {
         finish(makeError(ErrorCode::Cancelled, QStringLiteral("cancelled")));
-        return;
+        return true;
     }
     if (m_abortError) {
         finish(*m_abortError);
-        return;
+        return true;
     }
     if (m_restartRequested) {
         retryLater(QStringLiteral("unexpected Content-Range"));
-        return;
+        return true;
     }
+    return false;
+}
 
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QNetworkReply::NetworkError netError = reply->error();
+bool HttpExchange::settledByTransport(QNetworkReply* reply, int status, QNetworkReply::NetworkError netError)
+{
     // QNAM reports its inactivity timeout as a cancellation we did not ask for: a stall, before
     // the headers or mid-body. Stalls have their own, smaller budget across resumes.
     if (netError == QNetworkReply::OperationCanceledError) {
@@ -383,17 +411,17 @@ void HttpExchange::onFinished()
                                  .arg(m_stalls)
                                  .arg(m_stalls == 1 ? QStringLiteral("attempt") : QStringLiteral("attempts"),
                                       m_request.what, kept)));
-            return;
+            return true;
         }
         retryLater(describe(reply));
-        return;
+        return true;
     }
     if (status == 407 || netError == QNetworkReply::ProxyAuthenticationRequiredError) {
         finish(makeError(ErrorCode::AuthRequired,
                          QStringLiteral("the proxy for %1 wants credentials (HTTP 407): give them in the proxy "
                                         "variable as http://user:password@host:port")
                              .arg(safeUrl(m_url))));
-        return;
+        return true;
     }
     if (status == 0) {
         if (RetryPolicy::isRetryableNetworkError(netError)) {
@@ -403,36 +431,44 @@ void HttpExchange::onFinished()
                              QStringLiteral("network error: %1 %2: %3")
                                  .arg(QString::fromLatin1(m_request.method), safeUrl(m_url), describe(reply))));
         }
-        return;
+        return true;
     }
+    return false;
+}
 
+bool HttpExchange::settledByRedirect(QNetworkReply* reply, int status)
+{
     if (status >= 300 && status <= 399 && status != 304) {
         const QByteArray location = reply->rawHeader("Location");
         if (location.isEmpty()) {
             finish(makeError(ErrorCode::Protocol,
                              QStringLiteral("HTTP %1 without Location from %2").arg(status).arg(safeUrl(m_url))));
-            return;
+            return true;
         }
         const QUrl next = m_url.resolved(QUrl::fromEncoded(location));
         if (++m_redirects > m_options.maxRedirects) {
             finish(makeError(ErrorCode::Network,
                              QStringLiteral("network error: too many redirects for %1").arg(m_request.what)));
-            return;
+            return true;
         }
         if (!next.isValid() || !schemeAllowed(next)) {
             finish(makeError(
                 ErrorCode::Network,
                 QStringLiteral("network error: refusing redirect of %1 to %2").arg(m_request.what, safeUrl(next))));
-            return;
+            return true;
         }
         qCDebug(lcHttp).noquote() << "redirect" << status << "to" << safeUrl(next)
                                   << (isSameOrigin(next) ? "" : "(other host: no Authorization)");
         m_url = next;
         --m_attempts; // a redirect is not a failed attempt
         send();
-        return;
+        return true;
     }
+    return false;
+}
 
+bool HttpExchange::settledAsDelivered(QNetworkReply* reply, int status)
+{
     if (m_request.deliverAnyStatus && (status < 200 || status > 299)) {
         HttpResponse response;
         response.status = status;
@@ -440,11 +476,14 @@ void HttpExchange::onFinished()
         response.body = std::move(m_errorBody);
         response.headers = reply->rawHeaderPairs();
         finish(std::move(response));
-        return;
+        return true;
     }
+    return false;
+}
 
+bool HttpExchange::settledByAuthentication(QNetworkReply* reply, int status)
+{
     // Two rounds: one to answer the first challenge, one to renew a token the registry rejects
-
     // (expired early, revoked) although we still thought it valid.
     if (status == 401 && m_auth && !m_request.authHost.isEmpty() && m_authRounds < 2 && isSameOrigin(m_url)) {
         ++m_authRounds;
@@ -462,7 +501,7 @@ void HttpExchange::onFinished()
                             --self->m_attempts;
                             self->send();
                         });
-        return;
+        return true;
     }
     if (status == 401 || status == 403) {
         if (m_auth && !m_request.authHost.isEmpty()) {
@@ -473,26 +512,31 @@ void HttpExchange::onFinished()
                              .arg(m_request.what)
                              .arg(status)
                              .arg(registryErrorDetail(m_errorBody))));
-        return;
+        return true;
     }
+    return false;
+}
+
+bool HttpExchange::settledByErrorStatus(QNetworkReply* reply, int status)
+{
     if (status == 404) {
         finish(makeError(
             ErrorCode::NotFound,
             QStringLiteral("reference `%1` not found%2").arg(m_request.what, registryErrorDetail(m_errorBody))));
-        return;
+        return true;
     }
     if (status == 416 && m_sink && m_rangeSent) {
         if (auto r = m_sink->restart(); !r) {
             finish(r.error());
-            return;
+            return true;
         }
         retryLater(QStringLiteral("HTTP 416"), 0);
-        return;
+        return true;
     }
     if (RetryPolicy::isRetryableStatus(status)) {
         retryLater(QStringLiteral("HTTP %1%2").arg(status).arg(registryErrorDetail(m_errorBody)),
                    RetryPolicy::parseRetryAfterMs(reply->rawHeader("Retry-After")));
-        return;
+        return true;
     }
     if (status < 200 || status > 299) {
         finish(makeError(ErrorCode::Network,
@@ -500,24 +544,23 @@ void HttpExchange::onFinished()
                              .arg(QString::fromLatin1(m_request.method), safeUrl(m_url))
                              .arg(status)
                              .arg(registryErrorDetail(m_errorBody))));
-        return;
+        return true;
     }
+    return false;
+}
+
+bool HttpExchange::settledByIncompleteBody(QNetworkReply* reply, QNetworkReply::NetworkError netError)
+{
     if (netError != QNetworkReply::NoError) {
         // A 2xx whose body broke off: resume (or restart) on the next attempt.
         retryLater(describe(reply));
-        return;
+        return true;
     }
     if (m_sink && m_request.expectedSize >= 0 && m_sink->size() < m_request.expectedSize) {
         retryLater(QStringLiteral("body ended after %1 of %2 bytes").arg(m_sink->size()).arg(m_request.expectedSize));
-        return;
+        return true;
     }
-
-    HttpResponse response;
-    response.status = status;
-    response.finalUrl = m_url;
-    response.body = std::move(m_body);
-    response.headers = reply->rawHeaderPairs();
-    finish(std::move(response));
+    return false;
 }
 
 void HttpExchange::retryLater(const QString& why, qint64 retryAfterMs)

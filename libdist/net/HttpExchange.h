@@ -8,6 +8,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QNetworkReply>
 #include <QObject>
 #include <QPair>
 #include <QPointer>
@@ -18,7 +19,6 @@
 #include <optional>
 
 class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace dist {
 
@@ -81,6 +81,15 @@ private:
     void onMetaData();
     void onReadyRead();
     void onFinished();
+    // The steps of onFinished, in order; each returns true when it settled the exchange.
+    void drainFinalBytes(QNetworkReply* reply);
+    bool settledLocally();
+    bool settledByTransport(QNetworkReply* reply, int status, QNetworkReply::NetworkError netError);
+    bool settledByRedirect(QNetworkReply* reply, int status);
+    bool settledAsDelivered(QNetworkReply* reply, int status);
+    bool settledByAuthentication(QNetworkReply* reply, int status);
+    bool settledByErrorStatus(QNetworkReply* reply, int status);
+    bool settledByIncompleteBody(QNetworkReply* reply, QNetworkReply::NetworkError netError);
     void streamToSink();
     void retryLater(const QString& why, qint64 retryAfterMs = -1);
     void finish(Result<HttpResponse> result);
