@@ -228,7 +228,9 @@ QList<CacheEntry> EntryIndex::summaries(QStringList* problems)
             if (all.size() >= 8 && std::memcmp(all.constData(), kMagic, 8) == 0
                 && (all.size() - 8) % static_cast<qsizetype>(sizeof(Record)) == 0) {
                 previous.resize(static_cast<size_t>((all.size() - 8) / static_cast<qsizetype>(sizeof(Record))));
-                std::memcpy(previous.data(), all.constData() + 8, previous.size() * sizeof(Record));
+                if (!previous.empty()) { // the snapshot of an emptied cache has no records (and no data())
+                    std::memcpy(previous.data(), all.constData() + 8, previous.size() * sizeof(Record));
+                }
             }
         }
     }
