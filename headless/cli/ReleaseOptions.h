@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <client/ReleaseIndex.h>
+#include <pull/ReleaseIndex.h>
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

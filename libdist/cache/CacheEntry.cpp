@@ -4,6 +4,7 @@
 #include <core/JsonWriter.h>
 #include <ref/Reference.h>
 
+#include <QDateTime>
 #include <QJsonDocument>
 
 namespace dist {
@@ -339,6 +340,23 @@ Result<CacheEntry> CacheEntry::fromJson(const QByteArray& json, const QString& o
             e.unknownFields.insert(it.key(), it.value());
         }
     }
+    return e;
+}
+
+CacheEntry CacheEntry::fresh(const Digest& digest, qint64 size, const QString& raw, const QString& kind,
+                             const QString& canonical)
+{
+    CacheEntry e;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    e.digest = digest;
+    e.sizeBytes = size;
+    e.sourceKind = kind;
+    e.rawRef = raw;
+    e.canonicalRef = canonical;
+    e.fetchedAt = now;
+    e.lastAccessedAt = now;
+    e.state = EntryState::Ready;
+    e.sourceSnapshot = SourceSnapshot{raw, canonical, kind, raw == canonical};
     return e;
 }
 

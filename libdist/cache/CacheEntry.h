@@ -78,6 +78,10 @@ struct CacheEntry
 
     QByteArray toJson() const;
     static Result<CacheEntry> fromJson(const QByteArray& json, const QString& origin);
+    // A new entry: ready, fetched and accessed now, with its source snapshot (authoritative when the
+    // caller wrote the canonical reference itself).
+    static CacheEntry fresh(const Digest& digest, qint64 size, const QString& raw, const QString& kind,
+                            const QString& canonical);
 };
 
 } // namespace dist

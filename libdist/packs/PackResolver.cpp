@@ -55,20 +55,11 @@ Result<QByteArray> readBounded(const QString& path, const QString& what)
 
 CacheEntry packEntry(const QByteArray& content, const QString& raw, const QString& kind, const QString& canonical)
 {
-    CacheEntry e;
-    const qint64 t = QDateTime::currentSecsSinceEpoch();
-    e.digest = Sha256::hash(content);
-    e.sizeBytes = content.size();
+    CacheEntry e = CacheEntry::fresh(Sha256::hash(content), content.size(), raw, kind, canonical);
+    e.sourceSnapshot.authoritative = false; // a pack is named by name@version, never by its digest
     const QString archive = PackCanonicalizer::archiveMediaType(content);
     e.mediaType = archive.isEmpty() ? QStringLiteral("application/x-yaml") : archive;
     e.artifactType = ArtifactType::Pack;
-    e.sourceKind = kind;
-    e.rawRef = raw;
-    e.canonicalRef = canonical;
-    e.fetchedAt = t;
-    e.lastAccessedAt = t;
-    e.state = EntryState::Ready;
-    e.sourceSnapshot = SourceSnapshot{raw, canonical, kind, false};
     return e;
 }
 

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+#include "OciSource.h"
+
+#include "BlobFetches.h"
+#include <cache/Cache.h>
+#include <credentials/CredentialProvider.h>
+#include <net/RegistryAuth.h>
+#include <pull/CacheCommitter.h>
+#include <pull/DistOptions.h>
+
+namespace dist {
+
+OciSource::OciSource(QNetworkAccessManager* nam, const DistOptions& options, Cache& cache, CacheCommitter& committer,
+                     const CredentialProvider* credentials, QObject* parent)
+    : PullSource(parent)
+    , m_options(options)
+    , m_cache(cache)
+    , m_credentials(credentials)
+    , m_mapper(options, cache)
+    , m_auth(new RegistryAuth(nam, credentials, options.http, this))
+    , m_oci(new OciClient(nam, m_auth, options.http, this))
+    , m_blobs(new BlobFetches(cache, committer, *m_oci, this))
+{
+    m_oci->setRegistries(options.registries);
+    connect(m_blobs, &BlobFetches::progress, this, &PullSource::progress);
+    connect(m_blobs, &BlobFetches::waiting, this, &PullSource::waiting);
+}
+
+OciSource::~OciSource() = default;
+
+void OciSource::cancelAll()
+{
+    m_oci->cancelAll();
+}
+
+void OciSource::resolve(const PullRequest& request, ResolveDone done)
+{
+    auto oci = m_mapper.ociFor(request.ref);
+    if (!oci) {
+        later([done, e = oci.error()] { done(e); });
+        return;
+    }
+    if (auto pinned = m_mapper.releasePin(request.ref, oci.value(), request.release)) {
+        later([done, pinned = *pinned] { done(pinned); });
+        return;
+    }
+    if (oci->isDigestPinned() && m_cache.lookup(oci->digest())) {
+        later([done, d = oci->digest()] { done(d); });
+        return;
+    }
+    if (m_options.offline) {
+        later([done, raw = request.raw, tag = !oci->isDigestPinned()] { done(offlineError(raw, tag)); });
+        return;
+    }
+    withTenantCredentials(oci.value(), [this, oci = oci.value(), done](Result<void> ready) {
+        if (!ready) {
+            done(ready.error());
+            return;
+        }
+        m_oci->resolve(oci, m_options.layers,
+                       [done](Result<OciResolution> r) { r ? done(r->manifestDigest) : done(r.error()); });
+    });
+}
+
+void OciSource::fetch(const PullRequest& request, PullDone done)
+{
+    auto oci = m_mapper.ociFor(request.ref);
+    if (!oci) {
+        later([done, e = oci.error()] { done(e); });
+        return;
+    }
+    if (auto pinned = m_mapper.releasePin(request.ref, oci.value(), request.release); pinned && request.pin.isNull()) {
+        if (!*pinned) {
+            later([done, e = pinned->error()] { done(e); });
+            return;
+        }
+        PullRequest released = request;
+        released.pin = pinned->value();
+        pullPinned(released, oci.value(), m_options.layers, std::move(done));
+        return;
+    }
+    pullPinned(request, oci.value(), m_options.layers, std::move(done));
+}
+
+void OciSource::fetchWith(const PullRequest& request, const LayerPolicy& layers, PullDone done)
+{
+    auto oci = m_mapper.ociFor(request.ref);
+    if (!oci) {
+        later([done, e = oci.error()] { done(e); });
+        return;
+    }
+    pullPinned(request, oci.value(), layers, std::move(done));
+}
+
+void OciSource::pullPinned(const PullRequest& request, OciReference oci, const LayerPolicy& layers, PullDone done)
+{
+    const QString& raw = request.raw;
+    const Digest& pin = request.pin;
+    if (!pin.isNull()) {
+        if (oci.isDigestPinned() && oci.digest() != pin) {
+            later([done, raw, pin, d = oci.digest()] {
+                done(makeError(
+                    ErrorCode::Integrity,
+                    QStringLiteral("corrupt artifact `%1`: lock digest %2 did not match resolved descriptor %3")
+                        .arg(raw, pin.toString(), d.toString())));
+            });
+            return;
+        }
+        oci = oci.withDigest(pin);
+    }
+    if (oci.isDigestPinned()) {
+        auto hit = CacheCommitter::reusable(m_cache.lookup(oci.digest()));
+        if (hit) {
+            hit = m_cache.open(hit->digest);
+            later([done, hit, raw, d = oci.digest()] {
+                hit ? done(PullResult{raw, d, hit.value(), false}) : done(hit.error());
+            });
+            return;
+        }
+    }
+    if (m_options.offline) {
+        later([done, raw, tag = !oci.isDigestPinned()] { done(offlineError(raw, tag)); });
+        return;
+    }
+    withTenantCredentials(
+        oci, [this, oci, raw, kind = referenceKindName(request.ref.kind()), layers, done](Result<void> ready) {
+            if (!ready) {
+                done(ready.error());
+                return;
+            }
+            fetchBlob(raw, kind, oci, layers, done);
+        });
+}
+
+void OciSource::withTenantCredentials(const OciReference& oci, std::function<void(Result<void>)> then)
+{
+    if (oci.authTenant().isEmpty()) {
+        later([then] { then({}); });
+        return;
+    }
+    const QString tenant = oci.authTenant();
+    auto missing = [tenant] {
+        return makeError(ErrorCode::AuthRequired,
+                         QStringLiteral("store auth error: tenant `%1` has no saved credentials; "
+                                        "run `greentic-dist auth login %1` first")
+                             .arg(tenant),
+                         ErrorDetail::NoSavedCredentials);
+    };
+    if (!m_credentials) {
+        later([then, missing] { then(missing()); });
+        return;
+    }
+    m_credentials->lookup(CredentialQuery{oci.registry(), tenant}, this,
+                          [then, missing](Result<std::optional<RegistryCredential>> c) {
+                              if (!c) {
+                                  then(c.error());
+                              } else if (!c->has_value()) {
+                                  then(missing());
+                              } else {
+                                  then({});
+                              }
+                          });
+}
+
+void OciSource::fetchBlob(const QString& raw, const QString& kind, const OciReference& oci, const LayerPolicy& layers,
+                          PullDone done)
+{
+    m_oci->resolve(oci, layers, [this, raw, kind, done](Result<OciResolution> res) {
+        if (!res) {
+            done(res.error());
+            return;
+        }
+        const OciResolution resolution = res.value();
+        m_blobs->fetch(raw, kind, resolution,
+                       [this, raw, resolution, done](const Result<CacheEntry>& entry, bool fetched) {
+                           if (!entry) {
+                               done(entry.error());
+                               return;
+                           }
+                           // The manifest digests lead to the content from now on, offline too.
+                           for (const Digest& m : {resolution.manifestDigest, resolution.platformManifestDigest}) {
+                               if (!m.isNull()) {
+                                   if (auto r = m_cache.recordManifest(m, entry->digest); !r) {
+                                       done(r.error());
+                                       return;
+                                   }
+                               }
+                           }
+                           done(PullResult{raw, resolution.manifestDigest, entry.value(), fetched});
+                       });
+    });
+}
+
+} // namespace dist
