@@ -3,6 +3,7 @@
 
 #include <cache/CacheLayout.h>
 #include <core/AtomicFile.h>
+#include <core/LockWaiter.h>
 
 #include <QDir>
 #include <QFile>
@@ -82,16 +83,24 @@ Result<void> BundleStore::write(const BundleRecord& record)
     return {};
 }
 
+Result<std::unique_ptr<QLockFile>> BundleStore::lockRecords() const
+{
+    auto lock = LockWaiter::acquireBrief(CacheLayout(m_root).bundlesLockPath());
+    if (!lock) {
+        return makeError(
+            ErrorCode::Io,
+            QStringLiteral("cache error at `%1`: another process keeps the bundle records locked").arg(m_root),
+            lock.detail());
+    }
+    return lock;
+}
+
 Result<BundleRecord> BundleStore::setState(const QString& bundleId, BundleState to)
 {
     // Read, check and write under one lock so a GUI and a CLI never interleave on a record.
-    QDir().mkpath(m_root);
-    QLockFile lock(CacheLayout(m_root).bundlesLockPath());
-    lock.setStaleLockTime(0);
-    if (!lock.tryLock(5000)) {
-        return makeError(
-            ErrorCode::Io,
-            QStringLiteral("cache error at `%1`: another process keeps the bundle records locked").arg(m_root));
+    auto lock = lockRecords();
+    if (!lock) {
+        return lock.error();
     }
     auto record = stat(bundleId);
     if (!record) {
@@ -112,13 +121,9 @@ Result<BundleRecord> BundleStore::setState(const QString& bundleId, BundleState 
 
 Result<BundleRecord> BundleStore::stage(const BundleRecord& fresh, bool* unchanged)
 {
-    QDir().mkpath(m_root);
-    QLockFile lock(CacheLayout(m_root).bundlesLockPath());
-    lock.setStaleLockTime(0);
-    if (!lock.tryLock(5000)) {
-        return makeError(
-            ErrorCode::Io,
-            QStringLiteral("cache error at `%1`: another process keeps the bundle records locked").arg(m_root));
+    auto lock = lockRecords();
+    if (!lock) {
+        return lock.error();
     }
     *unchanged = false;
     auto existing = stat(fresh.bundleId);

@@ -7,6 +7,10 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+
+class QLockFile;
+
 namespace dist {
 
 // The bundle records under <cache>/bundles/. The index is strict: a malformed record is a cache
@@ -31,6 +35,9 @@ public:
     Result<BundleRecord> stage(const BundleRecord& fresh, bool* unchanged);
 
 private:
+    // The records' lock: held for one read and one write (LockWaiter::acquireBrief).
+    Result<std::unique_ptr<QLockFile>> lockRecords() const;
+
     QString m_root;
     QString m_dir;
 };

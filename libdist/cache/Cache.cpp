@@ -4,17 +4,16 @@
 #include "IngestFile.h"
 #include <config/Settings.h>
 #include <core/AtomicFile.h>
+#include <core/LockWaiter.h>
 #include <core/Logging.h>
 
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QLockFile>
 #include <QRandomGenerator>
-#include <QThread>
 
 #include <algorithm>
 
@@ -146,19 +145,9 @@ Result<CacheEntry> Cache::open(const Digest& d)
 
 Result<CacheEntry> Cache::updateEntry(const Digest& d, const std::function<bool(CacheEntry&)>& change)
 {
-    QLockFile lock(m_layout.entryLockPath(d));
-    lock.setStaleLockTime(0); // a dead holder is found by its PID, never by age
-    QDir().mkpath(m_layout.ingestDir());
-    // Held for microseconds: poll in millisecond steps (QLockFile::tryLock(timeout) sleeps 100 ms
-    // at a time) and give up only if something is badly wrong.
-    QElapsedTimer waited;
-    waited.start();
-    while (!lock.tryLock(0)) {
-        if (lock.error() != QLockFile::LockFailedError || waited.elapsed() > 5000) {
-            return makeError(ErrorCode::Io, QStringLiteral("cannot lock `%1` to update the entry").arg(lock.fileName()),
-                             lock.error() == QLockFile::LockFailedError ? ErrorDetail::LockBusy : ErrorDetail::None);
-        }
-        QThread::usleep(500);
+    auto lock = LockWaiter::acquireBrief(m_layout.entryLockPath(d));
+    if (!lock) {
+        return makeError(lock.code(), lock.message() + QStringLiteral(" to update the entry"), lock.detail());
     }
     auto current = stat(d);
     if (!current) {

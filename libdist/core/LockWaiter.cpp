@@ -3,12 +3,30 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QThread>
 
 namespace dist {
 
 void LockWaiter::acquire(const QString& path, QObject* context, Done done, std::function<void()> onWait, int timeoutMs)
 {
     new LockWaiter(path, context, std::move(done), std::move(onWait), timeoutMs);
+}
+
+Result<std::unique_ptr<QLockFile>> LockWaiter::acquireBrief(const QString& path, int boundMs)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    auto lock = std::make_unique<QLockFile>(path);
+    lock->setStaleLockTime(0); // a dead holder is found by its PID, never by age
+    QElapsedTimer waited;
+    waited.start();
+    while (!lock->tryLock(0)) {
+        if (lock->error() != QLockFile::LockFailedError || waited.elapsed() > boundMs) {
+            return makeError(ErrorCode::Io, QStringLiteral("cannot lock `%1`").arg(path),
+                             lock->error() == QLockFile::LockFailedError ? ErrorDetail::LockBusy : ErrorDetail::None);
+        }
+        QThread::usleep(500);
+    }
+    return lock;
 }
 
 LockWaiter::LockWaiter(const QString& path, QObject* context, Done done, std::function<void()> onWait, int timeoutMs)

@@ -28,6 +28,11 @@ public:
     // With a timeout (ms, >= 0) a lock still busy by then is a LockBusy error; without, it waits.
     static void acquire(const QString& path, QObject* context, Done done, std::function<void()> onWait = {},
                         int timeoutMs = -1);
+    // For a lock that every holder keeps for one read and one atomic write (an entry.json, the
+    // bundle records, the credentials file), never across a download: taken at once, polled in
+    // half-millisecond steps while another holder finishes (QLockFile::tryLock(timeout) would sleep
+    // 100 ms at a time), LockBusy only past `boundMs`, which means something is badly wrong.
+    static Result<std::unique_ptr<QLockFile>> acquireBrief(const QString& path, int boundMs = 5000);
 
 private:
     LockWaiter(const QString& path, QObject* context, Done done, std::function<void()> onWait, int timeoutMs);

@@ -3,6 +3,7 @@
 
 #include <config/Settings.h>
 #include <core/AtomicFile.h>
+#include <core/LockWaiter.h>
 
 #include <QDir>
 #include <QFile>
@@ -131,10 +132,9 @@ Result<void> FileCredentialStore::writeNow(const QString& key, const std::option
         return makeError(ErrorCode::Io, QStringLiteral("cannot create `%1`").arg(dir));
     }
     QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    QLockFile lock(m_path + QStringLiteral(".lock"));
-    lock.setStaleLockTime(0);
-    if (!lock.tryLock(5000)) {
-        return makeError(ErrorCode::Io, QStringLiteral("cannot lock `%1`").arg(m_path));
+    auto lock = LockWaiter::acquireBrief(m_path + QStringLiteral(".lock"));
+    if (!lock) {
+        return makeError(ErrorCode::Io, QStringLiteral("cannot lock `%1`").arg(m_path), lock.detail());
     }
     auto all = load();
     if (!all) {

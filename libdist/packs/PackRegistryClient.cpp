@@ -264,6 +264,23 @@ Error PackRegistryClient::statusError(const Call& call, const HttpResponse& r) c
     }
 }
 
+template <typename Done, typename Ok>
+void PackRegistryClient::sendExpectingSuccess(std::shared_ptr<Call> call, Done done, Ok ok)
+{
+    call->done = [this, call = call.get(), done, ok](Result<HttpResponse> r) {
+        if (!r) {
+            done(r.error());
+            return;
+        }
+        if (r->status < 200 || r->status > 299) {
+            done(statusError(*call, r.value()));
+            return;
+        }
+        ok(*call, r.value());
+    };
+    send(call);
+}
+
 void PackRegistryClient::fetchPack(const QString& name, const QString& version, const QByteArray& etag,
                                    std::function<void(Result<PackFetch>)> done)
 {
@@ -335,30 +352,21 @@ void PackRegistryClient::packMeta(const QString& name, const QString& version,
     call->name = name;
     call->version = version;
     call->what = QStringLiteral("pack %1@%2").arg(name, version);
-    call->done = [this, call = call.get(), done](Result<HttpResponse> r) {
-        if (!r) {
-            done(r.error());
-            return;
-        }
-        if (r->status < 200 || r->status > 299) {
-            done(statusError(*call, r.value()));
-            return;
-        }
+    sendExpectingSuccess(call, done, [done](const Call& call, const HttpResponse& r) {
         PackMeta m;
-        m.name = call->name;
-        m.version = call->version;
-        m.digest = headerText(r.value(), "X-Pack-Digest");
+        m.name = call.name;
+        m.version = call.version;
+        m.digest = headerText(r, "X-Pack-Digest");
         bool ok = false;
-        m.size = r->header("Content-Length").toLongLong(&ok);
+        m.size = r.header("Content-Length").toLongLong(&ok);
         if (!ok) {
             m.size = -1;
         }
-        m.signedPack = !r->header("X-Pack-Signature").isEmpty();
-        m.keyId = headerText(r.value(), "X-Pack-Key-Id");
-        m.etag = r->header("ETag");
+        m.signedPack = !r.header("X-Pack-Signature").isEmpty();
+        m.keyId = headerText(r, "X-Pack-Key-Id");
+        m.etag = r.header("ETag");
         done(m);
-    };
-    send(call);
+    });
 }
 
 void PackRegistryClient::versions(const QString& name, std::function<void(Result<PackVersions>)> done)
@@ -368,26 +376,18 @@ void PackRegistryClient::versions(const QString& name, std::function<void(Result
     call->name = name;
     call->what = QStringLiteral("versions of %1").arg(name);
     call->headers.append(qMakePair(QByteArray("Accept"), QByteArray("application/json")));
-    call->done = [this, call = call.get(), done](Result<HttpResponse> r) {
-        if (!r) {
-            done(r.error());
-            return;
-        }
-        if (r->status < 200 || r->status > 299) {
-            done(statusError(*call, r.value()));
-            return;
-        }
+    sendExpectingSuccess(call, done, [done](const Call& call, const HttpResponse& r) {
         QJsonParseError perr{};
-        const QJsonDocument doc = QJsonDocument::fromJson(r->body, &perr);
+        const QJsonDocument doc = QJsonDocument::fromJson(r.body, &perr);
         const QJsonValue list = doc.object().value(QStringLiteral("versions"));
         if (perr.error != QJsonParseError::NoError || !doc.isObject() || !list.isArray()) {
-            done(makeError(
-                ErrorCode::Protocol,
-                QStringLiteral("invalid response: failed to parse versions response for %1").arg(call->name)));
+            done(
+                makeError(ErrorCode::Protocol,
+                          QStringLiteral("invalid response: failed to parse versions response for %1").arg(call.name)));
             return;
         }
         PackVersions v;
-        v.name = doc.object().value(QStringLiteral("name")).toString(call->name);
+        v.name = doc.object().value(QStringLiteral("name")).toString(call.name);
         for (const QJsonValue& item : list.toArray()) {
             const QJsonObject o = item.toObject();
             PackVersionInfo info;
@@ -395,7 +395,7 @@ void PackRegistryClient::versions(const QString& name, std::function<void(Result
             if (info.version.isEmpty()) {
                 done(makeError(
                     ErrorCode::Protocol,
-                    QStringLiteral("invalid response: a version entry for %1 has no version").arg(call->name)));
+                    QStringLiteral("invalid response: a version entry for %1 has no version").arg(call.name)));
                 return;
             }
             info.digest = o.value(QStringLiteral("digest")).toString();
@@ -406,8 +406,7 @@ void PackRegistryClient::versions(const QString& name, std::function<void(Result
             v.versions.append(info);
         }
         done(v);
-    };
-    send(call);
+    });
 }
 
 void PackRegistryClient::signature(const QString& name, const QString& version,
@@ -446,18 +445,7 @@ void PackRegistryClient::keys(std::function<void(Result<QByteArray>)> done)
     call->what = QStringLiteral("keys manifest");
     call->maxBody = 1 << 20;
     call->headers.append(qMakePair(QByteArray("Accept"), QByteArray("application/json")));
-    call->done = [this, call = call.get(), done](Result<HttpResponse> r) {
-        if (!r) {
-            done(r.error());
-            return;
-        }
-        if (r->status < 200 || r->status > 299) {
-            done(statusError(*call, r.value()));
-            return;
-        }
-        done(r->body);
-    };
-    send(call);
+    sendExpectingSuccess(call, done, [done](const Call&, const HttpResponse& r) { done(r.body); });
 }
 
 } // namespace dist

@@ -101,6 +101,10 @@ private:
     void onResponse(std::shared_ptr<Call> call, Result<HttpResponse> r);
     void transient(std::shared_ptr<Call> call, const Error& why, qint64 retryAfterMs);
     Error statusError(const Call& call, const HttpResponse& response) const;
+    // Sends `call`; a transport failure or a non-2xx status reaches `done` as an error, a success
+    // reaches `ok(call, response)`.
+    template <typename Done, typename Ok>
+    void sendExpectingSuccess(std::shared_ptr<Call> call, Done done, Ok ok);
 
     QNetworkAccessManager* m_nam;
     PackRegistryOptions m_options;

@@ -24,6 +24,32 @@ struct PackResolver::Job
     Digest pin;
     Done done;
     bool fresh = false;
+
+    // What the job reports: its names, the source, the pack digest and the cached copy.
+    ResolvedPack resolved(const QString& source, const Digest& digest, const CacheEntry& entry) const
+    {
+        ResolvedPack p;
+        p.reference = ref.raw();
+        p.name = name;
+        p.version = version;
+        p.source = source;
+        p.digest = digest;
+        p.contentDigest = entry.digest;
+        p.entry = entry;
+        return p;
+    }
+    // The same, for a pack the index records (registry URL, signature facts, expiry).
+    ResolvedPack resolved(const QString& source, const PackRecord& record, const CacheEntry& entry) const
+    {
+        ResolvedPack p = resolved(source, record.digest, entry);
+        p.registryUrl = record.registryUrl;
+        p.contentDigest = record.contentDigest;
+        p.signedPack = !record.envelope.isEmpty();
+        p.keyId = record.keyId;
+        p.policy = record.policy;
+        p.expiresAt = record.expiresAt;
+        return p;
+    }
 };
 
 namespace {
@@ -220,15 +246,7 @@ void PackResolver::resolveBundled(std::shared_ptr<Job> job)
             job->done(stored.error());
             return;
         }
-        ResolvedPack p;
-        p.reference = job->ref.raw();
-        p.name = job->name;
-        p.version = job->version;
-        p.source = QStringLiteral("bundled");
-        p.digest = digest;
-        p.contentDigest = stored->digest;
-        p.entry = stored.value();
-        job->done(p);
+        job->done(job->resolved(QStringLiteral("bundled"), digest, stored.value()));
     });
 }
 
@@ -279,19 +297,8 @@ Result<ResolvedPack> PackResolver::checkCached(const Job& job, const PackRecord&
             ErrorCode::Integrity,
             QStringLiteral("pack is unsigned: %1 (pass --allow-unsigned to accept unsigned packs)").arg(ref));
     }
-    ResolvedPack p;
-    p.reference = job.ref.raw();
-    p.name = job.name;
-    p.version = job.version;
-    p.source = QStringLiteral("cache");
-    p.registryUrl = record.registryUrl;
-    p.digest = record.digest;
-    p.contentDigest = record.contentDigest;
-    p.signedPack = !record.envelope.isEmpty();
+    ResolvedPack p = job.resolved(QStringLiteral("cache"), record, entry.value());
     p.keyId = keyId;
-    p.policy = record.policy;
-    p.expiresAt = record.expiresAt;
-    p.entry = entry.value();
     return p;
 }
 
@@ -522,19 +529,7 @@ void PackResolver::store(std::shared_ptr<Job> job, std::shared_ptr<PackFetch> fe
             job->done(w.error());
             return;
         }
-        ResolvedPack p;
-        p.reference = job->ref.raw();
-        p.name = job->name;
-        p.version = job->version;
-        p.source = QStringLiteral("registry");
-        p.registryUrl = record.registryUrl;
-        p.digest = record.digest;
-        p.contentDigest = record.contentDigest;
-        p.signedPack = !record.envelope.isEmpty();
-        p.keyId = record.keyId;
-        p.policy = record.policy;
-        p.expiresAt = record.expiresAt;
-        p.entry = stored.value();
+        ResolvedPack p = job->resolved(QStringLiteral("registry"), record, stored.value());
         p.fetched = true;
         job->done(p);
     });
