@@ -318,6 +318,13 @@ Result<CacheEntry> Cache::commit(IngestFile& ingest, CacheEntry entry)
 
 Result<qint64> Cache::remove(const Digest& d)
 {
+    // Under the entry's update lock: an updateEntry that read the entry before it vanished would
+    // otherwise write it back (the write creates the directory), leaving entry.json without its
+    // blob, which every later commit of the digest then takes for a damaged entry.
+    auto lock = LockWaiter::acquireBrief(m_layout.entryLockPath(d));
+    if (!lock) {
+        return lock.error();
+    }
     const QString dir = entryDir(d);
     if (!QFileInfo::exists(dir)) {
         return makeError(ErrorCode::NotFound, QStringLiteral("reference `%1` not found").arg(d.toString()));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "PackCanonicalizer.h"
 
+#include "YamlScalar.h"
 #include <core/JcsValue.h>
 #include <core/Sha256.h>
 
@@ -22,262 +23,8 @@ namespace dist {
 
 namespace {
 
-__extension__ typedef unsigned __int128 u128;
-
 // serde_yaml's own recursion limit: deeper documents fail while parsing, before any conversion.
 constexpr int kParserRecursionLimit = 128;
-
-struct Magnitude
-{
-    bool negative = false;
-    u128 value = 0;
-};
-
-// Rust's from_str_radix: an optional sign ('-' only for signed types), at least one digit of
-// the radix, nothing else; overflow of 128 bits fails.
-std::optional<Magnitude> fromStrRadix(std::string_view s, unsigned radix, bool allowMinus)
-{
-    Magnitude m;
-    if (!s.empty() && (s.front() == '+' || (allowMinus && s.front() == '-'))) {
-        m.negative = s.front() == '-';
-        s.remove_prefix(1);
-    }
-    if (s.empty()) {
-        return std::nullopt;
-    }
-    for (char c : s) {
-        unsigned d;
-        if (c >= '0' && c <= '9') {
-            d = static_cast<unsigned>(c - '0');
-        } else if (c >= 'a' && c <= 'z') {
-            d = static_cast<unsigned>(c - 'a' + 10);
-        } else if (c >= 'A' && c <= 'Z') {
-            d = static_cast<unsigned>(c - 'A' + 10);
-        } else {
-            return std::nullopt;
-        }
-        if (d >= radix) {
-            return std::nullopt;
-        }
-        const u128 max = ~u128(0);
-        if (m.value > (max - d) / radix) {
-            return std::nullopt;
-        }
-        m.value = m.value * radix + d;
-    }
-    return m;
-}
-
-enum class IntType
-{
-    U64,
-    I64,
-    U128,
-    I128,
-};
-
-bool fits(const Magnitude& m, IntType t)
-{
-    const u128 one = 1;
-    switch (t) {
-    case IntType::U64:
-        return !m.negative && m.value <= static_cast<u128>(UINT64_MAX);
-    case IntType::I64:
-        return m.negative ? m.value <= (one << 63) : m.value < (one << 63);
-    case IntType::U128:
-        return !m.negative;
-    case IntType::I128:
-        return m.negative ? m.value <= (one << 127) : m.value < (one << 127);
-    }
-    return false;
-}
-
-std::optional<Magnitude> radixAs(std::string_view s, unsigned radix, IntType t)
-{
-    const bool isSigned = t == IntType::I64 || t == IntType::I128;
-    auto m = fromStrRadix(s, radix, isSigned);
-    if (m && fits(*m, t)) {
-        return m;
-    }
-    return std::nullopt;
-}
-
-bool digitsButNotNumber(std::string_view s)
-{
-    if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-        s.remove_prefix(1);
-    }
-    if (s.size() <= 1 || s.front() != '0') {
-        return false;
-    }
-    for (char c : s.substr(1)) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-    }
-    return true;
-}
-
-// serde_yaml parse_unsigned_int.
-std::optional<Magnitude> parseUnsigned(std::string_view scalar, IntType t)
-{
-    std::string_view unpositive = scalar;
-    if (!unpositive.empty() && unpositive.front() == '+') {
-        unpositive.remove_prefix(1);
-    }
-    static constexpr std::pair<std::string_view, unsigned> prefixes[] = {{"0x", 16}, {"0o", 8}, {"0b", 2}};
-    for (const auto& [prefix, radix] : prefixes) {
-        if (unpositive.substr(0, 2) == prefix) {
-            const std::string_view rest = unpositive.substr(2);
-            if (!rest.empty() && (rest.front() == '+' || rest.front() == '-')) {
-                return std::nullopt;
-            }
-            if (auto m = radixAs(rest, radix, t)) {
-                return m;
-            }
-        }
-    }
-    if (!unpositive.empty() && (unpositive.front() == '+' || unpositive.front() == '-')) {
-        return std::nullopt;
-    }
-    if (digitsButNotNumber(scalar)) {
-        return std::nullopt;
-    }
-    return radixAs(unpositive, 10, t);
-}
-
-// serde_yaml parse_negative_int (which, despite its name, also takes plain decimals).
-std::optional<Magnitude> parseNegative(std::string_view scalar, IntType t)
-{
-    static constexpr std::pair<std::string_view, unsigned> prefixes[] = {{"-0x", 16}, {"-0o", 8}, {"-0b", 2}};
-    for (const auto& [prefix, radix] : prefixes) {
-        if (scalar.substr(0, 3) == prefix) {
-            const std::string negative = "-" + std::string(scalar.substr(3));
-            if (auto m = radixAs(negative, radix, t)) {
-                return m;
-            }
-        }
-    }
-    if (digitsButNotNumber(scalar)) {
-        return std::nullopt;
-    }
-    return radixAs(scalar, 10, t);
-}
-
-// Rust's f64 grammar without inf/nan: [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
-bool isRustDecimal(std::string_view s)
-{
-    size_t i = 0;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-        ++i;
-    }
-    size_t digits = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-        ++i;
-        ++digits;
-    }
-    if (i < s.size() && s[i] == '.') {
-        ++i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-            ++i;
-            ++digits;
-        }
-    }
-    if (digits == 0) {
-        return false;
-    }
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        ++i;
-        if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-            ++i;
-        }
-        size_t expDigits = 0;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-            ++i;
-            ++expDigits;
-        }
-        if (expDigits == 0) {
-            return false;
-        }
-    }
-    return i == s.size();
-}
-
-// serde_yaml parse_f64: true when the scalar is a finite float (or one of the YAML inf/nan words).
-bool isFloat(std::string_view scalar)
-{
-    std::string_view unpositive = scalar;
-    if (!unpositive.empty() && unpositive.front() == '+') {
-        unpositive.remove_prefix(1);
-        if (!unpositive.empty() && (unpositive.front() == '+' || unpositive.front() == '-')) {
-            return false;
-        }
-    }
-    if (unpositive == ".inf" || unpositive == ".Inf" || unpositive == ".INF" || scalar == "-.inf" || scalar == "-.Inf"
-        || scalar == "-.INF" || scalar == ".nan" || scalar == ".NaN" || scalar == ".NAN") {
-        return true;
-    }
-    if (!isRustDecimal(unpositive)) {
-        return false; // Rust's "inf"/"nan" spellings parse but are not finite, so they stay strings
-    }
-    // Correctly rounded and independent of the process locale; a decimal too large for a double
-    // becomes infinity, which Rust also treats as "not a float" (the scalar stays a string).
-    static const locale_t cLocale = newlocale(LC_ALL_MASK, "C", locale_t(nullptr));
-    const std::string text(unpositive);
-    const double v = strtod_l(text.c_str(), nullptr, cLocale);
-    return std::isfinite(v);
-}
-
-enum class ScalarKind
-{
-    Null,
-    Bool,
-    Integer, // within i64/u64
-    BigInteger, // only i128/u128 can hold it
-    Float,
-    String,
-};
-
-struct Resolved
-{
-    ScalarKind kind = ScalarKind::String;
-    bool boolean = false;
-    Magnitude magnitude;
-};
-
-// serde_yaml 0.9 visit_untagged_scalar for plain scalars (YAML 1.2 core schema).
-Resolved resolvePlain(std::string_view v)
-{
-    Resolved r;
-    if (v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL") {
-        r.kind = ScalarKind::Null;
-        return r;
-    }
-    if (v == "true" || v == "True" || v == "TRUE" || v == "false" || v == "False" || v == "FALSE") {
-        r.kind = ScalarKind::Bool;
-        r.boolean = v.front() == 't' || v.front() == 'T';
-        return r;
-    }
-    if (auto m = parseUnsigned(v, IntType::U64)) {
-        r.kind = ScalarKind::Integer;
-        r.magnitude = *m;
-        return r;
-    }
-    if (auto m = parseNegative(v, IntType::I64)) {
-        r.kind = ScalarKind::Integer;
-        r.magnitude = *m;
-        return r;
-    }
-    if (parseUnsigned(v, IntType::U128) || parseNegative(v, IntType::I128)) {
-        r.kind = ScalarKind::BigInteger;
-        return r;
-    }
-    if (!digitsButNotNumber(v) && isFloat(v)) {
-        r.kind = ScalarKind::Float;
-        return r;
-    }
-    return r;
-}
 
 QString lineOf(const yaml_mark_t& mark)
 {
@@ -505,10 +252,10 @@ private:
         const auto& s = event.data.scalar;
         const std::string_view text(reinterpret_cast<const char*>(s.value), s.length);
         const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE && !s.tag;
-        const Resolved r = plain ? resolvePlain(text) : Resolved{};
+        const YamlScalar r = plain ? resolvePlainScalar(text) : YamlScalar{};
         const bool keyContext = inKeyContext();
 
-        if (r.kind == ScalarKind::BigInteger) {
+        if (r.kind == YamlScalarKind::BigInteger) {
             return CanonicalError{CanonicalErrorKind::ParseError,
                                   QStringLiteral("YAML parse error: integer %1 does not fit in 64 bits")
                                       .arg(QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())))};
@@ -524,7 +271,7 @@ private:
             }
             identity += static_cast<char>('0' + static_cast<int>(r.kind));
             identity += QByteArray(text.data(), static_cast<qsizetype>(text.size()));
-            if (r.kind == ScalarKind::Integer) {
+            if (r.kind == YamlScalarKind::Integer) {
                 identity = (r.magnitude.negative && r.magnitude.value != 0 ? "i-" : "i+")
                     + QByteArray::number(static_cast<quint64>(r.magnitude.value));
             }
@@ -535,7 +282,7 @@ private:
             }
             map.seen.insert(identity);
             map.expectKey = false;
-            map.keyIsString = !s.tag && r.kind == ScalarKind::String;
+            map.keyIsString = !s.tag && r.kind == YamlScalarKind::String;
             map.pendingKey = QByteArray(text.data(), static_cast<qsizetype>(text.size()));
             if (keyContext || map.isKey) {
                 return std::nullopt;
@@ -561,15 +308,15 @@ private:
                           + QString::fromUtf8(reinterpret_cast<const char*>(s.tag)));
             }
             switch (r.kind) {
-            case ScalarKind::Null:
+            case YamlScalarKind::Null:
                 v.type = JcsValue::Type::Null;
                 break;
-            case ScalarKind::Bool:
+            case YamlScalarKind::Bool:
                 v.type = JcsValue::Type::Bool;
                 v.boolean = r.boolean;
                 break;
-            case ScalarKind::Integer: {
-                const u128 limit = static_cast<u128>(PackCanonicalizer::kMaxSafeInteger);
+            case YamlScalarKind::Integer: {
+                const YamlU128 limit = static_cast<YamlU128>(PackCanonicalizer::kMaxSafeInteger);
                 if (r.magnitude.value > limit) {
                     defer(m_seq, CanonicalErrorKind::IntegerOutOfRange,
                           QStringLiteral("integer %1 out of safe range (±2^53)").arg(shown));
@@ -579,11 +326,11 @@ private:
                 v.integer = r.magnitude.negative ? -mag : mag;
                 break;
             }
-            case ScalarKind::Float:
+            case YamlScalarKind::Float:
                 defer(m_seq, CanonicalErrorKind::FloatNotAllowed, QStringLiteral("float values not allowed: ") + shown);
                 break;
-            case ScalarKind::BigInteger:
-            case ScalarKind::String:
+            case YamlScalarKind::BigInteger:
+            case YamlScalarKind::String:
                 if (static_cast<qint64>(text.size()) > PackCanonicalizer::kMaxStringLength) {
                     defer(m_seq, CanonicalErrorKind::StringTooLong,
                           QStringLiteral("string length %1 exceeds limit %2")
@@ -670,7 +417,8 @@ Result<QByteArray> PackCanonicalizer::signedForm(QByteArrayView content, ErrorCo
 
 bool PackCanonicalizer::plainScalarIsString(QByteArrayView text)
 {
-    return resolvePlain(std::string_view(text.data(), static_cast<size_t>(text.size()))).kind == ScalarKind::String;
+    return resolvePlainScalar(std::string_view(text.data(), static_cast<size_t>(text.size()))).kind
+        == YamlScalarKind::String;
 }
 
 } // namespace dist

@@ -122,6 +122,39 @@ private Q_SLOTS:
         QCOMPARE(CacheLayout::classifyIngest(QStringLiteral("notes.txt"), &owner), CacheLayout::IngestKind::Other);
     }
 
+    void removalDuringAnUpdateNeverLeavesEntryJsonWithoutItsBlob()
+    {
+        // An update that read the entry just before another process removed it must not write it
+        // back: entry.json without its blob blocks every later commit of that digest. The removal
+        // starts while the update holds the entry's lock, between its read and its write.
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto put1 = put(cache, QByteArrayLiteral("removed while updated"));
+        QVERIFY(put1);
+        const Digest d = put1->digest;
+        std::atomic<bool> removed{false};
+        std::thread remover;
+        auto updated = cache.updateEntry(d, [&](CacheEntry& e) {
+            remover = std::thread([&cache, &removed, d] { removed = cache.remove(d).ok(); });
+            // Gives an unlocked removal every chance to finish first; a locked one waits for us.
+            QElapsedTimer t;
+            t.start();
+            while (!removed && t.elapsed() < 500) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+            e.lastAccessedAt = 42;
+            return true;
+        });
+        remover.join();
+        QVERIFY2(updated, qPrintable(updated ? QString() : updated.message()));
+        QVERIFY(removed);
+        QVERIFY2(!QFileInfo::exists(cache.entryPath(d)), "the update wrote back an entry that was removed");
+        QCOMPARE(cache.stat(d).code(), ErrorCode::NotFound);
+        // And the digest can be committed afresh.
+        QVERIFY(put(cache, QByteArrayLiteral("removed while updated")));
+        QVERIFY(cache.stat(d));
+    }
+
     void updateEntryNeverLosesAConcurrentChange()
     {
         // Two writers of one entry.json: a last-used update that takes its time and a Corrupt mark
