@@ -101,7 +101,8 @@ public:
     // bundle records every time (strict), so a malformed record fails the write that triggered it.
     // `runningTotal` lets a caller that writes many entries scan the cache once: it holds the cache's
     // blob bytes as last measured plus what the caller added since; a scan happens only when it is
-    // unknown or over the cap.
+    // unknown or over the cap. Blocks up to 2 s for the cache lock: call it off the event loop
+    // (CacheCommitter runs it on a pool thread).
     static Result<RetentionReport> enforceCap(Cache& cache, const Digest& justWritten, qint64 maxBytes,
                                               std::optional<qint64>* runningTotal = nullptr);
 };
