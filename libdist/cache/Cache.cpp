@@ -136,6 +136,9 @@ Result<CacheEntry> Cache::open(const Digest& d)
         return true;
     });
     if (!updated) {
+        if (updated.detail() != ErrorDetail::LockBusy && updated.code() != ErrorCode::Io) {
+            return updated; // removed or broken since the stat: its path is no longer one to hand out
+        }
         // An access that cannot be recorded must not fail the read; eviction order just gets older data.
         qCWarning(lcCache) << "could not record access to" << d.toString() << ":" << updated.message();
         return entry;
@@ -316,7 +319,7 @@ Result<CacheEntry> Cache::commit(IngestFile& ingest, CacheEntry entry)
     return entry;
 }
 
-Result<qint64> Cache::remove(const Digest& d)
+Result<qint64> Cache::remove(const Digest& d, const std::function<bool(const CacheEntry&)>& mayRemove)
 {
     // Under the entry's update lock: an updateEntry that read the entry before it vanished would
     // otherwise write it back (the write creates the directory), leaving entry.json without its
@@ -328,6 +331,12 @@ Result<qint64> Cache::remove(const Digest& d)
     const QString dir = entryDir(d);
     if (!QFileInfo::exists(dir)) {
         return makeError(ErrorCode::NotFound, QStringLiteral("reference `%1` not found").arg(d.toString()));
+    }
+    if (mayRemove) {
+        if (auto now = stat(d); now && !mayRemove(now.value())) {
+            return makeError(ErrorCode::Cache, QStringLiteral("cache entry `%1` is in use").arg(d.toString()),
+                             ErrorDetail::InUse);
+        }
     }
     const qint64 bytes = directorySize(dir);
     // Rename first so the entry disappears atomically, then delete at leisure.

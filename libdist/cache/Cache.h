@@ -67,7 +67,10 @@ public:
     // the same digest first, the existing entry wins and the ingest file is discarded.
     Result<CacheEntry> commit(IngestFile& ingest, CacheEntry entry);
     // Removes an entry directory (and the manifest index pointing to it). Returns bytes freed.
-    Result<qint64> remove(const Digest& d);
+    // `mayRemove`, when given, sees the entry as it is under the update lock, so no open can slip
+    // between the check and the removal; false leaves it and answers ErrorDetail::InUse. An entry
+    // whose entry.json cannot be read is removed without asking.
+    Result<qint64> remove(const Digest& d, const std::function<bool(const CacheEntry&)>& mayRemove = {});
 
 private:
     QString m_root;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "IngestFile.h"
 
+#include "IngestPipeline.h"
 #include <cache/CacheLayout.h>
 #include <core/AtomicFile.h>
 #include <core/Logging.h>
@@ -8,235 +9,12 @@
 #include <QDir>
 #include <QRandomGenerator>
 
-#include <atomic>
-#include <cerrno>
 #include <condition_variable>
-#include <cstdlib>
-#include <cstring>
-#include <deque>
 #include <fcntl.h>
 #include <mutex>
 #include <thread>
-#include <unistd.h>
-#ifdef Q_OS_LINUX
-#include <sys/vfs.h>
-#endif
-#include <vector>
 
 namespace dist {
-
-namespace {
-
-// Direct I/O only where it is known to be a win: local block-device file systems. On network and
-// FUSE file systems it can turn every write into a synchronous round trip, and tmpfs copies anyway.
-bool directIoSuits(int fd)
-{
-#ifdef Q_OS_LINUX
-    struct statfs fs
-    {
-    };
-    if (::fstatfs(fd, &fs) != 0) {
-        return false;
-    }
-    constexpr unsigned long kExt4 = 0xEF53, kXfs = 0x58465342, kBtrfs = 0x9123683E;
-    const auto type = static_cast<unsigned long>(fs.f_type);
-    return type == kExt4 || type == kXfs || type == kBtrfs;
-#else
-    Q_UNUSED(fd)
-    return false;
-#endif
-}
-
-} // namespace
-
-// Writes and hashes committed buffers in file order, each on its own thread, so receiving,
-// writing and hashing overlap. A small pool bounds memory (8 MiB); a buffer is reused once both
-// the writer and the hasher are done with it.
-//
-// Full buffers are written with O_DIRECT when the file system allows it: the bytes go from our
-// buffer to the device without a copy into the page cache, and the fsync before the rename has
-// almost nothing left to do. That needs aligned memory, offsets and lengths, so a short tail
-// (or any write that is not aligned) switches the descriptor back to ordinary buffered writes.
-class IngestFile::Pipeline
-{
-public:
-    static constexpr int kBuffers = 8;
-    static constexpr qint64 kAlign = 4096;
-
-    Pipeline(Sha256& hash, int fd, qint64 bufferSize, bool tryDirect)
-        : m_hash(hash)
-        , m_fd(fd)
-        , m_capacity(bufferSize)
-    {
-        for (int i = 0; i < kBuffers; ++i) {
-            m_buffers.emplace_back(static_cast<char*>(std::aligned_alloc(kAlign, static_cast<size_t>(bufferSize))));
-            m_users.push_back(0);
-            m_free.push_back(i);
-        }
-#ifdef O_DIRECT
-        if (tryDirect && directIoSuits(m_fd)) {
-            const int flags = ::fcntl(m_fd, F_GETFL);
-            m_direct = flags >= 0 && ::fcntl(m_fd, F_SETFL, flags | O_DIRECT) == 0;
-        }
-#else
-        Q_UNUSED(tryDirect)
-#endif
-        m_hasher = std::thread([this] { run(m_hashQueue, [this](int i, qint64 n) { hashOne(i, n); }); });
-        m_writer = std::thread([this] { run(m_writeQueue, [this](int i, qint64 n) { writeOne(i, n); }); });
-    }
-    ~Pipeline()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_cv.notify_all();
-        m_hasher.join();
-        m_writer.join();
-        endDirect();
-    }
-
-    int acquire()
-    {
-        std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [this] { return !m_free.empty(); });
-        const int i = m_free.front();
-        m_free.pop_front();
-        return i;
-    }
-    char* data(int i)
-    {
-        return m_buffers[static_cast<size_t>(i)].get();
-    }
-    qint64 capacity() const
-    {
-        return m_capacity;
-    }
-    // Whether writes still bypass the page cache (then there is nothing to write back early).
-    bool direct() const
-    {
-        return m_direct.load();
-    }
-    void submit(int i, qint64 size)
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            if (size > 0) {
-                m_users[static_cast<size_t>(i)] = 2;
-                m_hashQueue.emplace_back(i, size);
-                m_writeQueue.emplace_back(i, size);
-            } else {
-                m_free.push_back(i);
-            }
-        }
-        m_cv.notify_all();
-    }
-    // Returns once every submitted byte is written and hashed; reports the first write error.
-    // The descriptor is back in buffered mode afterwards, ready for writes of any size.
-    std::optional<QString> drain()
-    {
-        std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [this] { return m_hashQueue.empty() && m_writeQueue.empty() && m_free.size() == kBuffers; });
-        endDirect();
-        return std::exchange(m_writeError, std::nullopt);
-    }
-    bool failed()
-    {
-        std::lock_guard lock(m_mutex);
-        return m_writeError.has_value();
-    }
-
-private:
-    using Queue = std::deque<std::pair<int, qint64>>;
-    struct FreeDeleter
-    {
-        void operator()(char* p) const { std::free(p); }
-    };
-
-    // Only ever called while the writer is idle or from the writer itself.
-    void endDirect()
-    {
-#ifdef O_DIRECT
-        if (m_direct.exchange(false)) {
-            const int flags = ::fcntl(m_fd, F_GETFL);
-            if (flags >= 0) {
-                ::fcntl(m_fd, F_SETFL, flags & ~O_DIRECT);
-            }
-        }
-#endif
-    }
-    void hashOne(int i, qint64 size)
-    {
-        m_hash.addData(data(i), size);
-    }
-    void writeOne(int i, qint64 size)
-    {
-        if (failed()) {
-            return;
-        }
-        const char* bytes = data(i);
-        qint64 written = 0;
-        while (written < size) {
-            if (m_direct && (size - written) % kAlign != 0) {
-                endDirect();
-            }
-            const ssize_t n = ::write(m_fd, bytes + written, static_cast<size_t>(size - written));
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n < 0 && errno == EINVAL && m_direct) {
-                endDirect(); // the file system refused direct I/O after all
-                continue;
-            }
-            if (n <= 0) {
-                const QString why = QString::fromLocal8Bit(std::strerror(n < 0 ? errno : ENOSPC));
-                std::lock_guard lock(m_mutex);
-                m_writeError = why;
-                return;
-            }
-            written += n;
-            if (m_direct && written % kAlign != 0) {
-                endDirect();
-            }
-        }
-    }
-    template <typename Work>
-    void run(Queue& queue, Work work)
-    {
-        std::unique_lock lock(m_mutex);
-        for (;;) {
-            m_cv.wait(lock, [&] { return m_stop || !queue.empty(); });
-            if (queue.empty()) {
-                return;
-            }
-            const auto [i, size] = queue.front();
-            queue.pop_front();
-            lock.unlock();
-            work(i, size);
-            lock.lock();
-            if (--m_users[static_cast<size_t>(i)] == 0) {
-                m_free.push_back(i);
-            }
-            m_cv.notify_all();
-        }
-    }
-
-    Sha256& m_hash;
-    int m_fd;
-    qint64 m_capacity;
-    std::atomic<bool> m_direct = false;
-    std::vector<std::unique_ptr<char, FreeDeleter>> m_buffers;
-    std::vector<int> m_users;
-    std::deque<int> m_free;
-    Queue m_hashQueue;
-    Queue m_writeQueue;
-    std::optional<QString> m_writeError;
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    bool m_stop = false;
-    std::thread m_hasher;
-    std::thread m_writer;
-};
 
 IngestFile::IngestFile() = default;
 
@@ -255,7 +33,8 @@ char* IngestFile::writeBuffer(qint64* capacity)
     if (!m_hasher) {
         // The pipeline writes through the descriptor at the current offset; QFile is unbuffered.
         // Direct I/O needs an aligned start, which a resumed partial may not have.
-        m_hasher = std::make_unique<Pipeline>(m_hash, m_file.handle(), kBufferSize, m_size % Pipeline::kAlign == 0);
+        m_hasher = std::make_unique<IngestPipeline>(m_hash, m_file.handle(), kBufferSize,
+                                                    m_size % IngestPipeline::kAlign == 0);
     }
     if (m_current < 0) {
         m_current = m_hasher->acquire();

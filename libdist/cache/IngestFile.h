@@ -12,6 +12,8 @@
 
 namespace dist {
 
+class IngestPipeline;
+
 // A partial download in <cache>/ingest/. Bytes are hashed as they are written (one pass).
 // A partial named after its expected digest survives a crash and is resumed by the next pull:
 // its existing prefix is re-hashed on open, which costs far less than fetching it again.
@@ -50,7 +52,6 @@ public:
     void discard();
 
 private:
-    class Pipeline;
     class Flusher;
 
     IngestFile();
@@ -63,7 +64,7 @@ private:
 
     QFile m_file;
     Sha256 m_hash;
-    std::unique_ptr<Pipeline> m_hasher; // started by the first writeBuffer()
+    std::unique_ptr<IngestPipeline> m_hasher; // started by the first writeBuffer()
     std::unique_ptr<Flusher> m_flusher; // started once there is enough to write back
     int m_current = -1; // the buffer being filled, and how much of it is
     qint64 m_fill = 0;

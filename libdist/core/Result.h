@@ -33,6 +33,7 @@ enum class ErrorDetail
     NoSavedCredentials, // a tenant needs a login that was never saved
     BodyTooLarge, // a response passed the byte limit the request set
     LockBusy, // another process holds a lock the caller waited for
+    InUse, // an entry was used after a removal was planned, so the removal was called off
 };
 
 struct Error

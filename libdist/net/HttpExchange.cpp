@@ -2,62 +2,16 @@
 #include "HttpExchange.h"
 
 #include "EnvProxyFactory.h"
+#include "HttpWire.h"
 #include "RegistryAuth.h"
 #include <cache/IngestFile.h>
 #include <config/RegistryCertificates.h>
 #include <core/Logging.h>
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QRegularExpression>
 
 namespace dist {
-
-namespace {
-
-// `host[:port]` as containers-certs.d names registry directories.
-QString hostPort(const QUrl& url)
-{
-    return url.port() >= 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
-}
-
-QString safeUrl(const QUrl& url)
-{
-    // Signed blob URLs carry credentials in the query string; never print them.
-    return url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo | QUrl::RemoveFragment);
-}
-
-QString registryErrorDetail(const QByteArray& body)
-{
-    const QJsonDocument doc = QJsonDocument::fromJson(body);
-    const QJsonArray errors = doc.object().value(QStringLiteral("errors")).toArray();
-    if (!errors.isEmpty()) {
-        const QJsonObject e = errors.first().toObject();
-        const QString code = e.value(QStringLiteral("code")).toString();
-        const QString message = e.value(QStringLiteral("message")).toString();
-        if (!code.isEmpty() || !message.isEmpty()) {
-            return QStringLiteral(" (%1: %2)").arg(code, message.left(200));
-        }
-    }
-    return {};
-}
-
-bool parseContentRange(const QByteArray& value, qint64* first)
-{
-    static const QRegularExpression re(QStringLiteral(R"(^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$)"));
-    const QRegularExpressionMatch m = re.match(QString::fromLatin1(value));
-    if (!m.hasMatch()) {
-        return false;
-    }
-    *first = m.captured(1).toLongLong();
-    return true;
-}
-
-} // namespace
 
 QByteArray HttpResponse::header(const QByteArray& name) const
 {
@@ -122,8 +76,9 @@ QString HttpExchange::describe(const QNetworkReply* reply) const
         what = QStringLiteral("timed out (no data for %1 s)").arg(m_options.transferTimeoutMs / 1000.0);
     }
     if (reply->error() == QNetworkReply::SslHandshakeFailedError
-        && RegistryCertificates::directoryFor(hostPort(m_url)).isEmpty()) {
-        what += QStringLiteral(" (a private CA goes in ~/.config/containers/certs.d/%1/ca.crt)").arg(hostPort(m_url));
+        && RegistryCertificates::directoryFor(HttpWire::hostPort(m_url)).isEmpty()) {
+        what += QStringLiteral(" (a private CA goes in ~/.config/containers/certs.d/%1/ca.crt)")
+                    .arg(HttpWire::hostPort(m_url));
     }
     if (const auto proxy = EnvProxyFactory::proxyShownFor(m_nam, m_url)) {
         what += QStringLiteral(" (through the proxy %1)").arg(*proxy);
@@ -133,20 +88,7 @@ QString HttpExchange::describe(const QNetworkReply* reply) const
 
 bool HttpExchange::isSameOrigin(const QUrl& url) const
 {
-    return url.scheme() == m_request.url.scheme() && url.host() == m_request.url.host()
-        && url.port(-1) == m_request.url.port(-1);
-}
-
-bool HttpExchange::schemeAllowed(const QUrl& url) const
-{
-    if (url.scheme() == u"https") {
-        return true;
-    }
-    if (url.scheme() != u"http") {
-        return false;
-    }
-    // Plain http only where the caller already decided it is acceptable for this exact host.
-    return m_request.url.scheme() == u"http" && url.host() == m_request.url.host();
+    return HttpWire::sameOrigin(url, m_request.url);
 }
 
 void HttpExchange::send()
@@ -171,56 +113,24 @@ void HttpExchange::send()
     m_abortError.reset();
     m_restartRequested = false;
 
-    QNetworkRequest req(m_url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    req.setTransferTimeout(m_options.transferTimeoutMs);
-    req.setHeader(QNetworkRequest::UserAgentHeader, m_options.userAgent);
-    if (m_sink) {
-        // Qt buffers without bound under HTTP/2 even with a read buffer size; blobs use HTTP/1.1.
-        req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    }
-    for (const auto& h : m_request.headers) {
-        req.setRawHeader(h.first, h.second);
-    }
-    if (m_url.scheme() == u"https") {
-        auto tls = RegistryCertificates::configurationFor(hostPort(m_url));
-        if (!tls) {
-            finish(tls.error());
-            return;
-        }
-        if (*tls) {
-            req.setSslConfiguration(**tls);
-        }
-    }
+    QByteArray authorization;
     if (isSameOrigin(m_url)) {
-        if (!m_request.basicAuthorization.isEmpty()) {
-            req.setRawHeader("Authorization", m_request.basicAuthorization);
-        } else if (m_auth && !m_request.authHost.isEmpty()) {
-            const QByteArray authz
+        authorization = m_request.basicAuthorization;
+        if (authorization.isEmpty() && m_auth && !m_request.authHost.isEmpty()) {
+            authorization
                 = m_auth->authorization(CredentialQuery{m_request.authHost, m_request.authTenant}, m_request.authScope);
-            if (!authz.isEmpty()) {
-                req.setRawHeader("Authorization", authz);
-            }
         }
     }
-    if (m_sink && m_sink->size() > 0) {
-        req.setRawHeader("Range", "bytes=" + QByteArray::number(m_sink->size()) + '-');
-        m_rangeSent = true;
+    const qint64 resumeFrom = m_sink ? m_sink->size() : 0;
+    auto req = HttpWire::build(m_request, m_url, m_options, m_sink != nullptr, authorization, resumeFrom);
+    if (!req) {
+        finish(req.error());
+        return;
     }
-    qCDebug(lcHttp).noquote() << m_request.method << safeUrl(m_url) << "attempt" << m_attempts
-                              << (m_rangeSent ? QStringLiteral("from byte %1").arg(m_sink->size()) : QString());
-
-    // The dedicated calls, not sendCustomRequest(): QNAM knows a HEAD has no body only when it is
-    // sent as one, and a "custom" GET ignores setReadBufferSize (a 1 GiB pull then peaked at 348 MiB).
-    if (m_request.method == "GET" && m_request.body.isEmpty()) {
-        m_reply = m_nam->get(req);
-    } else if (m_request.method == "HEAD") {
-        m_reply = m_nam->head(req);
-    } else if (m_request.method == "POST") {
-        m_reply = m_nam->post(req, m_request.body);
-    } else {
-        m_reply = m_nam->sendCustomRequest(req, m_request.method, m_request.body);
-    }
+    m_rangeSent = resumeFrom > 0;
+    qCDebug(lcHttp).noquote() << m_request.method << HttpWire::safeUrl(m_url) << "attempt" << m_attempts
+                              << (m_rangeSent ? QStringLiteral("from byte %1").arg(resumeFrom) : QString());
+    m_reply = HttpWire::send(m_nam, req.value(), m_request);
     if (m_sink) {
         m_reply->setReadBufferSize(m_options.readBufferBytes);
     }
@@ -246,7 +156,7 @@ void HttpExchange::onMetaData()
     }
     if (status == 206) {
         qint64 first = -1;
-        if (!m_rangeSent || !parseContentRange(m_reply->rawHeader("Content-Range"), &first)
+        if (!m_rangeSent || !HttpWire::parseContentRange(m_reply->rawHeader("Content-Range"), &first)
             || first != m_sink->size()) {
             // A range we did not ask for: start over from byte 0 on the next attempt.
             qCInfo(lcHttp) << "unexpected Content-Range" << m_reply->rawHeader("Content-Range") << "; restarting";
@@ -406,7 +316,7 @@ bool HttpExchange::settledByTransport(QNetworkReply* reply, int status, QNetwork
             }
             finish(makeError(ErrorCode::Network,
                              QStringLiteral("network error: no data from %1 for %2 s, %3 %4 (%5)%6")
-                                 .arg(hostPort(m_url))
+                                 .arg(HttpWire::hostPort(m_url))
                                  .arg(m_options.transferTimeoutMs / 1000.0)
                                  .arg(m_stalls)
                                  .arg(m_stalls == 1 ? QStringLiteral("attempt") : QStringLiteral("attempts"),
@@ -420,16 +330,17 @@ bool HttpExchange::settledByTransport(QNetworkReply* reply, int status, QNetwork
         finish(makeError(ErrorCode::AuthRequired,
                          QStringLiteral("the proxy for %1 wants credentials (HTTP 407): give them in the proxy "
                                         "variable as http://user:password@host:port")
-                             .arg(safeUrl(m_url))));
+                             .arg(HttpWire::safeUrl(m_url))));
         return true;
     }
     if (status == 0) {
         if (RetryPolicy::isRetryableNetworkError(netError)) {
             retryLater(describe(reply));
         } else {
-            finish(makeError(ErrorCode::Network,
-                             QStringLiteral("network error: %1 %2: %3")
-                                 .arg(QString::fromLatin1(m_request.method), safeUrl(m_url), describe(reply))));
+            finish(
+                makeError(ErrorCode::Network,
+                          QStringLiteral("network error: %1 %2: %3")
+                              .arg(QString::fromLatin1(m_request.method), HttpWire::safeUrl(m_url), describe(reply))));
         }
         return true;
     }
@@ -441,8 +352,9 @@ bool HttpExchange::settledByRedirect(QNetworkReply* reply, int status)
     if (status >= 300 && status <= 399 && status != 304) {
         const QByteArray location = reply->rawHeader("Location");
         if (location.isEmpty()) {
-            finish(makeError(ErrorCode::Protocol,
-                             QStringLiteral("HTTP %1 without Location from %2").arg(status).arg(safeUrl(m_url))));
+            finish(makeError(
+                ErrorCode::Protocol,
+                QStringLiteral("HTTP %1 without Location from %2").arg(status).arg(HttpWire::safeUrl(m_url))));
             return true;
         }
         const QUrl next = m_url.resolved(QUrl::fromEncoded(location));
@@ -451,13 +363,13 @@ bool HttpExchange::settledByRedirect(QNetworkReply* reply, int status)
                              QStringLiteral("network error: too many redirects for %1").arg(m_request.what)));
             return true;
         }
-        if (!next.isValid() || !schemeAllowed(next)) {
-            finish(makeError(
-                ErrorCode::Network,
-                QStringLiteral("network error: refusing redirect of %1 to %2").arg(m_request.what, safeUrl(next))));
+        if (!next.isValid() || !HttpWire::redirectAllowed(m_request.url, next)) {
+            finish(makeError(ErrorCode::Network,
+                             QStringLiteral("network error: refusing redirect of %1 to %2")
+                                 .arg(m_request.what, HttpWire::safeUrl(next))));
             return true;
         }
-        qCDebug(lcHttp).noquote() << "redirect" << status << "to" << safeUrl(next)
+        qCDebug(lcHttp).noquote() << "redirect" << status << "to" << HttpWire::safeUrl(next)
                                   << (isSameOrigin(next) ? "" : "(other host: no Authorization)");
         m_url = next;
         --m_attempts; // a redirect is not a failed attempt
@@ -511,7 +423,7 @@ bool HttpExchange::settledByAuthentication(QNetworkReply* reply, int status)
                          QStringLiteral("unauthorized for `%1`: HTTP %2%3")
                              .arg(m_request.what)
                              .arg(status)
-                             .arg(registryErrorDetail(m_errorBody))));
+                             .arg(HttpWire::registryErrorDetail(m_errorBody))));
         return true;
     }
     return false;
@@ -520,9 +432,9 @@ bool HttpExchange::settledByAuthentication(QNetworkReply* reply, int status)
 bool HttpExchange::settledByErrorStatus(QNetworkReply* reply, int status)
 {
     if (status == 404) {
-        finish(makeError(
-            ErrorCode::NotFound,
-            QStringLiteral("reference `%1` not found%2").arg(m_request.what, registryErrorDetail(m_errorBody))));
+        finish(makeError(ErrorCode::NotFound,
+                         QStringLiteral("reference `%1` not found%2")
+                             .arg(m_request.what, HttpWire::registryErrorDetail(m_errorBody))));
         return true;
     }
     if (status == 416 && m_sink && m_rangeSent) {
@@ -534,16 +446,16 @@ bool HttpExchange::settledByErrorStatus(QNetworkReply* reply, int status)
         return true;
     }
     if (RetryPolicy::isRetryableStatus(status)) {
-        retryLater(QStringLiteral("HTTP %1%2").arg(status).arg(registryErrorDetail(m_errorBody)),
+        retryLater(QStringLiteral("HTTP %1%2").arg(status).arg(HttpWire::registryErrorDetail(m_errorBody)),
                    RetryPolicy::parseRetryAfterMs(reply->rawHeader("Retry-After")));
         return true;
     }
     if (status < 200 || status > 299) {
         finish(makeError(ErrorCode::Network,
                          QStringLiteral("network error: %1 %2: HTTP %3%4")
-                             .arg(QString::fromLatin1(m_request.method), safeUrl(m_url))
+                             .arg(QString::fromLatin1(m_request.method), HttpWire::safeUrl(m_url))
                              .arg(status)
-                             .arg(registryErrorDetail(m_errorBody))));
+                             .arg(HttpWire::registryErrorDetail(m_errorBody))));
         return true;
     }
     return false;

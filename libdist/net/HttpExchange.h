@@ -95,7 +95,6 @@ private:
     void finish(Result<HttpResponse> result);
     bool isSameOrigin(const QUrl& url) const;
     QString describe(const QNetworkReply* reply) const;
-    bool schemeAllowed(const QUrl& url) const;
 
     QNetworkAccessManager* m_nam;
     QPointer<RegistryAuth> m_auth;

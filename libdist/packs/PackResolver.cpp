@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "PackResolver.h"
 
+#include "PackEntries.h"
 #include "PackRegistryClient.h"
 #include <cache/Cache.h>
 #include <config/Settings.h>
@@ -10,7 +11,6 @@
 #include <trust/PackSignature.h>
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QTimer>
 
@@ -62,43 +62,6 @@ QDateTime now()
 QString packRef(const QString& name, const QString& version)
 {
     return name + u'@' + version;
-}
-
-Result<QByteArray> readBounded(const QString& path, const QString& what)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        return makeError(f.exists() ? ErrorCode::Io : ErrorCode::NotFound,
-                         QStringLiteral("cannot read %1: %2").arg(what, f.errorString()));
-    }
-    if (f.size() > PackCanonicalizer::kMaxTotalSize) {
-        return makeError(
-            ErrorCode::InvalidInput,
-            QStringLiteral("%1 is larger than the %2-byte pack limit").arg(what).arg(PackCanonicalizer::kMaxTotalSize));
-    }
-    return f.readAll();
-}
-
-CacheEntry packEntry(const QByteArray& content, const QString& raw, const QString& kind, const QString& canonical)
-{
-    CacheEntry e = CacheEntry::fresh(Sha256::hash(content), content.size(), raw, kind, canonical);
-    e.sourceSnapshot.authoritative = false; // a pack is named by name@version, never by its digest
-    const QString archive = PackCanonicalizer::archiveMediaType(content);
-    e.mediaType = archive.isEmpty() ? QStringLiteral("application/x-yaml") : archive;
-    e.artifactType = ArtifactType::Pack;
-    return e;
-}
-
-// The first key id named by an envelope, for messages and the refresh decision.
-QStringList envelopeKeyIds(const QByteArray& envelope)
-{
-    QStringList ids;
-    if (auto e = PackSignature::parse(envelope)) {
-        for (const auto& s : e->signatures) {
-            ids.append(s.keyId);
-        }
-    }
-    return ids;
 }
 
 } // namespace
@@ -214,7 +177,7 @@ void PackResolver::resolveBundled(std::shared_ptr<Job> job)
         });
         return;
     }
-    auto content = readBounded(path, QStringLiteral("bundled pack %1").arg(path));
+    auto content = PackEntries::readBounded(path, QStringLiteral("bundled pack %1").arg(path));
     if (!content) {
         QTimer::singleShot(0, this, [job, e = content.error()] { job->done(e); });
         return;
@@ -235,8 +198,8 @@ void PackResolver::resolveBundled(std::shared_ptr<Job> job)
         });
         return;
     }
-    CacheEntry e = packEntry(content.value(), job->name, QStringLiteral("BundledPack"),
-                             job->name + QStringLiteral("#") + digest.toString());
+    CacheEntry e = PackEntries::fresh(content.value(), job->name, QStringLiteral("BundledPack"),
+                                      job->name + QStringLiteral("#") + digest.toString());
     e.fetchedFrom = QFileInfo(path).absoluteFilePath();
     e.annotations.insert(QStringLiteral("assay.pack.name"), job->name);
     e.annotations.insert(QStringLiteral("assay.pack.digest"), digest.toString());
@@ -270,7 +233,7 @@ Result<ResolvedPack> PackResolver::checkCached(const Job& job, const PackRecord&
     if (entry->state == EntryState::Corrupt) {
         return corrupt(QStringLiteral("was marked corrupt"));
     }
-    auto content = readBounded(entry->localPath, QStringLiteral("cached pack"));
+    auto content = PackEntries::readBounded(entry->localPath, QStringLiteral("cached pack"));
     if (!content) {
         return corrupt(content.message());
     }
@@ -426,7 +389,7 @@ bool PackResolver::shouldRefreshKeysFor(const QByteArray& envelope) const
         return false;
     }
     const QList<PackKey> keys = m_trust.keys();
-    for (const QString& id : envelopeKeyIds(envelope)) {
+    for (const QString& id : PackSignature::keyIds(envelope)) {
         const auto it = std::find_if(keys.begin(), keys.end(), [&id](const PackKey& k) { return k.keyId == id; });
         if (it == keys.end() && !m_trust.isRevoked(id)) {
             return true; // unknown: maybe a key the registry added since we last looked
@@ -503,22 +466,7 @@ void PackResolver::store(std::shared_ptr<Job> job, std::shared_ptr<PackFetch> fe
     record.envelope = envelope;
     record.policy = fetch->policy;
 
-    CacheEntry e = packEntry(fetch->content, ref, QStringLiteral("RegistryPack"), ref + u'#' + digest.toString());
-    e.fetchedFrom = fetch->url.toString(QUrl::RemoveUserInfo);
-    e.signatureSummary = envelope.isEmpty()
-        ? SignatureSummary{QStringLiteral("warning"), QStringLiteral("unsigned pack admitted by --allow-unsigned")}
-        : SignatureSummary{QStringLiteral("passed"), QStringLiteral("DSSE Ed25519 by %1").arg(keyId)};
-    e.annotations.insert(QStringLiteral("assay.pack.name"), job->name);
-    e.annotations.insert(QStringLiteral("assay.pack.version"), job->version);
-    e.annotations.insert(QStringLiteral("assay.pack.digest"), digest.toString());
-    e.annotations.insert(QStringLiteral("assay.pack.registry"), record.registryUrl);
-    e.annotations.insert(QStringLiteral("assay.pack.expires_at"), record.expiresAt.toString(Qt::ISODate));
-    if (!fetch->etag.isEmpty()) {
-        e.annotations.insert(QStringLiteral("assay.pack.etag"), QString::fromLatin1(fetch->etag));
-    }
-    if (!keyId.isEmpty()) {
-        e.annotations.insert(QStringLiteral("assay.pack.key_id"), keyId);
-    }
+    const CacheEntry e = PackEntries::fromRegistry(ref, *fetch, record);
     m_store(ref, fetch->content, e, [this, job, record, fetch](Result<CacheEntry> stored) mutable {
         if (!stored) {
             job->done(stored.error());

@@ -57,7 +57,11 @@ std::optional<Result<CacheEntry>> CacheCommitter::hit(const Digest& digest)
     if (!found) {
         return std::nullopt;
     }
-    return m_cache.open(found->digest);
+    auto opened = m_cache.open(found->digest);
+    if (!opened) {
+        return std::nullopt; // removed or damaged since the lookup: a miss, fetched again
+    }
+    return opened;
 }
 
 void CacheCommitter::commit(const QString& raw, std::shared_ptr<IngestFile> ingest, const CacheEntry& entry,

@@ -75,6 +75,7 @@ RetentionOutcome Retention::evaluate(const RetentionInput& input)
         d.cacheKey = e.digest;
         d.bundleId = QStringLiteral("bundle:") + e.digest.toString();
         d.sizeBytes = e.sizeBytes;
+        d.lastAccessedAt = e.lastAccessedAt;
         struct Protection
         {
             const QSet<QString>* set;
@@ -202,7 +203,12 @@ RetentionReport Retention::apply(Cache& cache, BundleStore& bundles, const Reten
             r.refusals.append(d.cacheKey.toString());
             continue;
         }
-        auto freed = cache.remove(d.cacheKey);
+        // A pull that opened the entry after the plan was made has handed its path out: keep it.
+        // A corrupt entry is never handed out, so it goes whatever its access time says.
+        const qint64 planned = d.lastAccessedAt;
+        auto freed = cache.remove(d.cacheKey, [planned](const CacheEntry& now) {
+            return now.state == EntryState::Corrupt || now.lastAccessedAt <= planned;
+        });
         if (!freed) {
             r.refusals.append(d.cacheKey.toString());
             continue;

@@ -56,6 +56,7 @@ struct RetentionDecision
     QString reasonCode;
     QString reasonDetail;
     qint64 sizeBytes = 0;
+    qint64 lastAccessedAt = 0; // as planned; apply leaves an entry opened since then
 };
 
 struct RetentionReport

@@ -112,9 +112,9 @@ void OciSource::pullPinned(const PullRequest& request, OciReference oci, const L
         auto hit = CacheCommitter::reusable(m_cache.lookup(oci.digest()));
         if (hit) {
             hit = m_cache.open(hit->digest);
-            later([done, hit, raw, d = oci.digest()] {
-                hit ? done(PullResult{raw, d, hit.value(), false}) : done(hit.error());
-            });
+        }
+        if (hit) { // otherwise removed or damaged since the lookup: fetched again below
+            later([done, hit, raw, d = oci.digest()] { done(PullResult{raw, d, hit.value(), false}); });
             return;
         }
     }

@@ -36,6 +36,17 @@ Result<QByteArray> PackSignature::envelopeFromHeader(QByteArrayView header)
     return *json;
 }
 
+QStringList PackSignature::keyIds(const QByteArray& json)
+{
+    QStringList ids;
+    if (auto e = parse(json)) {
+        for (const auto& sig : e->signatures) {
+            ids.append(sig.keyId);
+        }
+    }
+    return ids;
+}
+
 Result<PackSignature::Envelope> PackSignature::parse(const QByteArray& json)
 {
     QJsonParseError perr{};

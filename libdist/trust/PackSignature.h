@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace dist {
 
@@ -36,6 +37,8 @@ public:
     static Result<QByteArray> envelopeFromHeader(QByteArrayView header);
     // Bounded: a payload that would decode to more than 1 MiB is refused before decoding.
     static Result<Envelope> parse(const QByteArray& json);
+    // The key ids an envelope names, in order; empty when it does not parse.
+    static QStringList keyIds(const QByteArray& json);
 
     // Verifies a pack envelope: the payload type, the payload equal to the canonical bytes, and a
     // signature by a trusted key over the PAE. Returns the key id that verified.

@@ -5,10 +5,13 @@
 #include "CliRunner.h"
 #include "TestWaits.h"
 
+#include <bundles/BundleStore.h>
 #include <cache/Cache.h>
 #include <core/Sha256.h>
+#include <retention/Retention.h>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -179,6 +182,54 @@ private Q_SLOTS:
             QVERIFY2(gc.exitCode == 0, gc.err.constData());
             QVERIFY2(QJsonDocument::fromJson(gc.out).array().isEmpty(), gc.out.constData()); // nothing half-made
         }
+    }
+
+    void retentionKeepsAnEntryPulledAfterItsPlan()
+    {
+        // The ordering behind "no pull returns a path that is gone", made deterministic: retention
+        // plans, a pull hands an entry's path out, then the plan is applied. The entry the pull
+        // opened stays (reported as a refusal) and the path it printed still exists; the entry
+        // nobody opened goes. Applying a stale plan as it stands deletes both.
+        const QString cacheDir = m_dir.filePath(QStringLiteral("planned-cache"));
+        CliRunner cli(cacheDir);
+        const QByteArray usedBytes = component(300, 64 * 1024);
+        const QByteArray idleBytes = component(301, 64 * 1024);
+        const QString used = writeFile(QStringLiteral("used.wasm"), usedBytes);
+        const QString idle = writeFile(QStringLiteral("idle.wasm"), idleBytes);
+        QVERIFY(!used.isEmpty() && !idle.isEmpty());
+        for (const QString& source : {used, idle}) {
+            const CliResult r = cli.run({QStringLiteral("pull"), source});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        }
+        const Digest usedDigest = Sha256::hash(usedBytes);
+        const Digest idleDigest = Sha256::hash(idleBytes);
+        Cache cache(cacheDir);
+        for (const Digest& d : {usedDigest, idleDigest}) { // both last opened long ago, as the plan sees it
+            QVERIFY(cache.updateEntry(d, [](CacheEntry& e) {
+                e.lastAccessedAt = 1;
+                return true;
+            }));
+        }
+        RetentionLimits limits;
+        limits.maxBytes = 1;
+        const auto input = Retention::gather(cache, limits);
+        QVERIFY2(input, input ? "" : qPrintable(input.message()));
+        const RetentionOutcome plan = Retention::evaluate(input.value());
+        QCOMPARE(plan.report.evicted, 2);
+
+        const CliResult pulled = cli.run({QStringLiteral("--json"), QStringLiteral("pull"), used});
+        QVERIFY2(pulled.exitCode == 0, pulled.err.constData());
+        const QString path
+            = QJsonDocument::fromJson(pulled.out).object().value(QStringLiteral("cache_path")).toString();
+        QVERIFY2(QFileInfo::exists(path), pulled.out.constData());
+
+        BundleStore bundles(cacheDir);
+        const RetentionReport applied = Retention::apply(cache, bundles, plan);
+        QCOMPARE(applied.evicted, 1);
+        QCOMPARE(applied.refusals, QStringList{usedDigest.toString()});
+        QVERIFY2(QFileInfo::exists(path), qPrintable(path));
+        QVERIFY(cache.lookup(usedDigest));
+        QCOMPARE(cache.lookup(idleDigest).code(), ErrorCode::NotFound);
     }
 };
 
