@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "CacheEntryModel.h"
 
+#include "EntryStatus.h"
+#include "RelativeTime.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
@@ -15,11 +18,6 @@ QString humanBytes(qint64 bytes)
     return QLocale::system().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
-QString shortTime(qint64 secs)
-{
-    return secs > 0 ? QDateTime::fromSecsSinceEpoch(secs).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
-}
-
 bool sameRow(const CacheEntry& a, const CacheEntry& b)
 {
     return a.sizeBytes == b.sizeBytes && a.lastAccessedAt == b.lastAccessedAt && a.state == b.state
@@ -31,6 +29,7 @@ bool sameRow(const CacheEntry& a, const CacheEntry& b)
 
 CacheEntryModel::CacheEntryModel(QObject* parent)
     : QAbstractTableModel(parent)
+    , m_now([] { return QDateTime::currentSecsSinceEpoch(); })
 {
 }
 
@@ -66,21 +65,44 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
         return {};
     }
     const CacheEntry& e = m_entries.at(index.row());
-    const auto bundle = m_bundles.constFind(e.digest);
-    const bool hasBundle = bundle != m_bundles.cend();
+    const auto found = m_bundles.constFind(e.digest);
+    const bool hasBundle = found != m_bundles.cend();
+    const std::optional<BundleRecord> bundle = hasBundle ? std::optional<BundleRecord>(*found) : std::nullopt;
     switch (role) {
     case DigestRole:
         return e.digest.toString();
+    case StatusRole:
+        return static_cast<int>(EntryStatus::of(e, bundle));
     case FilterRole:
         return QString(e.digest.toString() + u' ' + e.rawRef + u' ' + e.mediaType + u' '
-                       + artifactTypeName(e.artifactType) + u' '
+                       + artifactTypeName(e.artifactType) + u' ' + EntryStatus::name(EntryStatus::of(e, bundle)) + u' '
                        + (hasBundle ? bundleStateName(bundle->state) : QString()));
-    case Qt::ToolTipRole:
-        if (index.column() == DigestColumn) {
-            return e.digest.toString();
+    case Qt::DecorationRole:
+        if (index.column() == StatusColumn) {
+            return EntryStatus::icon(EntryStatus::of(e, bundle));
         }
-        if (index.column() == ReferenceColumn) {
-            return e.canonicalRef;
+        break;
+    case Qt::AccessibleTextRole:
+        if (index.column() == StatusColumn) {
+            return EntryStatus::name(EntryStatus::of(e, bundle));
+        }
+        break;
+    case Qt::ToolTipRole:
+        switch (index.column()) {
+        case StatusColumn:
+            return EntryStatus::explain(e, bundle);
+        case DigestColumn:
+            return e.digest.toString();
+        case ReferenceColumn:
+            return e.canonicalRef.isEmpty() ? e.rawRef : e.canonicalRef;
+        case SizeColumn:
+            return tr("%1 bytes").arg(QLocale::system().toString(e.sizeBytes));
+        case FetchedColumn:
+            return RelativeTime::exact(e.fetchedAt);
+        case LastUsedColumn:
+            return RelativeTime::exact(e.lastAccessedAt);
+        default:
+            break;
         }
         break;
     case Qt::ForegroundRole:
@@ -95,6 +117,8 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
         break;
     case SortRole:
         switch (index.column()) {
+        case StatusColumn:
+            return static_cast<int>(EntryStatus::of(e, bundle));
         case SizeColumn:
             return e.sizeBytes;
         case FetchedColumn:
@@ -117,9 +141,9 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
         case SizeColumn:
             return humanBytes(e.sizeBytes);
         case FetchedColumn:
-            return shortTime(e.fetchedAt);
+            return RelativeTime::ago(e.fetchedAt, m_now());
         case LastUsedColumn:
-            return shortTime(e.lastAccessedAt);
+            return RelativeTime::ago(e.lastAccessedAt, m_now());
         case StateColumn:
             return entryStateName(e.state);
         case BundleStateColumn:
@@ -136,10 +160,18 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
 
 QVariant CacheEntryModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+    if (orientation != Qt::Horizontal) {
+        return {};
+    }
+    if (role == Qt::ToolTipRole && section == StatusColumn) {
+        return tr("Status: corrupt, protected by a bundle, in a bundle, or evictable");
+    }
+    if (role != Qt::DisplayRole) {
         return {};
     }
     switch (section) {
+    case StatusColumn:
+        return QString();
     case DigestColumn:
         return tr("Digest");
     case ReferenceColumn:

@@ -6,6 +6,8 @@
 #include <QAbstractTableModel>
 #include <QHash>
 
+#include <functional>
+
 namespace dist::gui {
 
 // One row per cache entry. Sorting uses raw values (SortRole), not display strings, and updates
@@ -16,17 +18,19 @@ class CacheEntryModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(CacheEntryModel)
 
 public:
+    // In the order shown; what decides an eviction (status, size, age, bundle) comes before detail.
     enum Column
     {
-        DigestColumn,
+        StatusColumn, // icon only: corrupt, protected, in a bundle, evictable; the reason in the tooltip
         ReferenceColumn,
         TypeColumn,
-        MediaTypeColumn,
         SizeColumn,
-        FetchedColumn,
         LastUsedColumn,
-        StateColumn,
+        FetchedColumn,
         BundleStateColumn,
+        DigestColumn,
+        StateColumn, // hidden by default: the status column says it
+        MediaTypeColumn, // hidden by default
         ColumnCount
     };
     enum Role
@@ -34,6 +38,7 @@ public:
         SortRole = Qt::UserRole + 1,
         DigestRole,
         FilterRole, // text the filter box matches
+        StatusRole, // EntryStatus::Kind
     };
 
     explicit CacheEntryModel(QObject* parent = nullptr);
@@ -47,11 +52,15 @@ public:
     const CacheEntry* entryAt(int row) const;
     std::optional<BundleRecord> bundleFor(const Digest& digest) const;
     int rowOf(const Digest& digest) const;
+    // The clock that relative ages ("3 days ago") are measured against; tests fix it.
+    void setClock(std::function<qint64()> now) { m_now = std::move(now); }
+    static bool hiddenByDefault(int column) { return column == StateColumn || column == MediaTypeColumn; }
 
 private:
     QList<CacheEntry> m_entries;
     QHash<Digest, int> m_rows;
     QHash<Digest, BundleRecord> m_bundles;
+    std::function<qint64()> m_now;
 };
 
 } // namespace dist::gui

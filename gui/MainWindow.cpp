@@ -23,20 +23,26 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -90,10 +96,7 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(CacheEntryModel::DigestColumn, 150);
-    m_view->setColumnWidth(CacheEntryModel::ReferenceColumn, 280);
-    m_view->setColumnWidth(CacheEntryModel::MediaTypeColumn, 240);
+    setUpCacheColumns();
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showSelected);
 
     auto* evictButton = new QPushButton(tr("&Evict selected…"), this);
@@ -106,8 +109,10 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     splitter->setObjectName(QStringLiteral("cacheSplitter"));
     splitter->addWidget(m_view);
     splitter->addWidget(m_details);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    // The table is what an operator reads; the details pane only needs room for one entry's facts.
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
     auto* cacheTab = new QWidget(this);
     auto* cacheLayout = new QVBoxLayout(cacheTab);
     cacheLayout->addLayout(top);
@@ -154,10 +159,12 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
         Q_EMIT evicted();
     });
 
-    resize(1180, 720);
-    QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    m_view->horizontalHeader()->restoreState(settings.value(QStringLiteral("window/cacheHeader")).toByteArray());
+    restoreLayout();
+    // Relative ages ("5 minutes ago") move on without any change to the cache.
+    auto* ageTicker = new QTimer(this);
+    ageTicker->setInterval(60000);
+    connect(ageTicker, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));
+    ageTicker->start();
     status(tr("Reading %1…").arg(cacheRoot));
     m_scanner->requestScan(0);
 }
@@ -165,6 +172,82 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
 MainWindow::~MainWindow()
 {
     m_evict.waitForFinished();
+}
+
+void MainWindow::setUpCacheColumns()
+{
+    QHeaderView* header = m_view->horizontalHeader();
+    m_view->setTextElideMode(Qt::ElideMiddle); // a registry reference keeps its host and its name:tag
+    m_view->setWordWrap(false);
+    header->setMinimumSectionSize(24);
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    // The reference takes whatever the other columns leave, so the table never scrolls sideways.
+    header->setSectionResizeMode(CacheEntryModel::ReferenceColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(CacheEntryModel::StatusColumn, QHeaderView::Fixed);
+    const QFontMetrics fm = m_view->fontMetrics();
+    const auto fit = [&](const QString& sample) { return fm.horizontalAdvance(sample) + 24; };
+    m_view->setColumnWidth(CacheEntryModel::StatusColumn, 28);
+    m_view->setColumnWidth(CacheEntryModel::TypeColumn, fit(QStringLiteral("Component")));
+    m_view->setColumnWidth(CacheEntryModel::SizeColumn, fit(QStringLiteral("999.9 MiB")));
+    m_view->setColumnWidth(CacheEntryModel::LastUsedColumn, fit(QStringLiteral("11 months ago")));
+    m_view->setColumnWidth(CacheEntryModel::FetchedColumn, fit(QStringLiteral("11 months ago")));
+    m_view->setColumnWidth(CacheEntryModel::BundleStateColumn, fit(QStringLiteral("Draining")));
+    m_view->setColumnWidth(CacheEntryModel::DigestColumn, fit(QStringLiteral("sha256:0123456789ab")));
+    m_view->setColumnWidth(CacheEntryModel::StateColumn, fit(QStringLiteral("Corrupt")));
+    m_view->setColumnWidth(CacheEntryModel::MediaTypeColumn, fit(QStringLiteral("application/vnd.oci.image")));
+    for (int c = 0; c < CacheEntryModel::ColumnCount; ++c) {
+        m_view->setColumnHidden(c, CacheEntryModel::hiddenByDefault(c));
+    }
+
+    // The column chooser: on the header's context menu and under View > Columns for the keyboard.
+    m_columnsMenu = new QMenu(tr("&Columns"), this);
+    for (int c = 0; c < CacheEntryModel::ColumnCount; ++c) {
+        if (c == CacheEntryModel::ReferenceColumn) {
+            continue; // always shown: it is what the row is
+        }
+        QString name = m_model->headerData(c, Qt::Horizontal).toString();
+        if (name.isEmpty()) {
+            name = tr("Status");
+        }
+        QAction* a = m_columnsMenu->addAction(name);
+        a->setCheckable(true);
+        a->setData(c);
+        connect(a, &QAction::toggled, this, [this, c](bool on) { m_view->setColumnHidden(c, !on); });
+    }
+    connect(m_columnsMenu, &QMenu::aboutToShow, this, [this] {
+        for (QAction* a : m_columnsMenu->actions()) {
+            const QSignalBlocker block(a);
+            a->setChecked(!m_view->isColumnHidden(a->data().toInt()));
+        }
+    });
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QWidget::customContextMenuRequested, this,
+            [this, header](const QPoint& pos) { m_columnsMenu->popup(header->mapToGlobal(pos)); });
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+        // The first start: most of the screen, centred, so every column and the details fit.
+        const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1280, 800);
+        const QSize size(available.width() * 85 / 100, available.height() * 85 / 100);
+        setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, available));
+    }
+    m_view->horizontalHeader()->restoreState(settings.value(QStringLiteral("window/cacheColumns")).toByteArray());
+}
+
+QString MainWindow::selectedDigests() const
+{
+    QStringList digests;
+    for (const QModelIndex& proxyIndex : m_view->selectionModel()->selectedRows()) {
+        if (const CacheEntry* e = m_model->entryAt(m_proxy->mapToSource(proxyIndex).row())) {
+            digests << e->digest.toString();
+        }
+    }
+    return digests.join(u'\n');
 }
 
 void MainWindow::buildActions()
@@ -191,6 +274,21 @@ void MainWindow::buildActions()
     evict->setShortcut(QKeySequence::Delete);
     evict->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_view->addAction(evict);
+    auto* copy = editMenu->addAction(tr("&Copy digest"), this, [this] {
+        const QString digests = selectedDigests();
+        if (!digests.isEmpty()) {
+            QGuiApplication::clipboard()->setText(digests);
+            status(tr("Copied %1").arg(digests.section(u'\n', 0, 0))
+                   + (digests.contains(u'\n') ? tr(" and more") : QString()));
+        }
+    });
+    copy->setObjectName(QStringLiteral("copyDigestAction"));
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_view->addAction(copy);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addMenu(m_columnsMenu);
     toolbar->addAction(pull);
     toolbar->addAction(refresh);
     toolbar->addAction(evict);
@@ -295,7 +393,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/cacheHeader"), m_view->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("window/cacheColumns"), m_view->horizontalHeader()->saveState());
     QMainWindow::closeEvent(event);
 }
 

@@ -12,6 +12,7 @@
 
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QNetworkAccessManager;
 class QSortFilterProxyModel;
 class QTableView;
@@ -65,6 +66,7 @@ public:
     // warming, ready and draining bundles are refused with the reason.
     void evictSelected();
     PullDialog* openPullDialog();
+    QMenu* columnsMenu() const { return m_columnsMenu; }
 
 Q_SIGNALS:
     void snapshotApplied();
@@ -77,6 +79,9 @@ private:
     void applySnapshot(const CacheSnapshot& snapshot);
     void showSelected();
     void buildActions();
+    void setUpCacheColumns();
+    void restoreLayout();
+    QString selectedDigests() const; // one per line
     void status(const QString& text);
 
     QString m_cacheRoot;
@@ -96,6 +101,7 @@ private:
     RetentionPage* m_retention;
     CredentialsPage* m_credentials;
     PullDialog* m_pull = nullptr;
+    QMenu* m_columnsMenu = nullptr;
     QFutureWatcher<Result<EvictReport>> m_evict;
     int m_snapshots = 0;
 };

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "CacheEntryModel.h"
+#include "EntryStatus.h"
+#include "RelativeTime.h"
 
 #include <core/Sha256.h>
 
@@ -127,6 +129,92 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 1);
         model.setSnapshot(CacheSnapshot{});
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    void statusAndAgesSayWhatDecidesAnEviction()
+    {
+        // The status column names what keeps an entry or lets it go, with the bundle and its state;
+        // ages read relative to the clock with the exact time in the tooltip; sizes right-aligned.
+        constexpr qint64 kNow = 1'750'000'000;
+        constexpr qint64 kDay = 86400;
+        CacheEntry loose = entry("loose", 10, kNow - 3 * kDay - 5);
+        CacheEntry held = entry("held", 20, kNow - 90);
+        CacheEntry used = entry("used", 30, kNow - 2 * 3600);
+        CacheEntry broken = entry("broken", 40, kNow - 400 * kDay);
+        broken.state = EntryState::Corrupt;
+        CacheSnapshot s = snapshotOf({loose, held, used, broken});
+        s.bundles.insert(held.digest,
+                         BundleRecord{BundleId::forDigest(held.digest), held.digest, QStringLiteral("x"),
+                                      QStringLiteral("File"), 1, BundleState::Ready});
+        s.bundles.insert(used.digest,
+                         BundleRecord{BundleId::forDigest(used.digest), used.digest, QStringLiteral("x"),
+                                      QStringLiteral("File"), 1, BundleState::Inactive});
+        s.bundles.insert(broken.digest,
+                         BundleRecord{BundleId::forDigest(broken.digest), broken.digest, QStringLiteral("x"),
+                                      QStringLiteral("File"), 1, BundleState::Ready});
+        CacheEntryModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setClock([] { return kNow; });
+        model.setSnapshot(s);
+        const auto cell = [&](const CacheEntry& e, int column, int role) {
+            return model.index(model.rowOf(e.digest), column).data(role);
+        };
+        const auto kind = [&](const CacheEntry& e) {
+            return static_cast<EntryStatus::Kind>(
+                cell(e, CacheEntryModel::StatusColumn, CacheEntryModel::StatusRole).toInt());
+        };
+        QCOMPARE(kind(loose), EntryStatus::Evictable);
+        QCOMPARE(kind(held), EntryStatus::Protected);
+        QCOMPARE(kind(used), EntryStatus::InBundle);
+        QCOMPARE(kind(broken), EntryStatus::Corrupt); // corrupt wins over the bundle holding it
+        const QString heldWhy = cell(held, CacheEntryModel::StatusColumn, Qt::ToolTipRole).toString();
+        QVERIFY2(heldWhy.contains(QLatin1String("Protected")) && heldWhy.contains(BundleId::forDigest(held.digest))
+                     && heldWhy.contains(QLatin1String("Ready")),
+                 qPrintable(heldWhy));
+        QVERIFY(
+            cell(used, CacheEntryModel::StatusColumn, Qt::ToolTipRole).toString().contains(QLatin1String("Inactive")));
+        QVERIFY(cell(broken, CacheEntryModel::StatusColumn, Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(QLatin1String("Corrupt")));
+        QVERIFY(cell(loose, CacheEntryModel::StatusColumn, Qt::DisplayRole).toString().isEmpty()); // icon only
+
+        QCOMPARE(cell(loose, CacheEntryModel::LastUsedColumn, Qt::DisplayRole).toString(),
+                 QStringLiteral("3 days ago"));
+        QCOMPARE(cell(held, CacheEntryModel::LastUsedColumn, Qt::DisplayRole).toString(),
+                 QStringLiteral("1 minute ago"));
+        QCOMPARE(cell(used, CacheEntryModel::FetchedColumn, Qt::DisplayRole).toString(), QStringLiteral("2 hours ago"));
+        QCOMPARE(cell(broken, CacheEntryModel::LastUsedColumn, Qt::DisplayRole).toString(),
+                 QStringLiteral("13 months ago"));
+        QCOMPARE(cell(loose, CacheEntryModel::LastUsedColumn, Qt::ToolTipRole).toString(),
+                 RelativeTime::exact(loose.lastAccessedAt));
+        QCOMPARE(cell(loose, CacheEntryModel::LastUsedColumn, CacheEntryModel::SortRole).toLongLong(),
+                 loose.lastAccessedAt);
+        QCOMPARE(cell(loose, CacheEntryModel::SizeColumn, Qt::TextAlignmentRole).toInt(),
+                 int(Qt::AlignRight | Qt::AlignVCenter));
+
+        // The filter box finds entries by what the status column shows.
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setFilterRole(CacheEntryModel::FilterRole);
+        proxy.setFilterFixedString(QStringLiteral("protected"));
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setFilterFixedString(QStringLiteral("corrupt"));
+        QCOMPARE(proxy.rowCount(), 1);
+    }
+
+    void relativeTimesReadNaturally()
+    {
+        constexpr qint64 kNow = 1'750'000'000;
+        QCOMPARE(RelativeTime::ago(0, kNow), QString());
+        QCOMPARE(RelativeTime::ago(kNow + 30, kNow), QStringLiteral("just now")); // a clock a little ahead
+        QCOMPARE(RelativeTime::ago(kNow - 59, kNow), QStringLiteral("just now"));
+        QCOMPARE(RelativeTime::ago(kNow - 60, kNow), QStringLiteral("1 minute ago"));
+        QCOMPARE(RelativeTime::ago(kNow - 45 * 60, kNow), QStringLiteral("45 minutes ago"));
+        QCOMPARE(RelativeTime::ago(kNow - 3600, kNow), QStringLiteral("1 hour ago"));
+        QCOMPARE(RelativeTime::ago(kNow - 30 * 3600, kNow), QStringLiteral("yesterday"));
+        QCOMPARE(RelativeTime::ago(kNow - 59 * 86400, kNow), QStringLiteral("59 days ago"));
+        QCOMPARE(RelativeTime::ago(kNow - 90 * 86400, kNow), QStringLiteral("3 months ago"));
+        QCOMPARE(RelativeTime::ago(kNow - 3 * 365 * 86400, kNow), QStringLiteral("3 years ago"));
     }
 };
 

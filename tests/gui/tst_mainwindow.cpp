@@ -23,6 +23,8 @@
 #include <core/Sha256.h>
 
 #include <QAbstractItemModelTester>
+#include <QClipboard>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -30,6 +32,9 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QNetworkAccessManager>
+#include <QScreen>
+#include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
@@ -91,6 +96,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QGuiApplication::setQuitOnLastWindowClosed(false); // a case closes the window and opens it again
+        QSettings().remove(QStringLiteral("window"));
         m_cache = m_dir.filePath(QStringLiteral("cache"));
         qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
         qputenv("GREENTIC_DIST_CREDENTIAL_STORE", "file");
@@ -127,6 +134,80 @@ private Q_SLOTS:
         QCOMPARE(m_window->cacheProxy()->rowCount(), 1);
         m_window->filterEdit()->clear();
         QCOMPARE(m_window->cacheProxy()->rowCount(), 5);
+    }
+
+    void cacheTableFitsAt1280WithTheStatusFirst()
+    {
+        // At 1280 px every default column is on screen (no sideways scrolling), the status icon
+        // leads, the reference gets the room that is left and is elided in the middle.
+        m_window->resize(1280, 800);
+        QTableView* view = m_window->cacheView();
+        QHeaderView* header = view->horizontalHeader();
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->width(), 1280, dist::test::scaled(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(header->length(), view->viewport()->width(), dist::test::scaled(5000));
+        QCOMPARE(view->horizontalScrollBar()->maximum(), 0);
+        QCOMPARE(header->logicalIndex(0), int(CacheEntryModel::StatusColumn));
+        for (int c = 0; c < CacheEntryModel::ColumnCount; ++c) {
+            QCOMPARE(view->isColumnHidden(c), CacheEntryModel::hiddenByDefault(c));
+        }
+        QVERIFY2(view->columnWidth(CacheEntryModel::ReferenceColumn) >= 300,
+                 qPrintable(QString::number(view->columnWidth(CacheEntryModel::ReferenceColumn))));
+        QCOMPARE(view->textElideMode(), Qt::ElideMiddle);
+        const QIcon icon = qvariant_cast<QIcon>(
+            m_window->cacheModel()->index(0, CacheEntryModel::StatusColumn).data(Qt::DecorationRole));
+        QVERIFY(!icon.pixmap(QSize(16, 16)).isNull()); // the SVG is in the resources and renders
+    }
+
+    void copyDigestPutsTheFullDigestOnTheClipboard()
+    {
+        const Digest d = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(400, 'd'));
+        selectDigest(d);
+        auto* copy = m_window->findChild<QAction*>(QStringLiteral("copyDigestAction"));
+        QVERIFY(copy);
+        copy->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(), d.toString());
+    }
+
+    void columnChooserAndWindowLayoutAreRemembered()
+    {
+        QMenu* columns = m_window->columnsMenu();
+        QAction* size = nullptr;
+        for (QAction* a : columns->actions()) {
+            if (a->data().toInt() == CacheEntryModel::SizeColumn) {
+                size = a;
+            }
+        }
+        QVERIFY(size);
+        Q_EMIT columns->aboutToShow();
+        QVERIFY(size->isChecked());
+        size->trigger();
+        QVERIFY(m_window->cacheView()->isColumnHidden(CacheEntryModel::SizeColumn));
+        m_window->resize(1100, 700);
+        m_window->close(); // saves the header and the geometry
+        {
+            MainWindow again(m_cache, &m_nam);
+            QVERIFY(again.cacheView()->isColumnHidden(CacheEntryModel::SizeColumn));
+            QCOMPARE(again.size(), QSize(1100, 700));
+        }
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        Q_EMIT columns->aboutToShow();
+        QVERIFY(!size->isChecked());
+        size->trigger();
+        QVERIFY(!m_window->cacheView()->isColumnHidden(CacheEntryModel::SizeColumn));
+    }
+
+    void firstStartTakesMostOfTheScreen()
+    {
+        QSettings saved;
+        const QVariant geometry = saved.value(QStringLiteral("window/geometry"));
+        saved.remove(QStringLiteral("window/geometry"));
+        MainWindow fresh(m_cache, &m_nam);
+        saved.setValue(QStringLiteral("window/geometry"), geometry);
+        QVERIFY(fresh.screen());
+        const QRect available = fresh.screen()->availableGeometry();
+        QCOMPARE(fresh.size(), QSize(available.width() * 85 / 100, available.height() * 85 / 100));
+        QVERIFY(available.contains(fresh.geometry()));
     }
 
     void cliPullAppearsWhileOpen()
