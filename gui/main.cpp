@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "BundlesPage.h"
 #include "MainWindow.h"
+#include "Translations.h"
 
 #include <cache/Cache.h>
 #include <net/EnvProxyFactory.h>
@@ -13,6 +14,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QTranslator>
 
 int main(int argc, char* argv[])
 {
@@ -21,6 +23,8 @@ int main(int argc, char* argv[])
     QApplication::setOrganizationName(QStringLiteral("greentic"));
     QApplication::setApplicationVersion(QStringLiteral(DIST_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("greentic-dist-gui"));
+    QTranslator translator;
+    dist::gui::Translations::install(app, translator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Inspect and manage the greentic-dist cache."));

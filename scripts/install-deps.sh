@@ -5,10 +5,11 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential cmake ninja-build pkg-config git ca-certificates clang-format
-    qt6-base-dev qt6-base-dev-tools libqt6svg6 qt6-httpserver-dev qt6-websockets-dev qtkeychain-qt6-dev libgl-dev
+    qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-l10n-tools libqt6svg6 qt6-httpserver-dev qt6-websockets-dev qtkeychain-qt6-dev libgl-dev
     libssl-dev libarchive-dev libzstd-dev libyaml-dev libtomlplusplus-dev
     docker-registry skopeo curl openssl zstd gzip tar apache2-utils golang-docker-credential-helpers tinyproxy-bin
     gnome-keyring dbus dbus-daemon libsecret-1-0 xvfb xauth procps psmisc time
+    appstream desktop-file-utils
 )
 
 missing=()

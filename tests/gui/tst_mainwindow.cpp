@@ -16,6 +16,7 @@
 #include "RetentionModel.h"
 #include "RetentionPage.h"
 #include "TestWaits.h"
+#include "Translations.h"
 #include "UsageWidget.h"
 
 #include <bundles/BundleStore.h>
@@ -45,6 +46,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QTranslator>
 #include <QTreeWidget>
 
 using namespace dist;
@@ -55,6 +57,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    QTranslator m_translator;
     QString m_cache;
     std::unique_ptr<test::CliRunner> m_cli;
     QNetworkAccessManager m_nam;
@@ -98,6 +101,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QGuiApplication::setQuitOnLastWindowClosed(false); // a case closes the window and opens it again
         QSettings().remove(QStringLiteral("window"));
+        QVERIFY(!Translations::install(*QCoreApplication::instance(), m_translator).isEmpty());
         m_cache = m_dir.filePath(QStringLiteral("cache"));
         qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
         qputenv("GREENTIC_DIST_CREDENTIAL_STORE", "file");
@@ -208,6 +212,16 @@ private Q_SLOTS:
         const QRect available = fresh.screen()->availableGeometry();
         QCOMPARE(fresh.size(), QSize(available.width() * 85 / 100, available.height() * 85 / 100));
         QVERIFY(available.contains(fresh.geometry()));
+    }
+
+    void pluralsComeFromTheCatalogue()
+    {
+        // The source strings are written for many; the built-in English catalogue says "1 entry".
+        const auto evict = [](int n) {
+            return QCoreApplication::translate("dist::gui::MainWindow", "Evict %n entries and free %1?", nullptr, n);
+        };
+        QCOMPARE(evict(1), QStringLiteral("Evict 1 entry and free %1?"));
+        QCOMPARE(evict(3), QStringLiteral("Evict 3 entries and free %1?"));
     }
 
     void cliPullAppearsWhileOpen()
