@@ -7,6 +7,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
+#include <QFont>
 #include <QLocale>
 
 namespace dist::gui {
@@ -74,9 +75,18 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
     case StatusRole:
         return static_cast<int>(EntryStatus::of(e, bundle));
     case FilterRole:
-        return QString(e.digest.toString() + u' ' + e.rawRef + u' ' + e.mediaType + u' '
-                       + artifactTypeName(e.artifactType) + u' ' + EntryStatus::name(EntryStatus::of(e, bundle)) + u' '
-                       + (hasBundle ? bundleStateName(bundle->state) : QString()));
+        return QString(
+            e.digest.toString() + u' ' + e.rawRef + u' ' + e.mediaType + u' ' + artifactTypeName(e.artifactType) + u' '
+            + EntryStatus::name(EntryStatus::of(e, bundle)) + u' '
+            + (hasBundle ? bundleStateName(bundle->state) : QString())
+            + (m_plan.contains(e.digest) ? QStringLiteral(" planned-evict ") + m_plan.value(e.digest) : QString()));
+    case Qt::FontRole:
+        if (m_plan.contains(e.digest)) {
+            QFont struck;
+            struck.setStrikeOut(true);
+            return struck;
+        }
+        break;
     case Qt::DecorationRole:
         if (index.column() == StatusColumn) {
             return EntryStatus::icon(EntryStatus::of(e, bundle));
@@ -90,6 +100,10 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         switch (index.column()) {
         case StatusColumn:
+            if (m_plan.contains(e.digest)) {
+                return QString(EntryStatus::explain(e, bundle) + u'\n'
+                               + tr("The retention plan evicts it (%1)").arg(m_plan.value(e.digest)));
+            }
             return EntryStatus::explain(e, bundle);
         case DigestColumn:
             return e.digest.toString();
@@ -192,6 +206,18 @@ QVariant CacheEntryModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Bundle");
     default:
         return {};
+    }
+}
+
+void CacheEntryModel::setPlan(const QHash<Digest, QString>& evictions)
+{
+    if (evictions == m_plan) {
+        return;
+    }
+    m_plan = evictions;
+    if (!m_entries.isEmpty()) {
+        Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(m_entries.size()) - 1, ColumnCount - 1),
+                           {Qt::FontRole, Qt::ToolTipRole, FilterRole});
     }
 }
 

@@ -54,6 +54,10 @@ public:
     int rowOf(const Digest& digest) const;
     // The clock that relative ages ("3 days ago") are measured against; tests fix it.
     void setClock(std::function<qint64()> now) { m_now = std::move(now); }
+    // Rows a retention plan would evict (digest -> reason code) are struck through, with the reason
+    // in the status tooltip; an empty plan clears the overlay.
+    void setPlan(const QHash<Digest, QString>& evictions);
+    bool hasPlan() const { return !m_plan.isEmpty(); }
     static bool hiddenByDefault(int column) { return column == StateColumn || column == MediaTypeColumn; }
 
 private:
@@ -61,6 +65,7 @@ private:
     QHash<Digest, int> m_rows;
     QHash<Digest, BundleRecord> m_bundles;
     std::function<qint64()> m_now;
+    QHash<Digest, QString> m_plan;
 };
 
 } // namespace dist::gui

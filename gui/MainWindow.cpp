@@ -9,6 +9,7 @@
 #include "EntryDetails.h"
 #include "PullDialog.h"
 #include "RetentionPage.h"
+#include "UsagePage.h"
 #include "UsageWidget.h"
 #include <config/Settings.h>
 
@@ -135,6 +136,9 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     m_tabs->addTab(m_bundles, tr("&Bundles"));
     m_tabs->addTab(m_retention, tr("&Retention"));
     m_tabs->addTab(m_credentials, tr("Cr&edentials"));
+    m_usagePage = new UsagePage(this);
+    m_tabs->addTab(m_usagePage, tr("&Usage"));
+    connect(m_usagePage, &UsagePage::entriesActivated, this, &MainWindow::selectEntries);
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -148,6 +152,7 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     connect(m_bundles, &BundlesPage::message, this, &MainWindow::status);
     connect(m_retention, &RetentionPage::applied, this, [this] { m_scanner->requestScan(0); });
     connect(m_retention, &RetentionPage::message, this, &MainWindow::status);
+    connect(m_retention, &RetentionPage::planned, this, &MainWindow::showPlan);
     connect(m_credentials, &CredentialsPage::message, this, &MainWindow::status);
     connect(&m_evict, &QFutureWatcher<Result<EvictReport>>::finished, this, [this] {
         const Result<EvictReport> r = m_evict.result();
@@ -289,6 +294,17 @@ void MainWindow::buildActions()
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addMenu(m_columnsMenu);
+    m_planOverlay = viewMenu->addAction(tr("Show the &retention plan on the cache"));
+    m_planOverlay->setObjectName(QStringLiteral("planOverlayAction"));
+    m_planOverlay->setCheckable(true);
+    m_planOverlay->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+R")));
+    connect(m_planOverlay, &QAction::toggled, this, [this](bool on) {
+        if (!on) {
+            m_model->setPlan({});
+            return;
+        }
+        m_retention->preview(); // the plan for the Retention page's limits as the cache is now
+    });
     toolbar->addAction(pull);
     toolbar->addAction(refresh);
     toolbar->addAction(evict);
@@ -304,6 +320,7 @@ void MainWindow::applySnapshot(const CacheSnapshot& snapshot)
     m_model->setSnapshot(snapshot);
     m_usage->setUsage(snapshot.entries, m_client->options().cacheMaxBytes);
     m_bundles->setSnapshot(snapshot);
+    m_usagePage->setEntries(snapshot.entries, snapshot.bundles, m_client->options().cacheMaxBytes);
     showSelected();
     QString text = tr("%1 — %2").arg(snapshot.root, m_usage->summary());
     if (!snapshot.problems.isEmpty()) {
@@ -328,6 +345,44 @@ void MainWindow::showSelected()
     const int row = m_proxy->mapToSource(rows.first()).row();
     const CacheEntry* e = m_model->entryAt(row);
     m_details->showEntry(e, e ? m_model->bundleFor(e->digest) : std::nullopt);
+}
+
+void MainWindow::showPlan(const RetentionOutcome& outcome)
+{
+    if (!m_planOverlay->isChecked()) {
+        return;
+    }
+    QHash<Digest, QString> evictions;
+    qint64 bytes = 0;
+    for (const RetentionDecision& d : outcome.decisions) {
+        if (d.decision == RetentionDecisionKind::Evict) {
+            evictions.insert(d.cacheKey, d.reasonCode);
+            bytes += d.sizeBytes;
+        }
+    }
+    m_model->setPlan(evictions);
+    status(tr("Retention plan shown: %n entries struck through would be evicted, freeing %1", nullptr,
+              static_cast<int>(evictions.size()))
+               .arg(QLocale::system().formattedDataSize(bytes)));
+}
+
+void MainWindow::selectEntries(const QList<Digest>& digests)
+{
+    m_filter->clear(); // a filtered-out row could not be selected
+    QItemSelection selection;
+    for (const Digest& d : digests) {
+        const int row = m_model->rowOf(d);
+        if (row >= 0) {
+            const QModelIndex i = m_proxy->mapFromSource(m_model->index(row, 0));
+            selection.select(i, i);
+        }
+    }
+    m_tabs->setCurrentIndex(0);
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (!selection.isEmpty()) {
+        m_view->scrollTo(selection.indexes().first());
+    }
+    m_view->setFocus();
 }
 
 void MainWindow::evictSelected()

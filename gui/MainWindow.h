@@ -4,12 +4,14 @@
 #include "CacheSnapshot.h"
 
 #include <client/CacheMaintenance.h>
+#include <retention/Retention.h>
 
 #include <QFutureWatcher>
 #include <QMainWindow>
 
 #include <memory>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -33,6 +35,7 @@ class CredentialsPage;
 class EntryDetails;
 class PullDialog;
 class RetentionPage;
+class UsagePage;
 class UsageWidget;
 
 // The operator window: the cache (filter, details, evict), bundles and their lifecycle, a
@@ -66,6 +69,12 @@ public:
     // warming, ready and draining bundles are refused with the reason.
     void evictSelected();
     PullDialog* openPullDialog();
+    UsagePage* usagePage() const { return m_usagePage; }
+    // Shows the Cache tab with these entries selected (a click on the usage map).
+    void selectEntries(const QList<Digest>& digests);
+    // With View > Show the retention plan on, strikes through the entries the plan evicts.
+    void showPlan(const dist::RetentionOutcome& outcome);
+    QAction* planOverlayAction() const { return m_planOverlay; }
     QMenu* columnsMenu() const { return m_columnsMenu; }
 
 Q_SIGNALS:
@@ -102,6 +111,8 @@ private:
     CredentialsPage* m_credentials;
     PullDialog* m_pull = nullptr;
     QMenu* m_columnsMenu = nullptr;
+    UsagePage* m_usagePage = nullptr;
+    QAction* m_planOverlay = nullptr;
     QFutureWatcher<Result<EvictReport>> m_evict;
     int m_snapshots = 0;
 };

@@ -114,6 +114,7 @@ RetentionPage::RetentionPage(const QString& cacheRoot, QWidget* parent)
                                .arg(QLocale::system().formattedDataSize(evictBytes))
                                .arg(r->report.protectedEntries));
         m_applyButton->setEnabled(r->report.evicted > 0);
+        Q_EMIT planned(r.value());
     });
 }
 

@@ -37,6 +37,7 @@ public:
 
 Q_SIGNALS:
     void applied();
+    void planned(const dist::RetentionOutcome& outcome); // each finished preview
     void message(const QString& text);
 
 private:

@@ -39,7 +39,7 @@ int main(int argc, char* argv[])
                                         QStringLiteral("Save a screenshot of the window and quit."),
                                         QStringLiteral("PNG"));
     parser.addOption(screenshot);
-    const QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Open on this tab (0-3)."), QStringLiteral("N"));
+    const QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Open on this tab (0-4)."), QStringLiteral("N"));
     parser.addOption(tab);
     parser.process(app);
 

@@ -214,6 +214,10 @@
         <source>Bundle</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The retention plan evicts it (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>dist::gui::CredentialsPage</name>
@@ -524,6 +528,21 @@ Not evicted:
             <numerusform>Evict %n entries and free %1?</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;Usage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the &amp;retention plan on the cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Retention plan shown: %n entries struck through would be evicted, freeing %1</source>
+        <translation>
+            <numerusform>Retention plan shown: %n entry struck through would be evicted, freeing %1</numerusform>
+            <numerusform>Retention plan shown: %n entries struck through would be evicted, freeing %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>dist::gui::PullDialog</name>
@@ -696,6 +715,46 @@ Not evicted:
     </message>
     <message>
         <source>Applying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dist::gui::UsagePage</name>
+    <message>
+        <source>cap %1 (%2%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no cap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By type</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dist::gui::UsageTreemap</name>
+    <message>
+        <source>Cache usage by repository</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The cache is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cap %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+%2 — %3
+%4</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -17,6 +17,8 @@
 #include "RetentionPage.h"
 #include "TestWaits.h"
 #include "Translations.h"
+#include "UsagePage.h"
+#include "UsageTreemap.h"
 #include "UsageWidget.h"
 
 #include <bundles/BundleStore.h>
@@ -25,6 +27,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QClipboard>
+#include <QFont>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -224,6 +227,38 @@ private Q_SLOTS:
         QCOMPARE(evict(3), QStringLiteral("Evict 3 entries and free %1?"));
     }
 
+    void usageMapShowsWhatHoldsTheSpaceAndSelectsIt()
+    {
+        // A Ready bundle's entry is a protected tile; clicking it selects that entry in the table.
+        const Digest d = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(500, 'e'));
+        QVERIFY(BundleStore(m_cache).write(
+            {BundleId::forDigest(d), d, QStringLiteral("x"), QStringLiteral("File"), 1, BundleState::Ready}));
+        rescan();
+        UsagePage* page = m_window->usagePage();
+        m_window->tabs()->setCurrentWidget(page);
+        UsageTreemap* map = page->treemap();
+        QTRY_VERIFY_WITH_TIMEOUT(map->width() > 100, dist::test::scaled(5000));
+        QCOMPARE(map->tiles().size(), m_window->cacheModel()->rowCount());
+        const UsageTreemap::Tile* held = nullptr;
+        for (const UsageTreemap::Tile& t : map->tiles()) {
+            if (t.digest == d) {
+                held = &t;
+            }
+        }
+        QVERIFY(held);
+        QCOMPARE(held->kind, EntryStatus::Protected);
+        QCOMPARE(held->repository, QStringLiteral("files"));
+        QVERIFY(!held->rect.isEmpty());
+        QVERIFY2(page->totalsText().contains(QLatin1String("protected: ")), qPrintable(page->totalsText()));
+        QTest::mouseClick(map, Qt::LeftButton, {}, held->rect.center().toPoint());
+        QCOMPARE(m_window->tabs()->currentIndex(), 0);
+        const QModelIndexList rows = m_window->cacheView()->selectionModel()->selectedRows();
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().data(CacheEntryModel::DigestRole).toString(), d.toString());
+        QVERIFY(BundleStore(m_cache).remove(BundleId::forDigest(d)));
+        rescan();
+    }
+
     void cliPullAppearsWhileOpen()
     {
         const int before = m_window->cacheModel()->rowCount();
@@ -350,6 +385,22 @@ private Q_SLOTS:
             evictions += gui.decisions.at(i).decision == RetentionDecisionKind::Evict ? 1 : 0;
         }
         QCOMPARE(evictions, 1);
+
+        // The same plan over the Cache view: the row it evicts is struck through, with its reason.
+        QSignalSpy planned(page, &RetentionPage::planned);
+        m_window->planOverlayAction()->setChecked(true);
+        QVERIFY(planned.wait(dist::test::scaled(10000)));
+        CacheEntryModel* model = m_window->cacheModel();
+        const auto cell
+            = [&](const Digest& d, int column, int role) { return model->index(model->rowOf(d), column).data(role); };
+        QVERIFY(cell(corrupt, CacheEntryModel::ReferenceColumn, Qt::FontRole).value<QFont>().strikeOut());
+        QVERIFY(cell(corrupt, CacheEntryModel::StatusColumn, Qt::ToolTipRole)
+                    .toString()
+                    .contains(QLatin1String("corrupt_entry")));
+        QVERIFY(!cell(active, CacheEntryModel::ReferenceColumn, Qt::FontRole).value<QFont>().strikeOut());
+        QVERIFY(m_window->statusBar()->currentMessage().contains(QLatin1String("1 entry struck through")));
+        m_window->planOverlayAction()->setChecked(false);
+        QVERIFY(!cell(corrupt, CacheEntryModel::ReferenceColumn, Qt::FontRole).value<QFont>().strikeOut());
         QVERIFY(BundleStore(m_cache).remove(BundleId::forDigest(staged)));
         broken.state = EntryState::Ready;
         QVERIFY(cache.writeEntry(broken));
