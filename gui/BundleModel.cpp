@@ -3,6 +3,7 @@
 
 #include <QBrush>
 #include <QDateTime>
+#include <QLocale>
 
 namespace dist::gui {
 
@@ -71,13 +72,23 @@ QVariant BundleModel::data(const QModelIndex& index, int role) const
     case SortRole:
         return index.column() == FetchedColumn ? QVariant(r.fetchedAt)
             : index.column() == StateColumn    ? QVariant(static_cast<int>(r.state))
+            : index.column() == HoldsColumn    ? QVariant(m_entryBytes.value(r.cacheKey, -1))
                                                : data(index, Qt::DisplayRole);
     case Qt::DecorationRole:
         return index.column() == StateColumn ? QVariant(colorFor(r.state)) : QVariant();
     case Qt::ForegroundRole:
         return index.column() == StateColumn ? QVariant(QBrush(colorFor(r.state))) : QVariant();
     case Qt::ToolTipRole:
+        if (index.column() == HoldsColumn) {
+            return m_entryBytes.contains(r.cacheKey)
+                ? tr("Holds cache entry %1 (%2 bytes)")
+                      .arg(r.cacheKey.toString(), QLocale::system().toString(m_entryBytes.value(r.cacheKey)))
+                : tr("Its cache entry %1 is missing: warm or rollback fails until it is pulled again")
+                      .arg(r.cacheKey.toString());
+        }
         return r.bundleId;
+    case Qt::TextAlignmentRole:
+        return index.column() == HoldsColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::DisplayRole:
         switch (index.column()) {
         case IdColumn:
@@ -88,6 +99,10 @@ QVariant BundleModel::data(const QModelIndex& index, int role) const
             return r.canonicalRef;
         case FetchedColumn:
             return QDateTime::fromSecsSinceEpoch(r.fetchedAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        case HoldsColumn:
+            return m_entryBytes.contains(r.cacheKey) ? QLocale::system().formattedDataSize(
+                       m_entryBytes.value(r.cacheKey), 1, QLocale::DataSizeTraditionalFormat)
+                                                     : tr("missing");
         default:
             return {};
         }
@@ -110,16 +125,22 @@ QVariant BundleModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("Canonical reference");
     case FetchedColumn:
         return tr("Fetched");
+    case HoldsColumn:
+        return tr("Holds");
     default:
         return {};
     }
 }
 
-void BundleModel::setRecords(const QList<BundleRecord>& records)
+void BundleModel::setRecords(const QList<BundleRecord>& records, const QList<CacheEntry>& entries)
 {
     // Few records, rarely changing: a reset keeps it simple; the page restores the selection.
     beginResetModel();
     m_records = records;
+    m_entryBytes.clear();
+    for (const CacheEntry& e : entries) {
+        m_entryBytes.insert(e.digest, e.sizeBytes);
+    }
     endResetModel();
 }
 

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <bundles/Bundle.h>
+#include <cache/CacheEntry.h>
 
 #include <QAbstractTableModel>
 #include <QColor>
+#include <QHash>
 
 namespace dist::gui {
 
@@ -20,6 +22,7 @@ public:
         IdColumn,
         StateColumn,
         FetchedColumn,
+        HoldsColumn, // the cache entry the bundle holds: its size, or "missing"
         ReferenceColumn,
         ColumnCount
     };
@@ -37,7 +40,8 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    void setRecords(const QList<BundleRecord>& records);
+    // `entries`: the cache as the same snapshot read it, so each bundle shows what it holds.
+    void setRecords(const QList<BundleRecord>& records, const QList<CacheEntry>& entries = {});
     const BundleRecord* recordAt(int row) const;
     int rowOf(const QString& bundleId) const;
 
@@ -45,6 +49,7 @@ public:
 
 private:
     QList<BundleRecord> m_records;
+    QHash<Digest, qint64> m_entryBytes;
 };
 
 } // namespace dist::gui

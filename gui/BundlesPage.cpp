@@ -83,6 +83,10 @@ BundlesPage::BundlesPage(DistClient& client, QWidget* parent)
     connect(m_warm, &QPushButton::clicked, this, [this] { warmSelected(false); });
     connect(m_rollback, &QPushButton::clicked, this, &BundlesPage::rollbackSelected);
     connect(m_diagram, &LifecycleDiagram::transitionRequested, this, &BundlesPage::transition);
+    connect(m_diagram, &LifecycleDiagram::transitionRefused, this, [this](BundleState, const QString& why) {
+        m_status->setText(why);
+        Q_EMIT message(why);
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &BundlesPage::selectionChanged);
     connect(&m_work, &QFutureWatcher<QString>::finished, this, [this] {
         m_status->setText(m_work.result());
@@ -108,7 +112,7 @@ void BundlesPage::setSnapshot(const CacheSnapshot& snapshot)
 {
     const QString keep = m_keepSelected.isEmpty() ? selectedId() : m_keepSelected;
     m_keepSelected.clear();
-    m_model->setRecords(snapshot.bundleList);
+    m_model->setRecords(snapshot.bundleList, snapshot.entries);
     if (!snapshot.bundleError.isEmpty()) {
         m_status->setText(snapshot.bundleError);
     }

@@ -153,7 +153,21 @@ void LifecycleDiagram::mousePressEvent(QMouseEvent* event)
     const auto s = stateAt(event->position());
     if (s && isClickable(*s)) {
         Q_EMIT transitionRequested(*s);
+    } else if (s && m_current && *s != *m_current) {
+        Q_EMIT transitionRefused(*s, refusalReason(*m_current, *s));
     }
+}
+
+QString LifecycleDiagram::refusalReason(BundleState from, BundleState to)
+{
+    QStringList targets;
+    for (BundleState t : legalTargets(from)) {
+        targets << bundleStateName(t);
+    }
+    return targets.isEmpty() ? tr("%1 to %2 is not a lifecycle transition: nothing follows %1")
+                                   .arg(bundleStateName(from), bundleStateName(to))
+                             : tr("%1 to %2 is not a lifecycle transition; from %1 a bundle can go to %3")
+                                   .arg(bundleStateName(from), bundleStateName(to), targets.join(QStringLiteral(", ")));
 }
 
 } // namespace dist::gui

@@ -22,12 +22,15 @@ public:
     void setCurrent(std::optional<BundleState> state);
     std::optional<BundleState> current() const { return m_current; }
     bool isClickable(BundleState state) const;
+    static QString refusalReason(BundleState from, BundleState to);
     QRectF nodeRect(BundleState state) const;
     QSize sizeHint() const override { return QSize(620, 190); }
     QSize minimumSizeHint() const override { return QSize(420, 150); }
 
 Q_SIGNALS:
     void transitionRequested(dist::BundleState to);
+    // A click on a state the current one cannot move to, with the sentence that says why.
+    void transitionRefused(dist::BundleState to, const QString& why);
 
 protected:
     void paintEvent(QPaintEvent* event) override;

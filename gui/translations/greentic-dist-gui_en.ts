@@ -116,6 +116,22 @@
         <source>Fetched</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Holds cache entry %1 (%2 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its cache entry %1 is missing: warm or rollback fails until it is pulled again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Holds</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>dist::gui::BundlesPage</name>
@@ -389,6 +405,17 @@
     </message>
     <message>
         <source>&lt;h4 style=&apos;margin-bottom:2px&apos;&gt;Annotations&lt;/h4&gt;&lt;table&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dist::gui::LifecycleDiagram</name>
+    <message>
+        <source>%1 to %2 is not a lifecycle transition: nothing follows %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to %2 is not a lifecycle transition; from %1 a bundle can go to %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

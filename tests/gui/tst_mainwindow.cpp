@@ -348,6 +348,43 @@ private Q_SLOTS:
         rescan();
     }
 
+    void bundlesShowWhatTheyHoldAndRefusalsSayWhy()
+    {
+        const QByteArray bytes = QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(200, 'b');
+        const Digest d = Sha256::hash(bytes);
+        const Digest gone = Sha256::hash("no such entry");
+        const QString id = BundleId::forDigest(d);
+        BundlesPage* page = m_window->bundlesPage();
+        m_window->tabs()->setCurrentWidget(page);
+        BundleStore store(m_cache);
+        QVERIFY(store.write({id, d, QStringLiteral("file://x"), QStringLiteral("File"), 1, BundleState::Ready}));
+        QVERIFY(store.write({BundleId::forDigest(gone), gone, QStringLiteral("file://y"), QStringLiteral("File"), 1,
+                             BundleState::Inactive}));
+        rescan();
+        const auto holds = [&](const QString& bundle, int role) {
+            return page->model()->index(page->model()->rowOf(bundle), BundleModel::HoldsColumn).data(role);
+        };
+        QCOMPARE(holds(id, BundleModel::SortRole).toLongLong(), qint64(bytes.size()));
+        QVERIFY(holds(id, Qt::ToolTipRole).toString().contains(d.toString()));
+        QCOMPARE(holds(BundleId::forDigest(gone), Qt::DisplayRole).toString(), QStringLiteral("missing"));
+        // Ready cannot go back to Staged: clicking it there says so and what Ready can move to.
+        page->view()->selectRow(page->proxy()->mapFromSource(page->model()->index(page->model()->rowOf(id), 0)).row());
+        QVERIFY(!isLegalTransition(BundleState::Ready, BundleState::Staged));
+        QSignalSpy refused(page->diagram(), &LifecycleDiagram::transitionRefused);
+        QTest::mouseClick(page->diagram(), Qt::LeftButton, {},
+                          page->diagram()->nodeRect(BundleState::Staged).center().toPoint());
+        QCOMPARE(refused.count(), 1);
+        const QString why = m_window->statusBar()->currentMessage();
+        QVERIFY2(why.contains(QLatin1String("Ready to Staged is not a lifecycle transition")), qPrintable(why));
+        for (BundleState to : legalTargets(BundleState::Ready)) {
+            QVERIFY2(why.contains(bundleStateName(to)), qPrintable(why));
+        }
+        QCOMPARE(store.stat(id)->state, BundleState::Ready);
+        QVERIFY(store.remove(id));
+        QVERIFY(store.remove(BundleId::forDigest(gone)));
+        rescan();
+    }
+
     void retentionPreviewMatchesTheCli()
     {
         const Digest staged = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(400, 'd'));
