@@ -66,20 +66,29 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
         return {};
     }
     const CacheEntry& e = m_entries.at(index.row());
+    // Sorting and filtering ask for every row many times: answer those without any lookup.
+    if (role == SortRole) {
+        switch (index.column()) {
+        case SizeColumn:
+            return e.sizeBytes;
+        case FetchedColumn:
+            return e.fetchedAt;
+        case LastUsedColumn:
+            return e.lastAccessedAt;
+        default:
+            break;
+        }
+    } else if (role == FilterRole) {
+        return filterKey(index.row());
+    }
     const auto found = m_bundles.constFind(e.digest);
     const bool hasBundle = found != m_bundles.cend();
-    const std::optional<BundleRecord> bundle = hasBundle ? std::optional<BundleRecord>(*found) : std::nullopt;
+    const BundleRecord* bundle = hasBundle ? &*found : nullptr;
     switch (role) {
     case DigestRole:
         return e.digest.toString();
     case StatusRole:
         return static_cast<int>(EntryStatus::of(e, bundle));
-    case FilterRole:
-        return QString(
-            e.digest.toString() + u' ' + e.rawRef + u' ' + e.mediaType + u' ' + artifactTypeName(e.artifactType) + u' '
-            + EntryStatus::name(EntryStatus::of(e, bundle)) + u' '
-            + (hasBundle ? bundleStateName(bundle->state) : QString())
-            + (m_plan.contains(e.digest) ? QStringLiteral(" planned-evict ") + m_plan.value(e.digest) : QString()));
     case Qt::FontRole:
         if (m_plan.contains(e.digest)) {
             QFont struck;
@@ -129,19 +138,9 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         }
         break;
-    case SortRole:
-        switch (index.column()) {
-        case StatusColumn:
-            return static_cast<int>(EntryStatus::of(e, bundle));
-        case SizeColumn:
-            return e.sizeBytes;
-        case FetchedColumn:
-            return e.fetchedAt;
-        case LastUsedColumn:
-            return e.lastAccessedAt;
-        default:
-            return data(index, Qt::DisplayRole);
-        }
+    case SortRole: // the raw-valued columns were answered above
+        return index.column() == StatusColumn ? QVariant(static_cast<int>(EntryStatus::of(e, bundle)))
+                                              : data(index, Qt::DisplayRole);
     case Qt::DisplayRole:
         switch (index.column()) {
         case DigestColumn:
@@ -209,6 +208,13 @@ QVariant CacheEntryModel::headerData(int section, Qt::Orientation orientation, i
     }
 }
 
+QString CacheEntryModel::filterKey(int row) const
+{
+    const CacheEntry& e = m_entries.at(row);
+    const auto planned = m_plan.constFind(e.digest);
+    return planned == m_plan.cend() ? m_keys.at(row) : m_keys.at(row) + QStringLiteral(" planned-evict ") + *planned;
+}
+
 void CacheEntryModel::setPlan(const QHash<Digest, QString>& evictions)
 {
     if (evictions == m_plan) {
@@ -223,6 +229,16 @@ void CacheEntryModel::setPlan(const QHash<Digest, QString>& evictions)
 
 void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
 {
+    // What the filter matches, read off the UI thread with the snapshot (computed here if not).
+    const bool keysRead = snapshot.filterTexts.size() == snapshot.entries.size();
+    const auto keyAt = [&](int i) {
+        if (keysRead) {
+            return snapshot.filterTexts.at(i);
+        }
+        const CacheEntry& e = snapshot.entries.at(i);
+        const auto b = snapshot.bundles.constFind(e.digest);
+        return CacheSnapshot::filterTextFor(e, b == snapshot.bundles.cend() ? nullptr : &*b);
+    };
     QHash<Digest, int> incoming;
     incoming.reserve(snapshot.entries.size());
     for (int i = 0; i < snapshot.entries.size(); ++i) {
@@ -238,6 +254,11 @@ void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
         m_entries = snapshot.entries;
         m_bundles = snapshot.bundles;
         m_rows = incoming;
+        m_keys.clear();
+        m_keys.reserve(m_entries.size());
+        for (int i = 0; i < m_entries.size(); ++i) {
+            m_keys.append(keyAt(i));
+        }
         endResetModel();
         return;
     }
@@ -250,6 +271,7 @@ void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
             }
             beginRemoveRows(QModelIndex(), first, row);
             m_entries.remove(first, row - first + 1);
+            m_keys.remove(first, row - first + 1);
             endRemoveRows();
             row = first;
         }
@@ -262,28 +284,32 @@ void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
     const QHash<Digest, BundleRecord> oldBundles = m_bundles;
     m_bundles = snapshot.bundles;
     for (int row = 0; row < m_entries.size(); ++row) {
-        const CacheEntry& fresh = snapshot.entries.at(incoming.value(m_entries.at(row).digest));
+        const int at = incoming.value(m_entries.at(row).digest);
+        const CacheEntry& fresh = snapshot.entries.at(at);
         const Digest d = fresh.digest;
         const bool bundleChanged
             = oldBundles.value(d).state != m_bundles.value(d).state || oldBundles.contains(d) != m_bundles.contains(d);
         if (!sameRow(m_entries.at(row), fresh) || bundleChanged) {
             m_entries[row] = fresh;
+            m_keys[row] = keyAt(at);
             Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
         }
     }
     // Additions at the end (the view sorts).
-    QList<CacheEntry> added;
-    for (const CacheEntry& e : snapshot.entries) {
-        if (!m_rows.contains(e.digest)) {
-            added.append(e);
+    QList<int> added;
+    for (int i = 0; i < snapshot.entries.size(); ++i) {
+        if (!m_rows.contains(snapshot.entries.at(i).digest)) {
+            added.append(i);
         }
     }
     if (!added.isEmpty()) {
         const int first = static_cast<int>(m_entries.size());
         beginInsertRows(QModelIndex(), first, first + static_cast<int>(added.size()) - 1);
-        for (const CacheEntry& e : std::as_const(added)) {
+        for (int i : std::as_const(added)) {
+            const CacheEntry& e = snapshot.entries.at(i);
             m_rows.insert(e.digest, static_cast<int>(m_entries.size()));
             m_entries.append(e);
+            m_keys.append(keyAt(i));
         }
         endInsertRows();
     }

@@ -60,12 +60,18 @@ public:
     bool hasPlan() const { return !m_plan.isEmpty(); }
     static bool hiddenByDefault(int column) { return column == StateColumn || column == MediaTypeColumn; }
 
+    // What the filter box matches for a row (FilterRole), kept until the row changes.
+    QString filterText(int row) const { return filterKey(row); }
+
 private:
+    QString filterKey(int row) const;
+
     QList<CacheEntry> m_entries;
     QHash<Digest, int> m_rows;
     QHash<Digest, BundleRecord> m_bundles;
     std::function<qint64()> m_now;
     QHash<Digest, QString> m_plan;
+    QList<QString> m_keys; // the filter text per row, beside m_entries
 };
 
 } // namespace dist::gui

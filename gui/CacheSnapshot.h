@@ -18,12 +18,15 @@ struct CacheSnapshot
     QList<CacheEntry> entries; // sorted by digest
     QHash<Digest, BundleRecord> bundles; // by cache key
     QList<BundleRecord> bundleList; // sorted by bundle id
+    QStringList filterTexts; // per entry, what the filter box matches (built off the UI thread)
     QStringList problems; // unreadable entries
     QString bundleError; // a malformed bundle record (the strict index refuses them)
     qint64 scanMs = 0;
 
     // Reads entry.json files and bundle records. Safe to call from any thread.
     static CacheSnapshot read(const QString& root);
+    // Digest, reference, media type, type, status and bundle state: the text the filter matches.
+    static QString filterTextFor(const CacheEntry& entry, const BundleRecord* bundle);
 };
 
 } // namespace dist::gui

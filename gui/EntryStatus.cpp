@@ -3,7 +3,7 @@
 
 namespace dist::gui {
 
-EntryStatus::Kind EntryStatus::of(const CacheEntry& entry, const std::optional<BundleRecord>& bundle)
+EntryStatus::Kind EntryStatus::of(const CacheEntry& entry, const BundleRecord* bundle)
 {
     if (entry.state == EntryState::Corrupt) {
         return Corrupt;
@@ -44,7 +44,7 @@ QIcon EntryStatus::icon(Kind kind)
     return QIcon(QStringLiteral(":/icons/status/evictable.svg"));
 }
 
-QString EntryStatus::explain(const CacheEntry& entry, const std::optional<BundleRecord>& bundle)
+QString EntryStatus::explain(const CacheEntry& entry, const BundleRecord* bundle)
 {
     switch (of(entry, bundle)) {
     case Corrupt:

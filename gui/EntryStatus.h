@@ -8,8 +8,6 @@
 #include <QIcon>
 #include <QString>
 
-#include <optional>
-
 namespace dist::gui {
 
 // What an operator must know before evicting an entry, in the order that decides it: a corrupt
@@ -28,11 +26,11 @@ public:
         Corrupt,
     };
 
-    static Kind of(const CacheEntry& entry, const std::optional<BundleRecord>& bundle);
+    static Kind of(const CacheEntry& entry, const BundleRecord* bundle); // bundle: the record holding it, if any
     static QString name(Kind kind); // one word, for the filter and the chart legend
     static QIcon icon(Kind kind);
     // A sentence: what it is and why, naming the bundle and its state.
-    static QString explain(const CacheEntry& entry, const std::optional<BundleRecord>& bundle);
+    static QString explain(const CacheEntry& entry, const BundleRecord* bundle);
 };
 
 } // namespace dist::gui

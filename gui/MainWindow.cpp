@@ -3,6 +3,7 @@
 
 #include "BundlesPage.h"
 #include "CacheEntryModel.h"
+#include "CacheEntryProxy.h"
 #include "CacheScanner.h"
 #include "Confirm.h"
 #include "CredentialsPage.h"
@@ -26,6 +27,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QKeySequence>
@@ -63,7 +65,7 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     , m_file(std::make_unique<FileCredentialStore>())
     , m_scanner(new CacheScanner(cacheRoot, this))
     , m_model(new CacheEntryModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new CacheEntryProxy(this))
     , m_view(new QTableView(this))
     , m_filter(new QLineEdit(this))
     , m_details(new EntryDetails(this))
@@ -78,14 +80,10 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
 
     // Cache tab: filter, table, details.
     m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(CacheEntryModel::SortRole);
-    m_proxy->setFilterRole(CacheEntryModel::FilterRole);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setFilterKeyColumn(0);
     m_filter->setObjectName(QStringLiteral("cacheFilter"));
     m_filter->setPlaceholderText(tr("Filter by digest, reference, type, media type or bundle state (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &CacheEntryProxy::setFilterText);
     m_view->setObjectName(QStringLiteral("cacheTable"));
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
@@ -317,6 +315,8 @@ void MainWindow::status(const QString& text)
 
 void MainWindow::applySnapshot(const CacheSnapshot& snapshot)
 {
+    QElapsedTimer applying;
+    applying.start();
     m_model->setSnapshot(snapshot);
     m_usage->setUsage(snapshot.entries, m_client->options().cacheMaxBytes);
     m_bundles->setSnapshot(snapshot);
@@ -331,6 +331,8 @@ void MainWindow::applySnapshot(const CacheSnapshot& snapshot)
         text += QStringLiteral(" — ") + snapshot.bundleError;
     }
     status(text);
+    m_lastScanMs = snapshot.scanMs;
+    m_lastApplyMs = applying.elapsed();
     ++m_snapshots;
     Q_EMIT snapshotApplied();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "CacheEntryProxy.h"
 #include "CacheSnapshot.h"
 
 #include <client/CacheMaintenance.h>
@@ -30,6 +31,7 @@ namespace dist::gui {
 
 class BundlesPage;
 class CacheEntryModel;
+
 class CacheScanner;
 class CredentialsPage;
 class EntryDetails;
@@ -64,6 +66,9 @@ public:
     CacheScanner* scanner() const { return m_scanner; }
     QTabWidget* tabs() const { return m_tabs; }
     int snapshotsApplied() const { return m_snapshots; }
+    // The last snapshot: how long its read took off the UI thread, and its apply on it.
+    qint64 lastScanMs() const { return m_lastScanMs; }
+    qint64 lastApplyMs() const { return m_lastApplyMs; }
 
     // Evicts the selected entries after a confirmation that lists what will be freed; staged,
     // warming, ready and draining bundles are refused with the reason.
@@ -100,7 +105,7 @@ private:
     std::unique_ptr<DistClient> m_client;
     CacheScanner* m_scanner;
     CacheEntryModel* m_model;
-    QSortFilterProxyModel* m_proxy;
+    CacheEntryProxy* m_proxy;
     QTableView* m_view;
     QLineEdit* m_filter;
     EntryDetails* m_details;
@@ -115,6 +120,8 @@ private:
     QAction* m_planOverlay = nullptr;
     QFutureWatcher<Result<EvictReport>> m_evict;
     int m_snapshots = 0;
+    qint64 m_lastScanMs = 0;
+    qint64 m_lastApplyMs = 0;
 };
 
 } // namespace dist::gui

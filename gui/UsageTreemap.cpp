@@ -101,7 +101,7 @@ void UsageTreemap::setEntries(const QList<CacheEntry>& entries, const QHash<Dige
         t.label = lastPart(e.rawRef);
         t.bytes = std::max<qint64>(e.sizeBytes, 1);
         const auto b = bundles.constFind(e.digest);
-        t.kind = EntryStatus::of(e, b == bundles.cend() ? std::nullopt : std::optional<BundleRecord>(*b));
+        t.kind = EntryStatus::of(e, b == bundles.cend() ? nullptr : &*b);
         m_total += t.bytes;
         m_tiles.append(t);
         groupOf.insert(t.repository, 0);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "CacheEntryModel.h"
+#include "CacheEntryProxy.h"
 #include "EntryStatus.h"
 #include "RelativeTime.h"
 
@@ -200,6 +201,36 @@ private Q_SLOTS:
         QCOMPARE(proxy.rowCount(), 1);
         proxy.setFilterFixedString(QStringLiteral("corrupt"));
         QCOMPARE(proxy.rowCount(), 1);
+    }
+
+    void proxySortsByRawValuesAndFiltersWithoutCase()
+    {
+        // The window's proxy compares entries directly; it must agree with the model's SortRole
+        // and keep up with incremental updates.
+        CacheEntryModel model;
+        CacheEntryProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.setDynamicSortFilter(true);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QList<CacheEntry> entries;
+        for (int i = 0; i < 50; ++i) {
+            entries.append(entry(QByteArray("Item-") + QByteArray::number(i), (i * 7919) % 1000, 1000 - i));
+        }
+        model.setSnapshot(snapshotOf(entries));
+        for (int column : {int(CacheEntryModel::SizeColumn), int(CacheEntryModel::LastUsedColumn)}) {
+            proxy.sort(column, Qt::AscendingOrder);
+            for (int r = 1; r < proxy.rowCount(); ++r) {
+                QVERIFY(proxy.index(r - 1, column).data(CacheEntryModel::SortRole).toLongLong()
+                        <= proxy.index(r, column).data(CacheEntryModel::SortRole).toLongLong());
+            }
+        }
+        proxy.setFilterText(QStringLiteral("item-4")); // Item-4 and Item-40..49
+        QCOMPARE(proxy.rowCount(), 11);
+        entries.append(entry("item-4-late", 5, 1));
+        model.setSnapshot(snapshotOf(entries));
+        QCOMPARE(proxy.rowCount(), 12);
+        proxy.setFilterText(QString());
+        QCOMPARE(proxy.rowCount(), 51);
     }
 
     void relativeTimesReadNaturally()
