@@ -36,6 +36,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
 #include <QSettings>
@@ -144,6 +145,17 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
+    m_evictProgress = new QProgressBar(this);
+    m_evictProgress->setObjectName(QStringLiteral("evictProgress"));
+    m_evictProgress->setMaximumWidth(200);
+    m_evictProgress->hide();
+    m_evictCancelButton = new QPushButton(tr("Cancel eviction"), this);
+    m_evictCancelButton->setObjectName(QStringLiteral("evictCancel"));
+    m_evictCancelButton->hide();
+    connect(m_evictCancelButton, &QPushButton::clicked, this, &MainWindow::cancelEviction);
+    statusBar()->addPermanentWidget(m_evictProgress);
+    statusBar()->addPermanentWidget(m_evictCancelButton);
+
     buildActions();
     connect(m_scanner, &CacheScanner::scanned, this, &MainWindow::applySnapshot);
     connect(m_bundles, &BundlesPage::changed, this, [this] { m_scanner->requestScan(0); });
@@ -154,10 +166,24 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     connect(m_credentials, &CredentialsPage::message, this, &MainWindow::status);
     connect(&m_evict, &QFutureWatcher<Result<EvictReport>>::finished, this, [this] {
         const Result<EvictReport> r = m_evict.result();
-        status(r ? tr("Evicted %1 entries, freed %2")
-                       .arg(r->evicted)
-                       .arg(QLocale::system().formattedDataSize(r->bytesReclaimed))
-                 : r.message());
+        m_evictProgress->hide();
+        m_evictCancelButton->hide();
+        QString text = r ? tr("Evicted %1 entries, freed %2")
+                               .arg(r->evicted)
+                               .arg(QLocale::system().formattedDataSize(r->bytesReclaimed))
+                         : r.message();
+        if (r && !r->refusals.isEmpty()) {
+            text += tr("; %1 not evicted (details in the tooltip)").arg(r->refusals.size());
+        }
+        if (r && r->cancelled) {
+            text += tr("; cancelled, the rest left as they were");
+        }
+        QStringList perEntry;
+        for (const EvictStep& step : std::as_const(m_evictSteps)) {
+            perEntry << QStringLiteral("%1: %2").arg(step.digest.left(19), step.outcome);
+        }
+        statusBar()->setToolTip(perEntry.mid(0, 40).join(u'\n'));
+        status(text);
         m_scanner->requestScan(0);
         Q_EMIT evicted();
     });
@@ -368,6 +394,20 @@ void MainWindow::showPlan(const RetentionOutcome& outcome)
                .arg(QLocale::system().formattedDataSize(bytes)));
 }
 
+void MainWindow::evictionStep(const EvictStep& step)
+{
+    m_evictSteps.append(step);
+    m_evictProgress->setValue(step.done);
+    Q_EMIT evictionProgress(step.done, step.total);
+}
+
+void MainWindow::cancelEviction()
+{
+    if (m_evictCancel) {
+        m_evictCancel->store(true);
+    }
+}
+
 void MainWindow::selectEntries(const QList<Digest>& digests)
 {
     m_filter->clear(); // a filtered-out row could not be selected
@@ -431,9 +471,22 @@ void MainWindow::evictSelected()
         return;
     }
     const QString root = m_cacheRoot;
-    m_evict.setFuture(QtConcurrent::run([root, digests]() -> Result<EvictReport> {
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_evictCancel = cancel;
+    m_evictSteps.clear();
+    m_evictProgress->setRange(0, static_cast<int>(digests.size()));
+    m_evictProgress->setValue(0);
+    m_evictProgress->show();
+    m_evictCancelButton->show();
+    status(tr("Evicting %n entries…", nullptr, static_cast<int>(digests.size())));
+    // The window outlives the job (the destructor waits for it); steps reach it as queued calls.
+    m_evict.setFuture(QtConcurrent::run([this, root, digests, cancel]() -> Result<EvictReport> {
         Cache cache(root);
-        return CacheMaintenance(cache).evict(digests, false);
+        return CacheMaintenance(cache).evict(digests, false, [this, cancel](const EvictStep& step) {
+            QMetaObject::invokeMethod(
+                this, [this, step] { evictionStep(step); }, Qt::QueuedConnection);
+            return !cancel->load();
+        });
     }));
 }
 

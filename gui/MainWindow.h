@@ -10,6 +10,7 @@
 #include <QFutureWatcher>
 #include <QMainWindow>
 
+#include <atomic>
 #include <memory>
 
 class QAction;
@@ -17,6 +18,8 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QNetworkAccessManager;
+class QProgressBar;
+class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 class QTabWidget;
@@ -73,6 +76,10 @@ public:
     // Evicts the selected entries after a confirmation that lists what will be freed; staged,
     // warming, ready and draining bundles are refused with the reason.
     void evictSelected();
+    // Stops a running eviction after the entry it is on; the rest are left as they are.
+    void cancelEviction();
+    // What the last eviction did with each entry, in order.
+    const QList<EvictStep>& lastEvictionSteps() const { return m_evictSteps; }
     PullDialog* openPullDialog();
     UsagePage* usagePage() const { return m_usagePage; }
     // Shows the Cache tab with these entries selected (a click on the usage map).
@@ -85,12 +92,14 @@ public:
 Q_SIGNALS:
     void snapshotApplied();
     void evicted();
+    void evictionProgress(int done, int total);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
     void applySnapshot(const CacheSnapshot& snapshot);
+    void evictionStep(const EvictStep& step);
     void showSelected();
     void buildActions();
     void setUpCacheColumns();
@@ -118,6 +127,10 @@ private:
     QMenu* m_columnsMenu = nullptr;
     UsagePage* m_usagePage = nullptr;
     QAction* m_planOverlay = nullptr;
+    QProgressBar* m_evictProgress = nullptr;
+    QPushButton* m_evictCancelButton = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_evictCancel;
+    QList<EvictStep> m_evictSteps;
     QFutureWatcher<Result<EvictReport>> m_evict;
     int m_snapshots = 0;
     qint64 m_lastScanMs = 0;

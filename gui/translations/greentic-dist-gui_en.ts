@@ -570,6 +570,25 @@ Not evicted:
             <numerusform>Retention plan shown: %n entries struck through would be evicted, freeing %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Cancel eviction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; %1 not evicted (details in the tooltip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; cancelled, the rest left as they were</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Evicting %n entries…</source>
+        <translation>
+            <numerusform>Evicting %n entry…</numerusform>
+            <numerusform>Evicting %n entries…</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>dist::gui::PullDialog</name>

@@ -111,7 +111,7 @@ QList<VerifyOutcome> CacheMaintenance::verify(const QList<Digest>& digests)
     return QList<VerifyOutcome>(outcomes.begin(), outcomes.end());
 }
 
-Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool force)
+Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool force, const EvictProgress& progress)
 {
     BundleStore bundles(m_cache.root());
     QList<Digest> parsed;
@@ -123,7 +123,27 @@ Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool for
         parsed.append(d.value());
     }
     EvictReport report;
+    int evictedBefore = 0;
+    const auto step = [&](qsizetype i, bool evicted) {
+        if (!progress) {
+            return true;
+        }
+        EvictStep s;
+        s.done = static_cast<int>(i + 1);
+        s.total = static_cast<int>(parsed.size());
+        s.digest = digests.at(i);
+        s.evicted = evicted;
+        s.outcome = evicted ? QStringLiteral("evicted") : report.refusals.last().section(QStringLiteral(": "), 1);
+        return progress(s);
+    };
+    // Each entry ends at a `continue` or at the loop's end, so its step is reported as the next one
+    // begins (and the last one after the loop).
     for (qsizetype i = 0; i < parsed.size(); ++i) {
+        if (i > 0 && !step(i - 1, report.evicted > evictedBefore)) {
+            report.cancelled = true;
+            break;
+        }
+        evictedBefore = report.evicted;
         ++report.scanned;
         auto entry = m_cache.lookup(parsed.at(i));
         Digest content = parsed.at(i);
@@ -160,6 +180,9 @@ Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool for
         ++report.evicted;
         // Counted as the Rust client counts it: the artifact's size, not the directory's.
         report.bytesReclaimed += entry ? entry->sizeBytes : removed.value();
+    }
+    if (!report.cancelled && !parsed.isEmpty()) {
+        (void)step(parsed.size() - 1, report.evicted > evictedBefore);
     }
     report.kept = report.scanned - report.evicted - static_cast<int>(report.refusals.size());
     report.kept = std::max(report.kept, 0);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <functional>
+
 #include <cache/Cache.h>
 #include <core/Digest.h>
 #include <core/Result.h>
@@ -33,7 +35,20 @@ struct EvictReport
     int protectedCount = 0;
     qint64 bytesReclaimed = 0;
     QStringList refusals; // what could not be removed, and why
+    bool cancelled = false; // the progress callback stopped it; the entries after it were not touched
 };
+
+// One entry of an eviction as it is decided, for a front end's progress and per-entry results.
+struct EvictStep
+{
+    int done = 0; // entries decided so far, this one included
+    int total = 0;
+    QString digest; // as the caller named it
+    bool evicted = false;
+    QString outcome; // "evicted", or the refusal's reason
+};
+// Called after each entry; returning false stops the eviction before the next one.
+using EvictProgress = std::function<bool(const EvictStep&)>;
 
 // Operator maintenance of the cache: re-hash, evict, collect garbage. Synchronous; callers that
 // must stay responsive run it off their UI thread.
@@ -49,7 +64,7 @@ public:
     // Removes the named entries (content or manifest digests) and their bundle records. Entries of
     // staged, warming, ready or draining bundles are refused unless `force`; entries another process
     // is writing are refused, not waited for.
-    Result<EvictReport> evict(const QStringList& digests, bool force = false);
+    Result<EvictReport> evict(const QStringList& digests, bool force = false, const EvictProgress& progress = {});
     // Removes broken entries, stale partial downloads, leftover staging directories, free lock files
     // and dangling manifest and pack index records. Fails fast if another GC holds the cache lock.
     Result<GcReport> collectGarbage(qint64 staleAgeSeconds = 24 * 3600);

@@ -281,6 +281,40 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowOf(d), -1, dist::test::scaled(10000));
     }
 
+    void evictionShowsProgressAndEachResult()
+    {
+        const QString one = file(QStringLiteral("evict-1.wasm"), "first of two to evict");
+        const QString two = file(QStringLiteral("evict-2.wasm"), "second of two to evict");
+        pull(one);
+        pull(two);
+        rescan();
+        const Digest d1 = Sha256::hash("first of two to evict");
+        const Digest d2 = Sha256::hash("second of two to evict");
+        selectDigest(d1);
+        const QModelIndex second = m_window->cacheProxy()->mapFromSource(
+            m_window->cacheModel()->index(m_window->cacheModel()->rowOf(d2), 0));
+        m_window->cacheView()->selectionModel()->select(second,
+                                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QSignalSpy progress(m_window.get(), &MainWindow::evictionProgress);
+        QSignalSpy evicted(m_window.get(), &MainWindow::evicted);
+        Confirm::setNextAnswer(true);
+        m_window->evictSelected();
+        QVERIFY(evicted.wait(dist::test::scaled(10000)));
+        QCOMPARE(progress.count(), 2);
+        QCOMPARE(progress.last().at(0).toInt(), 2);
+        QCOMPARE(progress.last().at(1).toInt(), 2);
+        const QList<EvictStep>& steps = m_window->lastEvictionSteps();
+        QCOMPARE(steps.size(), 2);
+        for (const EvictStep& s : steps) {
+            QVERIFY(s.evicted);
+            QCOMPARE(s.outcome, QStringLiteral("evicted"));
+        }
+        QVERIFY(m_window->statusBar()->currentMessage().contains(QLatin1String("Evicted 2 entries")));
+        QVERIFY(m_window->statusBar()->toolTip().contains(d1.toString().left(19)));
+        QVERIFY(!m_window->findChild<QWidget*>(QStringLiteral("evictProgress"))->isVisible());
+        QVERIFY(!m_window->findChild<QWidget*>(QStringLiteral("evictCancel"))->isVisible());
+    }
+
     void evictRefusesProtectedBundles()
     {
         const Digest d = Sha256::hash(QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(100, 'a'));

@@ -538,6 +538,45 @@ private Q_SLOTS:
         QCOMPARE(m.evict({QStringLiteral("not-a-digest")}).code(), ErrorCode::InvalidInput);
     }
 
+    void evictReportsEachEntryAndStopsWhenAsked()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        auto a = put(cache, "aaaa");
+        auto b = put(cache, "bbbb");
+        auto c = put(cache, "cccc");
+        CacheMaintenance m(cache);
+        const QString missing = Sha256::hash("nope").toString();
+        QList<EvictStep> steps;
+        auto all = m.evict({a->digest.toString(), missing, b->digest.toString()}, false, [&](const EvictStep& s) {
+            steps.append(s);
+            return true;
+        });
+        QVERIFY(all);
+        QCOMPARE(steps.size(), 3);
+        QCOMPARE(steps.at(0).done, 1);
+        QCOMPARE(steps.at(0).total, 3);
+        QVERIFY(steps.at(0).evicted);
+        QCOMPARE(steps.at(1).digest, missing);
+        QVERIFY(!steps.at(1).evicted);
+        QCOMPARE(steps.at(1).outcome, QStringLiteral("not in the cache"));
+        QVERIFY(steps.at(2).evicted && steps.at(2).done == 3);
+        QVERIFY(!all->cancelled);
+        // Stopped after the first entry: the rest are left as they are.
+        auto d = put(cache, "dddd");
+        steps.clear();
+        auto stopped = m.evict({c->digest.toString(), d->digest.toString()}, false, [&](const EvictStep& s) {
+            steps.append(s);
+            return false;
+        });
+        QVERIFY(stopped);
+        QVERIFY(stopped->cancelled);
+        QCOMPARE(stopped->evicted, 1);
+        QCOMPARE(steps.size(), 1);
+        QCOMPARE(cache.lookup(c->digest).code(), ErrorCode::NotFound);
+        QVERIFY(cache.lookup(d->digest));
+    }
+
     void evictRefusesEntryBeingWritten()
     {
         QTemporaryDir dir;
