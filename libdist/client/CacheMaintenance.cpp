@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -111,6 +112,48 @@ QList<VerifyOutcome> CacheMaintenance::verify(const QList<Digest>& digests)
     return QList<VerifyOutcome>(outcomes.begin(), outcomes.end());
 }
 
+namespace {
+
+// Evicts one named entry: nullopt when it went, otherwise why it stayed.
+Result<std::optional<QString>> evictOne(Cache& cache, BundleStore& bundles, const Digest& named, bool force,
+                                        EvictReport& report)
+{
+    auto entry = cache.lookup(named);
+    Digest content = named;
+    if (entry) {
+        content = entry->digest;
+    } else if (entry.code() == ErrorCode::NotFound) {
+        return std::optional<QString>(QStringLiteral("not in the cache"));
+    }
+    const QString bundleId = BundleId::forDigest(content);
+    auto record = bundles.stat(bundleId);
+    if (!record && record.code() != ErrorCode::NotFound) {
+        return record.error();
+    }
+    if (record && !force && isProtectedFromEviction(record->state)) {
+        ++report.protectedCount;
+        return std::optional<QString>(
+            QStringLiteral("bundle is %1; use --force to evict it anyway").arg(bundleStateName(record->state)));
+    }
+    QLockFile lock(cache.lockPath(content));
+    lock.setStaleLockTime(0);
+    QDir().mkpath(cache.ingestDir());
+    if (!lock.tryLock(0)) {
+        return std::optional<QString>(QStringLiteral("another process is writing it"));
+    }
+    auto removed = cache.remove(content);
+    if (!removed) {
+        return std::optional<QString>(removed.message());
+    }
+    (void)bundles.remove(bundleId);
+    ++report.evicted;
+    // Counted as the Rust client counts it: the artifact's size, not the directory's.
+    report.bytesReclaimed += entry ? entry->sizeBytes : removed.value();
+    return std::optional<QString>();
+}
+
+} // namespace
+
 Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool force, const EvictProgress& progress)
 {
     BundleStore bundles(m_cache.root());
@@ -123,66 +166,23 @@ Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool for
         parsed.append(d.value());
     }
     EvictReport report;
-    int evictedBefore = 0;
-    const auto step = [&](qsizetype i, bool evicted) {
-        if (!progress) {
-            return true;
-        }
-        EvictStep s;
-        s.done = static_cast<int>(i + 1);
-        s.total = static_cast<int>(parsed.size());
-        s.digest = digests.at(i);
-        s.evicted = evicted;
-        s.outcome = evicted ? QStringLiteral("evicted") : report.refusals.last().section(QStringLiteral(": "), 1);
-        return progress(s);
-    };
-    // Each entry ends at a `continue` or at the loop's end, so its step is reported as the next one
-    // begins (and the last one after the loop).
     for (qsizetype i = 0; i < parsed.size(); ++i) {
-        if (i > 0 && !step(i - 1, report.evicted > evictedBefore)) {
-            report.cancelled = true;
-            break;
-        }
-        evictedBefore = report.evicted;
         ++report.scanned;
-        auto entry = m_cache.lookup(parsed.at(i));
-        Digest content = parsed.at(i);
-        if (entry) {
-            content = entry->digest;
-        } else if (entry.code() == ErrorCode::NotFound) {
-            report.refusals.append(QStringLiteral("%1: not in the cache").arg(digests.at(i)));
-            continue;
+        auto refusal = evictOne(m_cache, bundles, parsed.at(i), force, report);
+        if (!refusal) {
+            return refusal.error();
         }
-        const QString bundleId = BundleId::forDigest(content);
-        auto record = bundles.stat(bundleId);
-        if (!record && record.code() != ErrorCode::NotFound) {
-            return record.error();
+        if (*refusal) {
+            report.refusals.append(digests.at(i) + QStringLiteral(": ") + **refusal);
         }
-        if (record && !force && isProtectedFromEviction(record->state)) {
-            ++report.protectedCount;
-            report.refusals.append(QStringLiteral("%1: bundle is %2; use --force to evict it anyway")
-                                       .arg(digests.at(i), bundleStateName(record->state)));
-            continue;
+        if (progress) {
+            const EvictStep step{static_cast<int>(i + 1), static_cast<int>(parsed.size()), digests.at(i), !*refusal,
+                                 *refusal ? **refusal : QStringLiteral("evicted")};
+            if (!progress(step) && i + 1 < parsed.size()) {
+                report.cancelled = true;
+                break;
+            }
         }
-        QLockFile lock(m_cache.lockPath(content));
-        lock.setStaleLockTime(0);
-        QDir().mkpath(m_cache.ingestDir());
-        if (!lock.tryLock(0)) {
-            report.refusals.append(QStringLiteral("%1: another process is writing it").arg(digests.at(i)));
-            continue;
-        }
-        auto removed = m_cache.remove(content);
-        if (!removed) {
-            report.refusals.append(QStringLiteral("%1: %2").arg(digests.at(i), removed.message()));
-            continue;
-        }
-        (void)bundles.remove(bundleId);
-        ++report.evicted;
-        // Counted as the Rust client counts it: the artifact's size, not the directory's.
-        report.bytesReclaimed += entry ? entry->sizeBytes : removed.value();
-    }
-    if (!report.cancelled && !parsed.isEmpty()) {
-        (void)step(parsed.size() - 1, report.evicted > evictedBefore);
     }
     report.kept = report.scanned - report.evicted - static_cast<int>(report.refusals.size());
     report.kept = std::max(report.kept, 0);
