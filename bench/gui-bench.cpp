@@ -7,6 +7,7 @@
 #include "CacheEntryModel.h"
 #include "CacheScanner.h"
 #include "MainWindow.h"
+#include "MallocTuning.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
@@ -97,6 +98,7 @@ double memoryMiB(const char* field)
 
 int main(int argc, char* argv[])
 {
+    MallocTuning::preferHugePages(argv); // as the application does
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("greentic-bench"));
     QTextStream out(stdout);
@@ -116,18 +118,28 @@ int main(int argc, char* argv[])
     window.cacheView()->viewport()->installEventFilter(&spy);
     window.show();
     const qint64 constructed = timer.elapsed();
-    if (!QTest::qWaitFor([&] { return window.snapshotsApplied() > 0; }, 60000)) {
+    // The first rows painted: the remembered snapshot when the cache has an index, else the scan.
+    if (!QTest::qWaitFor([&] { return window.rememberedSnapshotsApplied() + window.snapshotsApplied() > 0; }, 60000)) {
         out << "the cache did not load" << Qt::endl;
         return 1;
     }
+    const bool remembered = window.rememberedSnapshotsApplied() > 0;
     spy.painted = false;
     window.cacheView()->viewport()->update();
     (void)QTest::qWaitFor([&] { return spy.painted; }, 10000);
     const qint64 firstPaint = timer.elapsed();
-    const qint64 initialStall = heartbeat.disarm();
     const int rows = window.cacheModel()->rowCount();
     const qint64 firstScan = window.lastScanMs();
     const qint64 firstApply = window.lastApplyMs();
+    // Then the checked scan (every entry's entry.json looked at) replaces it.
+    if (!QTest::qWaitFor([&] { return window.snapshotsApplied() > 0; }, 60000)) {
+        out << "the cache was not checked" << Qt::endl;
+        return 1;
+    }
+    const qint64 checked = timer.elapsed();
+    const qint64 checkScan = window.lastScanMs();
+    const qint64 checkApply = window.lastApplyMs();
+    const qint64 initialStall = heartbeat.disarm();
 
     timer.restart();
     window.cacheView()->sortByColumn(CacheEntryModel::SizeColumn, Qt::DescendingOrder);
@@ -166,9 +178,16 @@ int main(int argc, char* argv[])
     const auto ms = [](qint64 v) { return QStringLiteral("%1 ms").arg(v); };
     out << "rows: " << rows << Qt::endl;
     row(QStringLiteral("window constructed"), ms(constructed), QString());
-    row(QStringLiteral("first paint with all rows"), ms(firstPaint), QStringLiteral("target <= 1000 ms"));
-    row(QStringLiteral("  of which the scan (worker thread)"), ms(firstScan), QString());
+    row(QStringLiteral("first paint with all rows"), ms(firstPaint),
+        remembered ? QStringLiteral("target <= 1000 ms (rows from the entry index)")
+                   : QStringLiteral("target <= 1000 ms (no entry index yet: every entry.json parsed)"));
+    row(QStringLiteral("  of which the read (worker thread)"), ms(firstScan), QString());
     row(QStringLiteral("  of which the apply (UI thread)"), ms(firstApply), QString());
+    if (remembered) {
+        row(QStringLiteral("rows checked against the entries"), ms(checked), QString());
+        row(QStringLiteral("  of which the scan (worker thread)"), ms(checkScan), QString());
+        row(QStringLiteral("  of which the apply (UI thread)"), ms(checkApply), QString());
+    }
     row(QStringLiteral("sort by size"), ms(sortMs), QStringLiteral("target <= 100 ms"));
     row(QStringLiteral("filter, slowest keystroke (of %1)").arg(typed.size()), ms(slowestKey),
         QStringLiteral("target <= 50 ms"));

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace dist::gui {
 
 BundleModel::BundleModel(QObject* parent)
@@ -138,8 +140,18 @@ void BundleModel::setRecords(const QList<BundleRecord>& records, const QList<Cac
     beginResetModel();
     m_records = records;
     m_entryBytes.clear();
-    for (const CacheEntry& e : entries) {
-        m_entryBytes.insert(e.digest, e.sizeBytes);
+    // Only the entries the records hold: a handful of lookups, not a pass over 100,000 entries
+    // (which come sorted by digest; anything else is searched in full).
+    const bool sorted = std::is_sorted(entries.cbegin(), entries.cend(),
+                                       [](const CacheEntry& a, const CacheEntry& b) { return a.digest < b.digest; });
+    for (const BundleRecord& r : records) {
+        const auto it = sorted ? std::lower_bound(entries.cbegin(), entries.cend(), r.cacheKey,
+                                                  [](const CacheEntry& e, const Digest& d) { return e.digest < d; })
+                               : std::find_if(entries.cbegin(), entries.cend(),
+                                              [&r](const CacheEntry& e) { return e.digest == r.cacheKey; });
+        if (it != entries.cend() && it->digest == r.cacheKey) {
+            m_entryBytes.insert(r.cacheKey, it->sizeBytes);
+        }
     }
     endResetModel();
 }

@@ -9,6 +9,10 @@
 #include <QDateTime>
 #include <QFont>
 #include <QLocale>
+#include <QSet>
+
+#include <algorithm>
+#include <numeric>
 
 namespace dist::gui {
 
@@ -26,12 +30,25 @@ bool sameRow(const CacheEntry& a, const CacheEntry& b)
         && a.lastVerifiedAt == b.lastVerifiedAt;
 }
 
+bool byDigest(const CacheEntry& a, const CacheEntry& b)
+{
+    return a.digest < b.digest;
+}
+
 } // namespace
 
 CacheEntryModel::CacheEntryModel(QObject* parent)
     : QAbstractTableModel(parent)
     , m_now([] { return QDateTime::currentSecsSinceEpoch(); })
 {
+}
+
+QModelIndex CacheEntryModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (parent.isValid() || row < 0 || column < 0 || row >= m_entries.size() || column >= ColumnCount) {
+        return {};
+    }
+    return createIndex(row, column);
 }
 
 int CacheEntryModel::rowCount(const QModelIndex& parent) const
@@ -57,7 +74,9 @@ std::optional<BundleRecord> CacheEntryModel::bundleFor(const Digest& digest) con
 
 int CacheEntryModel::rowOf(const Digest& digest) const
 {
-    return m_rows.value(digest, -1);
+    const auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), digest,
+                                     [](const CacheEntry& e, const Digest& d) { return e.digest < d; });
+    return it != m_entries.cend() && it->digest == digest ? static_cast<int>(it - m_entries.cbegin()) : -1;
 }
 
 QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
@@ -229,89 +248,146 @@ void CacheEntryModel::setPlan(const QHash<Digest, QString>& evictions)
 
 void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
 {
-    // What the filter matches, read off the UI thread with the snapshot (computed here if not).
-    const bool keysRead = snapshot.filterTexts.size() == snapshot.entries.size();
-    const auto keyAt = [&](int i) {
-        if (keysRead) {
-            return snapshot.filterTexts.at(i);
+    // The rows are kept sorted by digest (as snapshots come), so a refresh is one merge of two
+    // sorted lists: no hashing of 100,000 digests on the UI thread.
+    QList<CacheEntry> entries = snapshot.entries;
+    QList<QString> keys = snapshot.filterTexts;
+    if (keys.size() != entries.size()) {
+        keys.clear();
+        keys.reserve(entries.size());
+        for (const CacheEntry& e : std::as_const(entries)) {
+            const auto b = snapshot.bundles.constFind(e.digest);
+            keys.append(CacheSnapshot::filterTextFor(e, b == snapshot.bundles.cend() ? nullptr : &*b));
         }
-        const CacheEntry& e = snapshot.entries.at(i);
-        const auto b = snapshot.bundles.constFind(e.digest);
-        return CacheSnapshot::filterTextFor(e, b == snapshot.bundles.cend() ? nullptr : &*b);
+    }
+    if (!std::is_sorted(entries.cbegin(), entries.cend(), byDigest)) {
+        QList<qsizetype> order(entries.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(),
+                         [&entries](qsizetype a, qsizetype b) { return byDigest(entries.at(a), entries.at(b)); });
+        QList<CacheEntry> sortedEntries;
+        QList<QString> sortedKeys;
+        sortedEntries.reserve(entries.size());
+        sortedKeys.reserve(entries.size());
+        for (qsizetype i : std::as_const(order)) {
+            sortedEntries.append(entries.at(i));
+            sortedKeys.append(keys.at(i));
+        }
+        entries = std::move(sortedEntries);
+        keys = std::move(sortedKeys);
+    }
+
+    // Entries whose bundle appeared, went or moved: their rows change even if the entry did not.
+    QSet<Digest> bundleMoved;
+    for (auto it = m_bundles.cbegin(); it != m_bundles.cend(); ++it) {
+        const auto now = snapshot.bundles.constFind(it.key());
+        if (now == snapshot.bundles.cend() || now->state != it->state) {
+            bundleMoved.insert(it.key());
+        }
+    }
+    for (auto it = snapshot.bundles.cbegin(); it != snapshot.bundles.cend(); ++it) {
+        if (!m_bundles.contains(it.key())) {
+            bundleMoved.insert(it.key());
+        }
+    }
+
+    // The merge, as runs of operations on the current rows (positions before any is applied).
+    enum class Op
+    {
+        Remove,
+        Insert,
+        Change
     };
-    QHash<Digest, int> incoming;
-    incoming.reserve(snapshot.entries.size());
-    for (int i = 0; i < snapshot.entries.size(); ++i) {
-        incoming.insert(snapshot.entries.at(i).digest, i);
-    }
-    // A first load, or a change to most rows, is one reset; anything smaller is applied row by row.
-    qsizetype removedCount = 0;
-    for (const CacheEntry& e : std::as_const(m_entries)) {
-        removedCount += incoming.contains(e.digest) ? 0 : 1;
-    }
-    if (m_entries.isEmpty() || removedCount > m_entries.size() / 2) {
-        beginResetModel();
-        m_entries = snapshot.entries;
-        m_bundles = snapshot.bundles;
-        m_rows = incoming;
-        m_keys.clear();
-        m_keys.reserve(m_entries.size());
-        for (int i = 0; i < m_entries.size(); ++i) {
-            m_keys.append(keyAt(i));
+    struct Run
+    {
+        Op op;
+        qsizetype oldRow; // Remove, Change: the first row; Insert: the row it goes before
+        qsizetype fresh; // Insert, Change: the first index in `entries`
+        qsizetype count;
+    };
+    QList<Run> runs;
+    qsizetype removed = 0;
+    qsizetype moves = 0; // removals and insertions, each of which shifts the rows after it
+    {
+        qsizetype i = 0;
+        qsizetype j = 0;
+        const qsizetype oldCount = m_entries.size();
+        const qsizetype newCount = entries.size();
+        while (i < oldCount || j < newCount) {
+            if (j == newCount || (i < oldCount && byDigest(m_entries.at(i), entries.at(j)))) {
+                const qsizetype first = i;
+                while (i < oldCount && (j == newCount || byDigest(m_entries.at(i), entries.at(j)))) {
+                    ++i;
+                }
+                runs.append({Op::Remove, first, 0, i - first});
+                removed += i - first;
+                ++moves;
+            } else if (i == oldCount || byDigest(entries.at(j), m_entries.at(i))) {
+                const qsizetype first = j;
+                while (j < newCount && (i == oldCount || byDigest(entries.at(j), m_entries.at(i)))) {
+                    ++j;
+                }
+                runs.append({Op::Insert, i, first, j - first});
+                ++moves;
+            } else {
+                const CacheEntry& was = m_entries.at(i);
+                if (!sameRow(was, entries.at(j)) || bundleMoved.contains(was.digest)) {
+                    if (!runs.isEmpty() && runs.last().op == Op::Change
+                        && runs.last().oldRow + runs.last().count == i) {
+                        ++runs.last().count;
+                    } else {
+                        runs.append({Op::Change, i, j, 1});
+                    }
+                }
+                ++i;
+                ++j;
+            }
         }
+    }
+
+    // A first load, a change to most rows or one scattered over many places is one reset (each
+    // insertion or removal moves the rows after it); anything smaller is applied run by run.
+    const qsizetype budget = std::max<qsizetype>(1, 2'000'000 / std::max<qsizetype>(1, m_entries.size()));
+    if (m_entries.isEmpty() || removed > m_entries.size() / 2 || moves > budget) {
+        beginResetModel();
+        m_entries = std::move(entries);
+        m_keys = std::move(keys);
+        m_bundles = snapshot.bundles;
         endResetModel();
         return;
     }
-    // Removals, from the bottom so row numbers stay valid.
-    for (int row = static_cast<int>(m_entries.size()) - 1; row >= 0; --row) {
-        if (!incoming.contains(m_entries.at(row).digest)) {
-            int first = row;
-            while (first > 0 && !incoming.contains(m_entries.at(first - 1).digest)) {
-                --first;
-            }
-            beginRemoveRows(QModelIndex(), first, row);
-            m_entries.remove(first, row - first + 1);
-            m_keys.remove(first, row - first + 1);
-            endRemoveRows();
-            row = first;
-        }
-    }
-    m_rows.clear();
-    for (int i = 0; i < m_entries.size(); ++i) {
-        m_rows.insert(m_entries.at(i).digest, i);
-    }
-    // Changes in place.
-    const QHash<Digest, BundleRecord> oldBundles = m_bundles;
     m_bundles = snapshot.bundles;
-    for (int row = 0; row < m_entries.size(); ++row) {
-        const int at = incoming.value(m_entries.at(row).digest);
-        const CacheEntry& fresh = snapshot.entries.at(at);
-        const Digest d = fresh.digest;
-        const bool bundleChanged
-            = oldBundles.value(d).state != m_bundles.value(d).state || oldBundles.contains(d) != m_bundles.contains(d);
-        if (!sameRow(m_entries.at(row), fresh) || bundleChanged) {
-            m_entries[row] = fresh;
-            m_keys[row] = keyAt(at);
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    qsizetype shift = 0;
+    for (const Run& run : std::as_const(runs)) {
+        const int row = static_cast<int>(run.oldRow + shift);
+        const int last = static_cast<int>(row + run.count - 1);
+        switch (run.op) {
+        case Op::Remove:
+            beginRemoveRows(QModelIndex(), row, last);
+            m_entries.remove(row, run.count);
+            m_keys.remove(row, run.count);
+            endRemoveRows();
+            shift -= run.count;
+            break;
+        case Op::Insert:
+            beginInsertRows(QModelIndex(), row, last);
+            m_entries.insert(row, run.count, CacheEntry());
+            m_keys.insert(row, run.count, QString());
+            for (qsizetype k = 0; k < run.count; ++k) {
+                m_entries[row + k] = entries.at(run.fresh + k);
+                m_keys[row + k] = keys.at(run.fresh + k);
+            }
+            endInsertRows();
+            shift += run.count;
+            break;
+        case Op::Change:
+            for (qsizetype k = 0; k < run.count; ++k) {
+                m_entries[row + k] = entries.at(run.fresh + k);
+                m_keys[row + k] = keys.at(run.fresh + k);
+            }
+            Q_EMIT dataChanged(index(row, 0), index(last, ColumnCount - 1));
+            break;
         }
-    }
-    // Additions at the end (the view sorts).
-    QList<int> added;
-    for (int i = 0; i < snapshot.entries.size(); ++i) {
-        if (!m_rows.contains(snapshot.entries.at(i).digest)) {
-            added.append(i);
-        }
-    }
-    if (!added.isEmpty()) {
-        const int first = static_cast<int>(m_entries.size());
-        beginInsertRows(QModelIndex(), first, first + static_cast<int>(added.size()) - 1);
-        for (int i : std::as_const(added)) {
-            const CacheEntry& e = snapshot.entries.at(i);
-            m_rows.insert(e.digest, static_cast<int>(m_entries.size()));
-            m_entries.append(e);
-            m_keys.append(keyAt(i));
-        }
-        endInsertRows();
     }
 }
 

@@ -10,9 +10,9 @@
 
 namespace dist::gui {
 
-// Keeps a snapshot of the cache current: scans on a worker thread (never on the UI thread),
-// watches the cache directories so changes made by the CLI show up, and coalesces bursts of
-// changes into one rescan.
+// Keeps a snapshot of the cache current: scans on a worker thread (never on the UI thread), first
+// emitting what the entry index remembers and then the checked scan; watches the cache directories
+// so changes made by the CLI show up, and coalesces bursts of changes into one rescan.
 class CacheScanner final : public QObject
 {
     Q_OBJECT
@@ -41,6 +41,7 @@ private:
     QFileSystemWatcher m_watcher;
     bool m_running = false;
     bool m_again = false;
+    bool m_scannedBefore = false;
 };
 
 } // namespace dist::gui

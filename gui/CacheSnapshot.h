@@ -9,6 +9,8 @@
 #include <QMetaType>
 #include <QStringList>
 
+#include <optional>
+
 namespace dist::gui {
 
 // Everything the window shows about the cache, read in one go off the UI thread.
@@ -22,9 +24,16 @@ struct CacheSnapshot
     QStringList problems; // unreadable entries
     QString bundleError; // a malformed bundle record (the strict index refuses them)
     qint64 scanMs = 0;
+    // False for a remembered snapshot: the entries as the last scan left them, shown at once while
+    // the scan that checks them runs.
+    bool checked = true;
 
-    // Reads entry.json files and bundle records. Safe to call from any thread.
+    // Entry summaries (EntryIndex: only changed entry.json files are parsed) and bundle records.
+    // Safe to call from any thread.
     static CacheSnapshot read(const QString& root);
+    // The entries as EntryIndex remembers them (no entry is looked at) and the bundle records;
+    // nothing when the cache has no index yet.
+    static std::optional<CacheSnapshot> remembered(const QString& root);
     // Digest, reference, media type, type, status and bundle state: the text the filter matches.
     static QString filterTextFor(const CacheEntry& entry, const BundleRecord* bundle);
 };

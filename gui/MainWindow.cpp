@@ -359,6 +359,10 @@ void MainWindow::applySnapshot(const CacheSnapshot& snapshot)
     status(text);
     m_lastScanMs = snapshot.scanMs;
     m_lastApplyMs = applying.elapsed();
+    if (!snapshot.checked) {
+        ++m_remembered;
+        return; // the checked scan follows at once
+    }
     ++m_snapshots;
     Q_EMIT snapshotApplied();
 }
@@ -372,7 +376,14 @@ void MainWindow::showSelected()
     }
     const int row = m_proxy->mapToSource(rows.first()).row();
     const CacheEntry* e = m_model->entryAt(row);
-    m_details->showEntry(e, e ? m_model->bundleFor(e->digest) : std::nullopt);
+    if (!e) {
+        m_details->showEntry(nullptr, std::nullopt);
+        return;
+    }
+    // The table holds summaries; the details pane shows the whole entry.json (one small read, and
+    // no access is recorded). An entry removed meanwhile shows what the table knew.
+    const Result<CacheEntry> full = m_client->cache().stat(e->digest);
+    m_details->showEntry(full ? &full.value() : e, m_model->bundleFor(e->digest));
 }
 
 void MainWindow::showPlan(const RetentionOutcome& outcome)

@@ -68,7 +68,9 @@ public:
     CredentialsPage* credentialsPage() const { return m_credentials; }
     CacheScanner* scanner() const { return m_scanner; }
     QTabWidget* tabs() const { return m_tabs; }
+    // Checked scans shown; the remembered snapshot shown before the first of them does not count.
     int snapshotsApplied() const { return m_snapshots; }
+    int rememberedSnapshotsApplied() const { return m_remembered; }
     // The last snapshot: how long its read took off the UI thread, and its apply on it.
     qint64 lastScanMs() const { return m_lastScanMs; }
     qint64 lastApplyMs() const { return m_lastApplyMs; }
@@ -133,6 +135,7 @@ private:
     QList<EvictStep> m_evictSteps;
     QFutureWatcher<Result<EvictReport>> m_evict;
     int m_snapshots = 0;
+    int m_remembered = 0;
     qint64 m_lastScanMs = 0;
     qint64 m_lastApplyMs = 0;
 };

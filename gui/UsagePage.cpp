@@ -32,7 +32,39 @@ UsagePage::UsagePage(QWidget* parent)
 void UsagePage::setEntries(const QList<CacheEntry>& entries, const QHash<Digest, BundleRecord>& bundles,
                            qint64 capBytes)
 {
-    m_treemap->setEntries(entries, bundles, capBytes);
+    m_entries = entries;
+    m_bundles = bundles;
+    m_capBytes = capBytes;
+    m_stale = true;
+    if (isVisible()) {
+        refresh();
+    }
+}
+
+UsageTreemap* UsagePage::treemap()
+{
+    if (m_stale) {
+        refresh();
+    }
+    return m_treemap;
+}
+
+void UsagePage::showEvent(QShowEvent* event)
+{
+    // Laid out when the tab is shown: at 100,000 entries the map is a good part of a snapshot's
+    // cost, and nobody sees it while the cache table is in front.
+    if (m_stale) {
+        refresh();
+    }
+    QWidget::showEvent(event);
+}
+
+void UsagePage::refresh()
+{
+    m_stale = false;
+    const QList<CacheEntry>& entries = m_entries;
+    const qint64 capBytes = m_capBytes;
+    m_treemap->setEntries(entries, m_bundles, capBytes);
     const CacheUsage usage = CacheUsage::of(entries);
     struct Count
     {

@@ -24,15 +24,24 @@ public:
     explicit UsagePage(QWidget* parent = nullptr);
 
     void setEntries(const QList<CacheEntry>& entries, const QHash<Digest, BundleRecord>& bundles, qint64 capBytes);
-    UsageTreemap* treemap() const { return m_treemap; }
-    QString totalsText() const; // the totals as plain text
+    UsageTreemap* treemap(); // laid out for the latest entries
+    QString totalsText() const; // the totals as plain text (as of the last time the page was shown)
 
 Q_SIGNALS:
     void entriesActivated(const QList<Digest>& digests);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    void refresh();
+
     UsageTreemap* m_treemap;
     QLabel* m_totals;
+    QList<CacheEntry> m_entries;
+    QHash<Digest, BundleRecord> m_bundles;
+    qint64 m_capBytes = 0;
+    bool m_stale = false;
 };
 
 } // namespace dist::gui

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "BundlesPage.h"
 #include "MainWindow.h"
+#include "MallocTuning.h"
 #include "Translations.h"
 
 #include <cache/Cache.h>
@@ -18,6 +19,7 @@
 
 int main(int argc, char* argv[])
 {
+    dist::gui::MallocTuning::preferHugePages(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("greentic-dist-gui"));
     QApplication::setOrganizationName(QStringLiteral("greentic"));

@@ -85,3 +85,7 @@ struct CacheEntry
 };
 
 } // namespace dist
+
+// Its members (Qt containers, optionals of values) can be moved in memory as bytes: lists of
+// entries insert and remove with a memmove.
+Q_DECLARE_TYPEINFO(dist::CacheEntry, Q_RELOCATABLE_TYPE);

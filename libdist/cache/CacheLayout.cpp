@@ -117,7 +117,7 @@ QString CacheLayout::cacheLockPath() const
 
 QString CacheLayout::entrySnapshotPath() const
 {
-    return m_root + QStringLiteral("/index/entries-v1.bin");
+    return m_root + QStringLiteral("/index/entries-v2.bin");
 }
 
 QString CacheLayout::manifestIndexDir() const

@@ -11,7 +11,7 @@ namespace dist {
 //   artifacts/sha256/<2 hex>/<62 hex>/{blob,entry.json}   entries
 //   ingest/<hex>.lock | <hex>.partial | tmp-<16 hex>.partial | <hex>.commit-<8 hex> | <hex>.trash-<8 hex>
 //   cache.lock                                             retention / GC / cap lock
-//   index/entries-v1.bin                                   the entry summary snapshot
+//   index/entries-v2.bin                                   the entry summary snapshot
 //   index/manifests/sha256/<hex>                           manifest digest -> content digest
 //   index/packs/<registry key>/                            pack registry answers
 //   release-index/v1/<channel>/<release>.json              runtime release indexes

@@ -146,6 +146,11 @@ QString Settings::findExecutable(const QString& program) const
     return path.isEmpty() ? QString() : QStandardPaths::findExecutable(program, path);
 }
 
+QString Settings::glibcTunables() const
+{
+    return m_env.value(QStringLiteral("GLIBC_TUNABLES"));
+}
+
 bool Settings::offline() const
 {
     return m_env.value(QStringLiteral("GREENTIC_DIST_OFFLINE")) == u"1";

@@ -40,6 +40,7 @@ public:
     QString bundledPacksDir() const; // GREENTIC_DIST_BUNDLED_PACKS_DIR, else greentic-dist/packs in XDG_DATA_DIRS
     QString fixtureDir() const; // GREENTIC_FIXTURE_DIR
     QString findExecutable(const QString& program) const; // on $PATH, or empty
+    QString glibcTunables() const; // GLIBC_TUNABLES, as written (the GUI asks malloc for huge pages)
 
     // Pull behaviour.
     bool offline() const; // GREENTIC_DIST_OFFLINE=1

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include "CacheEntryModel.h"
 #include "CacheEntryProxy.h"
+#include "CacheScanner.h"
 #include "EntryStatus.h"
 #include "RelativeTime.h"
 
+#include "TestWaits.h"
+#include <cache/Cache.h>
+#include <cache/EntryIndex.h>
+#include <cache/IngestFile.h>
 #include <core/Sha256.h>
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace dist;
@@ -130,6 +136,99 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 1);
         model.setSnapshot(CacheSnapshot{});
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    void refreshesMergeInDigestOrder()
+    {
+        // A refresh is a merge of two digest-sorted lists: rows stay in digest order, new entries
+        // go in where they belong, and neighbouring changes are one dataChanged.
+        CacheEntryModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QList<CacheEntry> entries;
+        for (int i = 0; i < 50; ++i) {
+            entries.append(entry(QByteArray("m") + QByteArray::number(i), i, i));
+        }
+        CacheSnapshot first = snapshotOf(entries);
+        model.setSnapshot(first);
+        const auto inDigestOrder = [&model] {
+            for (int r = 1; r < model.rowCount(); ++r) {
+                if (!(model.entryAt(r - 1)->digest < model.entryAt(r)->digest)) {
+                    return false;
+                }
+            }
+            for (int r = 0; r < model.rowCount(); ++r) {
+                if (model.rowOf(model.entryAt(r)->digest) != r) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        QVERIFY(inDigestOrder());
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QList<CacheEntry> next = first.entries;
+        for (int r = 10; r < 13; ++r) {
+            next[r].lastAccessedAt += 1000;
+        }
+        const CacheEntry added = entry("m-added", 7, 7);
+        next.append(added);
+        // Unsorted on purpose: the model orders what it is given.
+        std::reverse(next.begin(), next.end());
+        CacheSnapshot second;
+        second.entries = next;
+        model.setSnapshot(second);
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(model.rowCount(), 51);
+        QVERIFY(inDigestOrder());
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(inserted.first().at(1).toInt(), model.rowOf(added.digest));
+        QCOMPARE(changed.count(), 1);
+        const int firstChanged = changed.first().at(0).value<QModelIndex>().row();
+        const int lastChanged = changed.first().at(1).value<QModelIndex>().row();
+        // Rows 10-12 of the first snapshot, shifted by one when the new entry sorts before them.
+        const int shift = model.rowOf(added.digest) <= 10 ? 1 : 0;
+        QCOMPARE(firstChanged, 10 + shift);
+        QCOMPARE(lastChanged, 12 + shift);
+        QCOMPARE(model.entryAt(firstChanged)->lastAccessedAt, first.entries.at(10).lastAccessedAt + 1000);
+    }
+
+    void scannerShowsTheRememberedCacheThenTheCheckedOne()
+    {
+        // The first scan paints what the entry index remembers at once, then checks the entries:
+        // an entry added since the index was written appears with the checked snapshot.
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        const auto put = [&cache](const QByteArray& bytes) {
+            auto ingest = IngestFile::openTemporary(cache.ingestDir());
+            QVERIFY(ingest);
+            QVERIFY((*ingest)->write(bytes));
+            CacheEntry e;
+            e.digest = (*ingest)->finish().value();
+            e.sizeBytes = bytes.size();
+            e.rawRef = QString::fromLatin1(bytes);
+            QVERIFY(cache.commit(**ingest, e));
+        };
+        put("remembered one");
+        put("remembered two");
+        QCOMPARE(EntryIndex(cache).summaries().size(), 2);
+        put("added since");
+        CacheScanner scanner(dir.path());
+        QSignalSpy scanned(&scanner, &CacheScanner::scanned);
+        scanner.requestScan(0);
+        QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 2, dist::test::scaled(10000));
+        const auto first = scanned.at(0).at(0).value<CacheSnapshot>();
+        const auto second = scanned.at(1).at(0).value<CacheSnapshot>();
+        QVERIFY(!first.checked);
+        QCOMPARE(first.entries.size(), 2);
+        QCOMPARE(first.filterTexts.size(), 2);
+        QVERIFY(second.checked);
+        QCOMPARE(second.entries.size(), 3);
+        // Later scans are checked ones.
+        scanner.requestScan(0);
+        QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 3, dist::test::scaled(10000));
+        QVERIFY(scanned.at(2).at(0).value<CacheSnapshot>().checked);
     }
 
     void statusAndAgesSayWhatDecidesAnEviction()

@@ -156,6 +156,80 @@ private Q_SLOTS:
         }
     }
 
+    void summariesCarryWhatTheCacheTableShows()
+    {
+        // The window's table is filled from summaries: references, media type and the last
+        // verification come back the same whether entry.json was parsed or the snapshot answered.
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        CacheEntry a = put(cache, "with references", 10);
+        a.rawRef = QStringLiteral("ghcr.io/greenticai/components/hello:1.0");
+        a.canonicalRef = QStringLiteral("oci://ghcr.io/greenticai/components/hello:1.0");
+        a.mediaType = QStringLiteral("application/vnd.wasm.component.v1+wasm");
+        a.lastVerifiedAt = 12345;
+        QVERIFY(cache.writeEntry(a));
+        CacheEntry b = put(cache, "same canonical", 20);
+        b.rawRef = QStringLiteral("./fichiers/été-ünïcode.wasm");
+        b.canonicalRef = b.rawRef;
+        b.mediaType = a.mediaType;
+        QVERIFY(cache.writeEntry(b));
+        const CacheEntry c = put(cache, "no references", 30);
+        EntryIndex index(cache);
+        const auto check = [&](const QList<CacheEntry>& got) {
+            QCOMPARE(got.size(), 3);
+            const CacheEntry* ga = find(got, a.digest);
+            const CacheEntry* gb = find(got, b.digest);
+            const CacheEntry* gc = find(got, c.digest);
+            QVERIFY(ga && gb && gc);
+            QCOMPARE(ga->rawRef, a.rawRef);
+            QCOMPARE(ga->canonicalRef, a.canonicalRef);
+            QCOMPARE(ga->mediaType, a.mediaType);
+            QCOMPARE(ga->lastVerifiedAt, std::optional<qint64>(12345));
+            QCOMPARE(gb->rawRef, b.rawRef);
+            QCOMPARE(gb->canonicalRef, b.rawRef);
+            QCOMPARE(gb->mediaType, a.mediaType);
+            QCOMPARE(gb->lastVerifiedAt, std::nullopt);
+            QVERIFY(gc->rawRef.isEmpty());
+            QVERIFY(gc->mediaType.isEmpty());
+            QCOMPARE(gc->sizeBytes, qint64(13));
+        };
+        check(index.summaries()); // parsed
+        check(index.summaries()); // from the snapshot
+        const auto remembered = index.remembered();
+        QVERIFY(remembered);
+        check(*remembered);
+    }
+
+    void rememberedIsTheLastScanWithoutLookingAtTheEntries()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        const CacheEntry a = put(cache, "first", 10);
+        EntryIndex index(cache);
+        QVERIFY(!index.remembered()); // no snapshot yet: nothing to show before a scan
+        QCOMPARE(index.summaries().size(), 1);
+        // Changes after the scan are not seen until the next one: remembered() reads no entry.
+        const CacheEntry b = put(cache, "second", 20);
+        QVERIFY(cache.remove(a.digest));
+        auto old = index.remembered();
+        QVERIFY(old);
+        QCOMPARE(old->size(), 1);
+        QCOMPARE(old->first().digest, a.digest);
+        QCOMPARE(index.summaries().size(), 1);
+        auto now = index.remembered();
+        QVERIFY(now);
+        QCOMPARE(now->size(), 1);
+        QCOMPARE(now->first().digest, b.digest);
+        // A damaged snapshot is no answer at all (rather than an empty cache).
+        QFile f(index.snapshotPath());
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.resize(f.size() - 3));
+        f.close();
+        QVERIFY(!index.remembered());
+        QCOMPARE(index.summaries().size(), 1);
+        QVERIFY(index.remembered());
+    }
+
     void malformedEntriesAreReported()
     {
         QTemporaryDir dir;
