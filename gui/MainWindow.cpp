@@ -8,6 +8,7 @@
 #include "Confirm.h"
 #include "CredentialsPage.h"
 #include "EntryDetails.h"
+#include "EvictionSummary.h"
 #include "PullDialog.h"
 #include "RetentionPage.h"
 #include "UsagePage.h"
@@ -168,21 +169,9 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
         const Result<EvictReport> r = m_evict.result();
         m_evictProgress->hide();
         m_evictCancelButton->hide();
-        QString text = r ? tr("Evicted %1 entries, freed %2")
-                               .arg(r->evicted)
-                               .arg(QLocale::system().formattedDataSize(r->bytesReclaimed))
-                         : r.message();
-        if (r && !r->refusals.isEmpty()) {
-            text += tr("; %1 not evicted (details in the tooltip)").arg(r->refusals.size());
-        }
-        if (r && r->cancelled) {
-            text += tr("; cancelled, the rest left as they were");
-        }
-        QStringList perEntry;
-        for (const EvictStep& step : std::as_const(m_evictSteps)) {
-            perEntry << QStringLiteral("%1: %2").arg(step.digest.left(19), step.outcome);
-        }
-        statusBar()->setToolTip(perEntry.mid(0, 40).join(u'\n'));
+        const QString text
+            = r ? EvictionSummary::text(r->evicted, r->bytesReclaimed, r->refusals.size(), r->cancelled) : r.message();
+        statusBar()->setToolTip(EvictionSummary::perEntry(m_evictSteps));
         status(text);
         m_scanner->requestScan(0);
         Q_EMIT evicted();

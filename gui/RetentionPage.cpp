@@ -2,16 +2,20 @@
 #include "RetentionPage.h"
 
 #include "Confirm.h"
+#include "EvictionSummary.h"
 #include "RetentionModel.h"
 
 #include <cache/Cache.h>
 
+#include <QCoreApplication>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPointer>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSortFilterProxyModel>
@@ -48,6 +52,8 @@ RetentionPage::RetentionPage(const QString& cacheRoot, QWidget* parent)
     , m_previewButton(new QPushButton(tr("&Preview"), this))
     , m_applyButton(new QPushButton(tr("&Apply…"), this))
     , m_summary(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_cancelButton(new QPushButton(tr("&Cancel"), this))
     , m_model(new RetentionModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_view(new QTableView(this))
@@ -66,6 +72,12 @@ RetentionPage::RetentionPage(const QString& cacheRoot, QWidget* parent)
     m_applyButton->setObjectName(QStringLiteral("applyButton"));
     m_applyButton->setEnabled(false);
     m_summary->setObjectName(QStringLiteral("retentionSummary"));
+    m_progress->setObjectName(QStringLiteral("retentionProgress"));
+    m_progress->setMaximumWidth(200);
+    m_progress->hide();
+    m_cancelButton->setObjectName(QStringLiteral("retentionCancel"));
+    m_cancelButton->setToolTip(tr("Stop before the next entry; what is evicted stays evicted"));
+    m_cancelButton->hide();
 
     auto* form = new QFormLayout;
     form->addRow(tr("Cache budget:"), m_maxMiB);
@@ -77,6 +89,8 @@ RetentionPage::RetentionPage(const QString& cacheRoot, QWidget* parent)
     buttons->addWidget(m_previewButton);
     buttons->addWidget(m_applyButton);
     buttons->addWidget(m_summary, 1);
+    buttons->addWidget(m_progress);
+    buttons->addWidget(m_cancelButton);
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(RetentionModel::SortRole);
@@ -94,6 +108,7 @@ RetentionPage::RetentionPage(const QString& cacheRoot, QWidget* parent)
 
     connect(m_previewButton, &QPushButton::clicked, this, &RetentionPage::preview);
     connect(m_applyButton, &QPushButton::clicked, this, &RetentionPage::apply);
+    connect(m_cancelButton, &QPushButton::clicked, this, &RetentionPage::cancelApply);
     connect(&m_plan, &QFutureWatcher<Result<RetentionOutcome>>::finished, this, [this] {
         m_previewButton->setEnabled(true);
         const Result<RetentionOutcome> r = m_plan.result();
@@ -107,12 +122,15 @@ RetentionPage::RetentionPage(const QString& cacheRoot, QWidget* parent)
         for (const RetentionDecision& d : r->decisions) {
             evictBytes += d.decision == RetentionDecisionKind::Evict ? d.sizeBytes : 0;
         }
-        m_summary->setText(tr("%1 entries: keep %2, evict %3 (%4), protect %5")
-                               .arg(r->report.scannedEntries)
-                               .arg(r->report.kept)
-                               .arg(r->report.evicted)
-                               .arg(QLocale::system().formattedDataSize(evictBytes))
-                               .arg(r->report.protectedEntries));
+        const QString plan = tr("%1 entries: keep %2, evict %3 (%4), protect %5")
+                                 .arg(r->report.scannedEntries)
+                                 .arg(r->report.kept)
+                                 .arg(r->report.evicted)
+                                 .arg(QLocale::system().formattedDataSize(evictBytes))
+                                 .arg(r->report.protectedEntries);
+        // After an apply, what it did stays in front of the plan for what is left.
+        m_summary->setText(m_applyText.isEmpty() ? plan : tr("%1. Now %2").arg(m_applyText, plan));
+        m_applyText.clear();
         m_applyButton->setEnabled(r->report.evicted > 0);
         Q_EMIT planned(r.value());
     });
@@ -120,11 +138,13 @@ RetentionPage::RetentionPage(const QString& cacheRoot, QWidget* parent)
 
 void RetentionPage::applyFinished(const Result<RetentionReport>& r)
 {
-    const QString text = r ? tr("Evicted %1 entries, reclaimed %2")
-                                 .arg(r->evicted)
-                                 .arg(QLocale::system().formattedDataSize(r->bytesReclaimed))
-                           : r.message();
+    m_progress->hide();
+    m_cancelButton->hide();
+    const QString text
+        = r ? EvictionSummary::text(r->evicted, r->bytesReclaimed, r->refusals.size(), r->cancelled) : r.message();
+    m_summary->setToolTip(EvictionSummary::perEntry(m_steps));
     m_summary->setText(text);
+    m_applyText = r ? text : QString();
     Q_EMIT message(text);
     Q_EMIT applied();
     preview();
@@ -164,7 +184,7 @@ void RetentionPage::preview()
         return;
     }
     m_previewButton->setEnabled(false);
-    m_summary->setText(tr("Planning…"));
+    m_summary->setText(m_applyText.isEmpty() ? tr("Planning…") : tr("%1. Planning…").arg(m_applyText));
     const QString root = m_root;
     const RetentionLimits l = limits();
     m_plan.setFuture(QtConcurrent::run([root, l]() -> Result<RetentionOutcome> {
@@ -200,12 +220,54 @@ void RetentionPage::apply()
     const QString root = m_root;
     const RetentionLimits l = limits();
     m_summary->setText(tr("Applying…"));
-    // RetentionRun plans again under the cache lock: what is applied is what is true now.
+    m_summary->setToolTip(QString());
+    m_steps.clear();
+    m_progress->setRange(0, static_cast<int>(evict.size()));
+    m_progress->setValue(0);
+    m_progress->show();
+    m_cancelButton->show();
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancel = cancel;
+    // RetentionRun plans again under the cache lock: what is applied is what is true now. Steps
+    // come from its pool thread as queued calls.
     m_applying = true;
-    RetentionRun::start(root, l, this, [this](Result<RetentionApplied> applied) {
-        m_applying = false;
-        applyFinished(applied ? Result<RetentionReport>(applied->report) : Result<RetentionReport>(applied.error()));
-    });
+    const QPointer<RetentionPage> self(this);
+    RetentionRun::start(
+        root, l, this,
+        [this](Result<RetentionApplied> applied) {
+            m_applying = false;
+            applyFinished(applied ? Result<RetentionReport>(applied->report)
+                                  : Result<RetentionReport>(applied.error()));
+        },
+        {}, 10000,
+        [self, cancel](const EvictStep& step) {
+            // Posted to the application, which outlives the page; the page is checked on arrival.
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [self, step] {
+                    if (self) {
+                        self->applyStep(step);
+                    }
+                },
+                Qt::QueuedConnection);
+            return !cancel->load();
+        });
+}
+
+void RetentionPage::applyStep(const EvictStep& step)
+{
+    m_steps.append(step);
+    // The plan applied is made afresh under the lock, so it may be longer than the one confirmed.
+    m_progress->setMaximum(std::max(m_progress->maximum(), step.total));
+    m_progress->setValue(step.done);
+    Q_EMIT applyProgress(step.done, step.total);
+}
+
+void RetentionPage::cancelApply()
+{
+    if (m_cancel) {
+        m_cancel->store(true);
+    }
 }
 
 } // namespace dist::gui

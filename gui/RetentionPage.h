@@ -4,10 +4,15 @@
 #include <retention/Retention.h>
 
 #include <QFutureWatcher>
+#include <QList>
 #include <QWidget>
+
+#include <atomic>
+#include <memory>
 
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
 class QSpinBox;
@@ -34,15 +39,21 @@ public:
     void preview();
     void apply();
     bool isBusy() const { return m_plan.isRunning() || m_applying; }
+    // Stops an apply before its next eviction; what is gone stays gone.
+    void cancelApply();
+    // Each entry of the last apply, as it was decided.
+    const QList<EvictStep>& lastApplySteps() const { return m_steps; }
 
 Q_SIGNALS:
     void applied();
+    void applyProgress(int done, int total);
     void planned(const dist::RetentionOutcome& outcome); // each finished preview
     void message(const QString& text);
 
 private:
     RetentionLimits limits() const;
     void applyFinished(const Result<RetentionReport>& r);
+    void applyStep(const EvictStep& step);
 
     QString m_root;
     QSpinBox* m_maxMiB;
@@ -53,11 +64,16 @@ private:
     QPushButton* m_previewButton;
     QPushButton* m_applyButton;
     QLabel* m_summary;
+    QProgressBar* m_progress;
+    QPushButton* m_cancelButton;
     RetentionModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_view;
     QFutureWatcher<Result<RetentionOutcome>> m_plan;
     bool m_applying = false;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    QList<EvictStep> m_steps;
+    QString m_applyText; // the last apply's summary, shown before the next plan
 };
 
 } // namespace dist::gui

@@ -37,6 +37,28 @@
     </message>
 </context>
 <context>
+    <name>EvictionSummary</name>
+    <message>
+        <source>Evicted %1 entries, reclaimed %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n not evicted (details in the tooltip)</source>
+        <translation>
+            <numerusform>; %n not evicted (details in the tooltip)</numerusform>
+            <numerusform>; %n not evicted (details in the tooltip)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; cancelled, the rest left as they were</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>%1 warmed (%2)%3</source>
@@ -458,10 +480,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Evicted %1 entries, freed %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Reading %1…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -572,14 +590,6 @@ Not evicted:
     </message>
     <message>
         <source>Cancel eviction</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>; %1 not evicted (details in the tooltip)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>; cancelled, the rest left as they were</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -736,10 +746,6 @@ Not evicted:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Evicted %1 entries, reclaimed %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Planning…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,6 +767,22 @@ Not evicted:
     </message>
     <message>
         <source>Applying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop before the next entry; what is evicted stays evicted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1. Now %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1. Planning…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

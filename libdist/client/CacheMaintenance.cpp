@@ -168,6 +168,7 @@ Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool for
     EvictReport report;
     for (qsizetype i = 0; i < parsed.size(); ++i) {
         ++report.scanned;
+        const qint64 freedBefore = report.bytesReclaimed;
         auto refusal = evictOne(m_cache, bundles, parsed.at(i), force, report);
         if (!refusal) {
             return refusal.error();
@@ -176,8 +177,12 @@ Result<EvictReport> CacheMaintenance::evict(const QStringList& digests, bool for
             report.refusals.append(digests.at(i) + QStringLiteral(": ") + **refusal);
         }
         if (progress) {
-            const EvictStep step{static_cast<int>(i + 1), static_cast<int>(parsed.size()), digests.at(i), !*refusal,
-                                 *refusal ? **refusal : QStringLiteral("evicted")};
+            const EvictStep step{static_cast<int>(i + 1),
+                                 static_cast<int>(parsed.size()),
+                                 digests.at(i),
+                                 !*refusal,
+                                 *refusal ? **refusal : QStringLiteral("evicted"),
+                                 report.bytesReclaimed - freedBefore};
             if (!progress(step) && i + 1 < parsed.size()) {
                 report.cancelled = true;
                 break;

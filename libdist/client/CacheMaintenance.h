@@ -4,6 +4,7 @@
 #include <functional>
 
 #include <cache/Cache.h>
+#include <cache/EvictStep.h>
 #include <core/Digest.h>
 #include <core/Result.h>
 
@@ -37,18 +38,6 @@ struct EvictReport
     QStringList refusals; // what could not be removed, and why
     bool cancelled = false; // the progress callback stopped it; the entries after it were not touched
 };
-
-// One entry of an eviction as it is decided, for a front end's progress and per-entry results.
-struct EvictStep
-{
-    int done = 0; // entries decided so far, this one included
-    int total = 0;
-    QString digest; // as the caller named it
-    bool evicted = false;
-    QString outcome; // "evicted", or the refusal's reason
-};
-// Called after each entry; returning false stops the eviction before the next one.
-using EvictProgress = std::function<bool(const EvictStep&)>;
 
 // Operator maintenance of the cache: re-hash, evict, collect garbage. Synchronous; callers that
 // must stay responsive run it off their UI thread.

@@ -185,37 +185,72 @@ RetentionOutcome Retention::evaluate(const RetentionInput& input)
     return out;
 }
 
-RetentionReport Retention::apply(Cache& cache, BundleStore& bundles, const RetentionOutcome& outcome)
+namespace {
+
+// One planned eviction; the reason when the entry stays.
+std::optional<QString> evictPlanned(Cache& cache, BundleStore& bundles, const RetentionDecision& d)
+{
+    // A writer (a pull committing or repairing this digest) holds its lock: leave it be.
+    QLockFile writer(cache.lockPath(d.cacheKey));
+    writer.setStaleLockTime(0);
+    QDir().mkpath(cache.ingestDir());
+    if (!writer.tryLock(0)) {
+        return QStringLiteral("a pull is writing it");
+    }
+    // A pull that opened the entry after the plan was made has handed its path out: keep it.
+    // A corrupt entry is never handed out, so it goes whatever its access time says.
+    const qint64 planned = d.lastAccessedAt;
+    auto freed = cache.remove(d.cacheKey, [planned](const CacheEntry& now) {
+        return now.state == EntryState::Corrupt || now.lastAccessedAt <= planned;
+    });
+    if (!freed) {
+        if (freed.code() == ErrorCode::NotFound) {
+            return QStringLiteral("already gone");
+        }
+        return freed.detail() == ErrorDetail::InUse ? QStringLiteral("used since the plan was made") : freed.message();
+    }
+    (void)bundles.remove(d.bundleId);
+    return std::nullopt;
+}
+
+} // namespace
+
+RetentionReport Retention::apply(Cache& cache, BundleStore& bundles, const RetentionOutcome& outcome,
+                                 const EvictProgress& progress)
 {
     RetentionReport r = outcome.report;
     r.bytesReclaimed = 0;
     r.refusals.clear();
+    int total = 0;
+    for (const RetentionDecision& d : outcome.decisions) {
+        total += d.decision == RetentionDecisionKind::Evict ? 1 : 0;
+    }
     int removed = 0;
+    int done = 0;
     for (const RetentionDecision& d : outcome.decisions) {
         if (d.decision != RetentionDecisionKind::Evict) {
             continue;
         }
-        // A writer (a pull committing or repairing this digest) holds its lock: leave it be.
-        QLockFile writer(cache.lockPath(d.cacheKey));
-        writer.setStaleLockTime(0);
-        QDir().mkpath(cache.ingestDir());
-        if (!writer.tryLock(0)) {
+        const std::optional<QString> refusal = evictPlanned(cache, bundles, d);
+        if (refusal) {
             r.refusals.append(d.cacheKey.toString());
-            continue;
+        } else {
+            r.bytesReclaimed += d.sizeBytes;
+            ++removed;
         }
-        // A pull that opened the entry after the plan was made has handed its path out: keep it.
-        // A corrupt entry is never handed out, so it goes whatever its access time says.
-        const qint64 planned = d.lastAccessedAt;
-        auto freed = cache.remove(d.cacheKey, [planned](const CacheEntry& now) {
-            return now.state == EntryState::Corrupt || now.lastAccessedAt <= planned;
-        });
-        if (!freed) {
-            r.refusals.append(d.cacheKey.toString());
-            continue;
+        ++done;
+        if (progress) {
+            const EvictStep step{done,
+                                 total,
+                                 d.cacheKey.toString(),
+                                 !refusal,
+                                 refusal.value_or(QStringLiteral("evicted")),
+                                 refusal ? 0 : d.sizeBytes};
+            if (!progress(step) && done < total) {
+                r.cancelled = true;
+                break;
+            }
         }
-        (void)bundles.remove(d.bundleId);
-        r.bytesReclaimed += d.sizeBytes;
-        ++removed;
     }
     r.evicted = removed;
     return r;

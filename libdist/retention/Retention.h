@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cache/CacheEntry.h>
+#include <cache/EvictStep.h>
 #include <core/Result.h>
 
 #include <QList>
@@ -67,6 +68,7 @@ struct RetentionReport
     int protectedEntries = 0;
     qint64 bytesReclaimed = 0;
     QStringList refusals;
+    bool cancelled = false; // apply's progress callback stopped it (not part of the JSON report)
 
     QByteArray toJson() const;
     void write(class JsonWriter& w) const;
@@ -88,7 +90,10 @@ class Retention
 public:
     static RetentionOutcome evaluate(const RetentionInput& input);
     // Removes the entries decided Evict (and their bundle records). Callers hold the cache lock.
-    static RetentionReport apply(Cache& cache, BundleStore& bundles, const RetentionOutcome& outcome);
+    // `progress` hears each planned eviction as it is decided; returning false stops before the
+    // next one (the report then says cancelled).
+    static RetentionReport apply(Cache& cache, BundleStore& bundles, const RetentionOutcome& outcome,
+                                 const EvictProgress& progress = {});
     // Fills the lifecycle lists from the bundle records (strict: a malformed record is an error).
     static Result<void> addBundleStates(RetentionInput& input, const BundleStore& bundles);
     // The input for a cache as it is now: entry summaries, bundle states, the operator's limits.

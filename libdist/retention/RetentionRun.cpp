@@ -9,12 +9,12 @@
 namespace dist {
 
 void RetentionRun::start(const QString& cacheRoot, const RetentionLimits& limits, QObject* context, Done done,
-                         std::function<void()> onWait, int lockWaitMs)
+                         std::function<void()> onWait, int lockWaitMs, EvictProgress progress)
 {
     const Cache cache(cacheRoot);
     LockWaiter::acquire(
         cache.cacheLockPath(), context,
-        [cacheRoot, limits, context, done](Result<std::shared_ptr<QLockFile>> locked) {
+        [cacheRoot, limits, context, done, progress](Result<std::shared_ptr<QLockFile>> locked) {
             if (!locked) {
                 done(locked.detail() == ErrorDetail::LockBusy
                          ? makeError(ErrorCode::Io,
@@ -27,7 +27,7 @@ void RetentionRun::start(const QString& cacheRoot, const RetentionLimits& limits
             }
             runInBackground<Result<RetentionApplied>>(
                 context,
-                [cacheRoot, limits, lock = locked.value()]() -> Result<RetentionApplied> {
+                [cacheRoot, limits, progress, lock = locked.value()]() -> Result<RetentionApplied> {
                     Cache cache(cacheRoot);
                     RetentionApplied out;
                     auto input = Retention::gather(cache, limits, &out.problems);
@@ -36,7 +36,7 @@ void RetentionRun::start(const QString& cacheRoot, const RetentionLimits& limits
                         return input.error();
                     }
                     BundleStore bundles(cacheRoot);
-                    out.report = Retention::apply(cache, bundles, Retention::evaluate(input.value()));
+                    out.report = Retention::apply(cache, bundles, Retention::evaluate(input.value()), progress);
                     // Released before the result is handed over, not whenever the pool drops this
                     // job: whoever hears "done" may take the lock at once.
                     lock->unlock();

@@ -26,8 +26,9 @@ public:
     using Done = std::function<void(Result<RetentionApplied>)>;
 
     // `onWait` runs once if another process holds the cache lock.
+    // `progress` runs on the pool thread for each eviction (Retention::apply); false cancels.
     static void start(const QString& cacheRoot, const RetentionLimits& limits, QObject* context, Done done,
-                      std::function<void()> onWait = {}, int lockWaitMs = 10000);
+                      std::function<void()> onWait = {}, int lockWaitMs = 10000, EvictProgress progress = {});
 };
 
 } // namespace dist

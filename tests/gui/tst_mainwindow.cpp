@@ -36,6 +36,8 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QNetworkAccessManager>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
@@ -475,6 +477,57 @@ private Q_SLOTS:
         QVERIFY(BundleStore(m_cache).remove(BundleId::forDigest(staged)));
         broken.state = EntryState::Ready;
         QVERIFY(cache.writeEntry(broken));
+    }
+
+    void retentionApplyShowsProgressAndWhatItReclaimed()
+    {
+        // Two corrupt entries: retention evicts them whatever the limits, and nothing else.
+        const QByteArray one("first corrupt one for retention");
+        const QByteArray two("second corrupt one, a little longer");
+        pull(file(QStringLiteral("ret-1.wasm"), one));
+        pull(file(QStringLiteral("ret-2.wasm"), two));
+        Cache cache(m_cache);
+        for (const QByteArray& bytes : {one, two}) {
+            CacheEntry e = cache.stat(Sha256::hash(bytes)).value();
+            e.state = EntryState::Corrupt;
+            QVERIFY(cache.writeEntry(e));
+        }
+        rescan();
+        const int rowsBefore = m_window->cacheModel()->rowCount();
+        RetentionPage* page = m_window->retentionPage();
+        m_window->tabs()->setCurrentWidget(page);
+        page->setLimits(0, std::nullopt, 0, {}, {});
+        QSignalSpy planned(page, &RetentionPage::planned);
+        page->preview();
+        QVERIFY(planned.wait(dist::test::scaled(10000)));
+        QSignalSpy progress(page, &RetentionPage::applyProgress);
+        QSignalSpy applied(page, &RetentionPage::applied);
+        Confirm::setNextAnswer(true);
+        page->apply();
+        QVERIFY2(page->findChild<QProgressBar*>(QStringLiteral("retentionProgress"))->isVisible(),
+                 qPrintable(page->findChild<QLabel*>(QStringLiteral("retentionSummary"))->text()));
+        QVERIFY(page->findChild<QPushButton*>(QStringLiteral("retentionCancel"))->isVisible());
+        QVERIFY(applied.wait(dist::test::scaled(10000)));
+        QCOMPARE(progress.count(), 2);
+        QCOMPARE(progress.last().at(0).toInt(), 2);
+        QCOMPARE(progress.last().at(1).toInt(), 2);
+        const QList<EvictStep>& steps = page->lastApplySteps();
+        QCOMPARE(steps.size(), 2);
+        qint64 freed = 0;
+        for (const EvictStep& step : steps) {
+            QVERIFY(step.evicted);
+            freed += step.bytes;
+        }
+        QCOMPARE(freed, qint64(one.size() + two.size()));
+        const QLabel* summary = page->findChild<QLabel*>(QStringLiteral("retentionSummary"));
+        // What the apply did stays in front of the plan for what is left.
+        QTRY_VERIFY_WITH_TIMEOUT(summary->text().contains(QLatin1String(". Now ")), dist::test::scaled(10000));
+        QVERIFY2(summary->text().startsWith(QLatin1String("Evicted 2 entries, reclaimed")),
+                 qPrintable(summary->text()));
+        QVERIFY(summary->toolTip().contains(Sha256::hash(one).toString().left(19) + QStringLiteral(": evicted")));
+        QVERIFY(!page->findChild<QProgressBar*>(QStringLiteral("retentionProgress"))->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowCount(), rowsBefore - 2, dist::test::scaled(10000));
+        m_window->tabs()->setCurrentIndex(0);
     }
 
     void pullDialogShowsProgressAndResult()

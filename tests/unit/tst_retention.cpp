@@ -284,6 +284,66 @@ private Q_SLOTS:
         QCOMPARE(bundles.stat(BundleId::forDigest(entries.at(0).digest)).code(), ErrorCode::NotFound);
     }
 
+    void applyReportsEachEntryAndStopsWhenAsked()
+    {
+        QTemporaryDir dir;
+        Cache cache(dir.path());
+        BundleStore bundles(dir.path());
+        QList<CacheEntry> entries;
+        for (const QByteArray s : {"alpha", "bravo", "charlie"}) {
+            auto ingest = IngestFile::openTemporary(cache.ingestDir());
+            QVERIFY((*ingest)->write(s));
+            entries.append(cache.commit(**ingest, entry(s, s.size(), 1, 1)).value());
+        }
+        RetentionInput in;
+        in.entries = entries;
+        in.now = 10;
+        in.maxEntryAgeSeconds = 0;
+        const RetentionOutcome o = Retention::evaluate(in);
+        QCOMPARE(o.report.evicted, 3);
+        // Every step when nobody stops it: done counts up to the total, each with its bytes.
+        QList<EvictStep> steps;
+        QVERIFY(cache.remove(entries.at(2).digest)); // gone before apply: a step that stayed
+        RetentionReport r = Retention::apply(cache, bundles, o, [&steps](const EvictStep& s) {
+            steps.append(s);
+            return true;
+        });
+        QCOMPARE(steps.size(), 3);
+        QCOMPARE(r.cancelled, false);
+        qint64 freed = 0;
+        for (int i = 0; i < steps.size(); ++i) {
+            QCOMPARE(steps.at(i).done, i + 1);
+            QCOMPARE(steps.at(i).total, 3);
+            freed += steps.at(i).bytes;
+        }
+        QCOMPARE(freed, r.bytesReclaimed);
+        QCOMPARE(r.evicted, 2);
+        const auto gone = std::find_if(steps.cbegin(), steps.cend(),
+                                       [&](const EvictStep& s) { return s.digest == entries.at(2).digest.toString(); });
+        QVERIFY(gone != steps.cend());
+        QVERIFY(!gone->evicted);
+        QCOMPARE(gone->outcome, QStringLiteral("already gone"));
+        QCOMPARE(gone->bytes, qint64(0));
+
+        // Stopped after the first: the report says so and the rest stay.
+        QList<CacheEntry> again;
+        for (const QByteArray s : {"delta", "echo", "foxtrot"}) {
+            auto ingest = IngestFile::openTemporary(cache.ingestDir());
+            QVERIFY((*ingest)->write(s));
+            again.append(cache.commit(**ingest, entry(s, s.size(), 1, 1)).value());
+        }
+        in.entries = again;
+        int heard = 0;
+        r = Retention::apply(cache, bundles, Retention::evaluate(in), [&heard](const EvictStep&) {
+            ++heard;
+            return false;
+        });
+        QCOMPARE(heard, 1);
+        QVERIFY(r.cancelled);
+        QCOMPARE(r.evicted, 1);
+        QCOMPARE(cache.digests().size(), 2);
+    }
+
     void runWaitsForTheCacheLockAndPlansAfresh()
     {
         QTemporaryDir dir;
