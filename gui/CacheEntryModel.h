@@ -58,6 +58,7 @@ public:
     int rowOf(const Digest& digest) const;
     // The clock that relative ages ("3 days ago") are measured against; tests fix it.
     void setClock(std::function<qint64()> now) { m_now = std::move(now); }
+    qint64 now() const { return m_now(); }
     // Rows a retention plan would evict (digest -> reason code) are struck through, with the reason
     // in the status tooltip; an empty plan clears the overlay.
     void setPlan(const QHash<Digest, QString>& evictions);

@@ -4,6 +4,7 @@
 #include "BundlesPage.h"
 #include "CacheEntryModel.h"
 #include "CacheEntryProxy.h"
+#include "CacheGroupModel.h"
 #include "CacheScanner.h"
 #include "Confirm.h"
 #include "CredentialsPage.h"
@@ -40,15 +41,18 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
+#include <QSet>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -69,6 +73,10 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     , m_model(new CacheEntryModel(this))
     , m_proxy(new CacheEntryProxy(this))
     , m_view(new QTableView(this))
+    , m_groupModel(new CacheGroupModel(this))
+    , m_groupProxy(new QSortFilterProxyModel(this))
+    , m_tree(new QTreeView(this))
+    , m_cacheViews(new QStackedWidget(this))
     , m_filter(new QLineEdit(this))
     , m_details(new EntryDetails(this))
     , m_usage(new UsageWidget(this))
@@ -100,6 +108,47 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     setUpCacheColumns();
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showSelected);
 
+    // The same entries grouped by repository, in a tree; it follows the flat model only while shown.
+    m_groupProxy->setSourceModel(m_groupModel);
+    m_groupProxy->setSortRole(CacheEntryModel::SortRole);
+    m_groupProxy->setFilterRole(CacheEntryModel::FilterRole);
+    m_groupProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_groupProxy->setRecursiveFilteringEnabled(true); // a repository stays while one of its entries matches
+    connect(m_filter, &QLineEdit::textChanged, m_groupProxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_tree->setObjectName(QStringLiteral("cacheTree"));
+    m_tree->setModel(m_groupProxy);
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(CacheEntryModel::LastUsedColumn, Qt::DescendingOrder);
+    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setTextElideMode(Qt::ElideMiddle);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(CacheEntryModel::ReferenceColumn, QHeaderView::Stretch);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showSelected);
+    // A regroup (an entry added or removed) resets the tree: the open repositories stay open.
+    connect(m_groupProxy, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        m_expanded.clear();
+        for (int r = 0; r < m_groupProxy->rowCount(); ++r) {
+            const QModelIndex i = m_groupProxy->index(r, 0);
+            if (m_tree->isExpanded(i)) {
+                m_expanded << i.data(CacheEntryModel::FilterRole).toString();
+            }
+        }
+    });
+    connect(m_groupProxy, &QAbstractItemModel::modelReset, this, [this] {
+        for (int r = 0; r < m_groupProxy->rowCount(); ++r) {
+            const QModelIndex i = m_groupProxy->index(r, 0);
+            if (m_expanded.contains(i.data(CacheEntryModel::FilterRole).toString())) {
+                m_tree->expand(i);
+            }
+        }
+    });
+    m_cacheViews->setObjectName(QStringLiteral("cacheViews"));
+    m_cacheViews->addWidget(m_view);
+    m_cacheViews->addWidget(m_tree);
+
     auto* evictButton = new QPushButton(tr("&Evict selected…"), this);
     evictButton->setObjectName(QStringLiteral("evictButton"));
     connect(evictButton, &QPushButton::clicked, this, &MainWindow::evictSelected);
@@ -108,7 +157,7 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     top->addWidget(evictButton);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(QStringLiteral("cacheSplitter"));
-    splitter->addWidget(m_view);
+    splitter->addWidget(m_cacheViews);
     splitter->addWidget(m_details);
     // The table is what an operator reads; the details pane only needs room for one entry's facts.
     splitter->setStretchFactor(0, 4);
@@ -231,7 +280,10 @@ void MainWindow::setUpCacheColumns()
         QAction* a = m_columnsMenu->addAction(name);
         a->setCheckable(true);
         a->setData(c);
-        connect(a, &QAction::toggled, this, [this, c](bool on) { m_view->setColumnHidden(c, !on); });
+        connect(a, &QAction::toggled, this, [this, c](bool on) {
+            m_view->setColumnHidden(c, !on);
+            m_tree->setColumnHidden(c, !on);
+        });
     }
     connect(m_columnsMenu, &QMenu::aboutToShow, this, [this] {
         for (QAction* a : m_columnsMenu->actions()) {
@@ -255,17 +307,89 @@ void MainWindow::restoreLayout()
         setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, available));
     }
     m_view->horizontalHeader()->restoreState(settings.value(QStringLiteral("window/cacheColumns")).toByteArray());
+    if (settings.value(QStringLiteral("window/groupByRepository"), false).toBool() && m_groupAction) {
+        m_groupAction->setChecked(true);
+    }
 }
 
 QString MainWindow::selectedDigests() const
 {
     QStringList digests;
-    for (const QModelIndex& proxyIndex : m_view->selectionModel()->selectedRows()) {
-        if (const CacheEntry* e = m_model->entryAt(m_proxy->mapToSource(proxyIndex).row())) {
-            digests << e->digest.toString();
-        }
+    for (const CacheEntry* e : selectedEntries()) {
+        digests << e->digest.toString();
     }
     return digests.join(u'\n');
+}
+
+bool MainWindow::isGrouped() const
+{
+    return m_cacheViews->currentWidget() == m_tree;
+}
+
+QList<const CacheEntry*> MainWindow::selectedEntries() const
+{
+    QList<const CacheEntry*> out;
+    if (!isGrouped()) {
+        for (const QModelIndex& proxyIndex : m_view->selectionModel()->selectedRows()) {
+            if (const CacheEntry* e = m_model->entryAt(m_proxy->mapToSource(proxyIndex).row())) {
+                out << e;
+            }
+        }
+        return out;
+    }
+    QSet<int> seen;
+    const auto add = [&](const QModelIndex& groupIndex) {
+        const int row = m_groupModel->sourceRow(groupIndex);
+        if (row >= 0 && !seen.contains(row)) {
+            seen.insert(row);
+            out << m_model->entryAt(row);
+        }
+    };
+    for (const QModelIndex& proxyIndex : m_tree->selectionModel()->selectedRows()) {
+        const QModelIndex source = m_groupProxy->mapToSource(proxyIndex);
+        if (m_groupModel->sourceRow(source) >= 0) {
+            add(source);
+            continue;
+        }
+        // A repository row: the entries beneath it that the filter shows.
+        for (int c = 0; c < m_groupProxy->rowCount(proxyIndex); ++c) {
+            add(m_groupProxy->mapToSource(m_groupProxy->index(c, 0, proxyIndex)));
+        }
+    }
+    return out;
+}
+
+void MainWindow::setGrouped(bool grouped)
+{
+    if (grouped == isGrouped()) {
+        return;
+    }
+    const QList<const CacheEntry*> selected = selectedEntries();
+    QList<Digest> keep;
+    for (const CacheEntry* e : selected) {
+        keep << e->digest;
+    }
+    if (grouped) {
+        for (int c = 0; c < CacheEntryModel::ColumnCount; ++c) {
+            m_tree->setColumnHidden(c, m_view->isColumnHidden(c));
+            if (c != CacheEntryModel::ReferenceColumn) {
+                m_tree->setColumnWidth(c, m_view->columnWidth(c));
+            }
+        }
+        m_groupModel->setSourceModel(m_model);
+        m_groupProxy->setFilterFixedString(m_filter->text());
+        m_cacheViews->setCurrentWidget(m_tree);
+    } else {
+        m_cacheViews->setCurrentWidget(m_view);
+        m_groupModel->setSourceModel(nullptr);
+    }
+    if (m_groupAction && m_groupAction->isChecked() != grouped) {
+        m_groupAction->setChecked(grouped);
+    }
+    if (!keep.isEmpty()) {
+        selectEntries(keep);
+    }
+    showSelected();
 }
 
 void MainWindow::buildActions()
@@ -305,8 +429,16 @@ void MainWindow::buildActions()
     copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_view->addAction(copy);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_tree->addAction(evict);
+    m_tree->addAction(copy);
+    m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addMenu(m_columnsMenu);
+    m_groupAction = viewMenu->addAction(tr("&Group by repository"));
+    m_groupAction->setObjectName(QStringLiteral("groupByRepositoryAction"));
+    m_groupAction->setCheckable(true);
+    m_groupAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+G")));
+    connect(m_groupAction, &QAction::toggled, this, &MainWindow::setGrouped);
     m_planOverlay = viewMenu->addAction(tr("Show the &retention plan on the cache"));
     m_planOverlay->setObjectName(QStringLiteral("planOverlayAction"));
     m_planOverlay->setCheckable(true);
@@ -358,13 +490,8 @@ void MainWindow::applySnapshot(const CacheSnapshot& snapshot)
 
 void MainWindow::showSelected()
 {
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    if (rows.isEmpty()) {
-        m_details->showEntry(nullptr, std::nullopt);
-        return;
-    }
-    const int row = m_proxy->mapToSource(rows.first()).row();
-    const CacheEntry* e = m_model->entryAt(row);
+    const QList<const CacheEntry*> selected = selectedEntries();
+    const CacheEntry* e = selected.isEmpty() ? nullptr : selected.first();
     if (!e) {
         m_details->showEntry(nullptr, std::nullopt);
         return;
@@ -411,37 +538,40 @@ void MainWindow::cancelEviction()
 void MainWindow::selectEntries(const QList<Digest>& digests)
 {
     m_filter->clear(); // a filtered-out row could not be selected
+    const bool grouped = isGrouped();
+    QAbstractItemView* view = grouped ? static_cast<QAbstractItemView*>(m_tree) : m_view;
     QItemSelection selection;
     for (const Digest& d : digests) {
         const int row = m_model->rowOf(d);
-        if (row >= 0) {
-            const QModelIndex i = m_proxy->mapFromSource(m_model->index(row, 0));
-            selection.select(i, i);
+        if (row < 0) {
+            continue;
         }
+        const QModelIndex i = grouped ? m_groupProxy->mapFromSource(m_groupModel->indexOfSourceRow(row))
+                                      : m_proxy->mapFromSource(m_model->index(row, 0));
+        if (grouped) {
+            m_tree->expand(i.parent());
+        }
+        selection.select(i, i);
     }
     m_tabs->setCurrentIndex(0);
-    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     if (!selection.isEmpty()) {
-        m_view->scrollTo(selection.indexes().first());
+        view->scrollTo(selection.indexes().first());
     }
-    m_view->setFocus();
+    view->setFocus();
 }
 
 void MainWindow::evictSelected()
 {
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    if (rows.isEmpty() || m_evict.isRunning()) {
+    const QList<const CacheEntry*> selected = selectedEntries();
+    if (selected.isEmpty() || m_evict.isRunning()) {
         return;
     }
     QStringList digests;
     QStringList lines;
     QStringList refused;
     qint64 bytes = 0;
-    for (const QModelIndex& proxyIndex : rows) {
-        const CacheEntry* e = m_model->entryAt(m_proxy->mapToSource(proxyIndex).row());
-        if (!e) {
-            continue;
-        }
+    for (const CacheEntry* e : selected) {
         const auto bundle = m_model->bundleFor(e->digest);
         if (bundle && isProtectedFromEviction(bundle->state)) {
             refused
@@ -504,6 +634,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/cacheColumns"), m_view->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("window/groupByRepository"), isGrouped());
     QMainWindow::closeEvent(event);
 }
 

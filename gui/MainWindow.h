@@ -19,6 +19,8 @@ class QLineEdit;
 class QMenu;
 class QNetworkAccessManager;
 class QProgressBar;
+class QStackedWidget;
+class QTreeView;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -31,6 +33,8 @@ class DistClient;
 } // namespace dist
 
 namespace dist::gui {
+
+class CacheGroupModel;
 
 class BundlesPage;
 class CacheEntryModel;
@@ -59,6 +63,15 @@ public:
     CacheEntryModel* cacheModel() const { return m_model; }
     QSortFilterProxyModel* cacheProxy() const { return m_proxy; }
     QTableView* cacheView() const { return m_view; }
+    // The grouped view (View > Group by repository) and its model, over the same entries.
+    QTreeView* cacheTree() const { return m_tree; }
+    CacheGroupModel* groupModel() const { return m_groupModel; }
+    QSortFilterProxyModel* groupProxy() const { return m_groupProxy; }
+    QAction* groupAction() const { return m_groupAction; }
+    bool isGrouped() const;
+    // The entries selected in the view shown (a repository row stands for all of its entries).
+    QList<const CacheEntry*> selectedEntries() const;
+    QString selectedDigests() const; // one per line
     QLineEdit* filterEdit() const { return m_filter; }
     EntryDetails* details() const { return m_details; }
     UsageWidget* usage() const { return m_usage; }
@@ -106,7 +119,7 @@ private:
     void buildActions();
     void setUpCacheColumns();
     void restoreLayout();
-    QString selectedDigests() const; // one per line
+    void setGrouped(bool grouped);
     void status(const QString& text);
 
     QString m_cacheRoot;
@@ -118,6 +131,12 @@ private:
     CacheEntryModel* m_model;
     CacheEntryProxy* m_proxy;
     QTableView* m_view;
+    CacheGroupModel* m_groupModel;
+    QSortFilterProxyModel* m_groupProxy;
+    QTreeView* m_tree;
+    QStackedWidget* m_cacheViews;
+    QAction* m_groupAction = nullptr;
+    QStringList m_expanded; // repositories open in the tree across a regroup
     QLineEdit* m_filter;
     EntryDetails* m_details;
     UsageWidget* m_usage;

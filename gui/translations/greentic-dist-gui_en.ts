@@ -258,6 +258,20 @@
     </message>
 </context>
 <context>
+    <name>dist::gui::CacheGroupModel</name>
+    <message numerus="yes">
+        <source>%n entries</source>
+        <translation>
+            <numerusform>%n entry</numerusform>
+            <numerusform>%n entries</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>dist::gui::CredentialsPage</name>
     <message>
         <source>&lt;b&gt;Tokens are saved in the %1 store.&lt;/b&gt; %2</source>
@@ -598,6 +612,10 @@ Not evicted:
             <numerusform>Evicting %n entry…</numerusform>
             <numerusform>Evicting %n entries…</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Group by repository</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "CacheEntryModel.h"
 #include "CacheEntryProxy.h"
+#include "CacheGroupModel.h"
 #include "CacheScanner.h"
 #include "EntryStatus.h"
 #include "RelativeTime.h"
@@ -229,6 +230,75 @@ private Q_SLOTS:
         scanner.requestScan(0);
         QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 3, dist::test::scaled(10000));
         QVERIFY(scanned.at(2).at(0).value<CacheSnapshot>().checked);
+    }
+
+    void groupModelFollowsTheFlatModel()
+    {
+        CacheEntryModel model;
+        CacheGroupModel groups;
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&groups);
+        proxy.setSortRole(CacheEntryModel::SortRole);
+        proxy.setFilterRole(CacheEntryModel::FilterRole);
+        proxy.setRecursiveFilteringEnabled(true);
+        proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
+        proxy.sort(CacheEntryModel::SizeColumn);
+        QAbstractItemModelTester groupTester(&groups, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        groups.setSourceModel(&model);
+
+        const auto at = [](const char* seed, const char* ref, qint64 size) {
+            CacheEntry e = entry(seed, size, size);
+            e.rawRef = QString::fromLatin1(ref);
+            return e;
+        };
+        QList<CacheEntry> entries{at("a1", "oci://ghcr.io/acme/app:1.0", 10),
+                                  at("a2", "oci://ghcr.io/acme/app:2.0", 20),
+                                  at("b1", "oci://ghcr.io/acme/tool@sha256:00", 5), at("f1", "./local.wasm", 7)};
+        model.setSnapshot(snapshotOf(entries));
+        QCOMPARE(groups.rowCount(), 3);
+        QStringList names;
+        for (int g = 0; g < groups.rowCount(); ++g) {
+            names << groups.repositoryAt(g);
+        }
+        QCOMPARE(names,
+                 (QStringList{QStringLiteral("files"), QStringLiteral("ghcr.io/acme/app"),
+                              QStringLiteral("ghcr.io/acme/tool")}));
+        const QModelIndex app = groups.index(1, 0);
+        QCOMPARE(groups.rowCount(app), 2);
+        QCOMPARE(groups.index(1, CacheEntryModel::SizeColumn).data(CacheEntryModel::SortRole).toLongLong(), qint64(30));
+        QCOMPARE(groups.index(1, CacheEntryModel::TypeColumn).data().toString(), QStringLiteral("2 entries"));
+        // An entry row shows what the flat model shows, and maps back to its flat row.
+        const QModelIndex child = groups.index(0, CacheEntryModel::ReferenceColumn, app);
+        const int flat = groups.sourceRow(child);
+        QVERIFY(flat >= 0);
+        QCOMPARE(child.data().toString(), model.index(flat, CacheEntryModel::ReferenceColumn).data().toString());
+        QCOMPARE(groups.indexOfSourceRow(flat, CacheEntryModel::ReferenceColumn), child);
+        QCOMPARE(groups.sourceRow(app), -1);
+
+        // A change in place is passed on, with the repository's total; an addition regroups.
+        QSignalSpy changed(&groups, &QAbstractItemModel::dataChanged);
+        entries[0].sizeBytes = 100;
+        model.setSnapshot(snapshotOf(entries));
+        QVERIFY(changed.count() >= 2);
+        QCOMPARE(groups.index(1, CacheEntryModel::SizeColumn).data(CacheEntryModel::SortRole).toLongLong(),
+                 qint64(120));
+        entries.append(at("c1", "oci://quay.io/other/thing:3", 1));
+        model.setSnapshot(snapshotOf(entries));
+        QCOMPARE(groups.rowCount(), 4);
+
+        // The filter keeps a repository while one of its entries matches.
+        proxy.setFilterFixedString(QStringLiteral("app:2.0"));
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.rowCount(proxy.index(0, 0)), 1);
+        proxy.setFilterFixedString(QString());
+        QCOMPARE(proxy.rowCount(), 4);
+
+        // Detached, it is empty and no longer follows.
+        groups.setSourceModel(nullptr);
+        QCOMPARE(groups.rowCount(), 0);
+        model.setSnapshot(snapshotOf(entries.mid(0, 2)));
+        QCOMPARE(groups.rowCount(), 0);
     }
 
     void statusAndAgesSayWhatDecidesAnEviction()

@@ -5,6 +5,7 @@
 #include "BundleModel.h"
 #include "BundlesPage.h"
 #include "CacheEntryModel.h"
+#include "CacheGroupModel.h"
 #include "CacheScanner.h"
 #include "CliRunner.h"
 #include "Confirm.h"
@@ -122,7 +123,9 @@ private Q_SLOTS:
                                       static_cast<QAbstractItemModel*>(m_window->bundlesPage()->model()),
                                       static_cast<QAbstractItemModel*>(m_window->bundlesPage()->proxy()),
                                       static_cast<QAbstractItemModel*>(m_window->retentionPage()->model()),
-                                      static_cast<QAbstractItemModel*>(m_window->retentionPage()->proxy())}) {
+                                      static_cast<QAbstractItemModel*>(m_window->retentionPage()->proxy()),
+                                      static_cast<QAbstractItemModel*>(m_window->groupModel()),
+                                      static_cast<QAbstractItemModel*>(m_window->groupProxy())}) {
             m_testers.push_back(
                 std::make_unique<QAbstractItemModelTester>(m, QAbstractItemModelTester::FailureReportingMode::QtTest));
         }
@@ -528,6 +531,72 @@ private Q_SLOTS:
         QVERIFY(!page->findChild<QProgressBar*>(QStringLiteral("retentionProgress"))->isVisible());
         QTRY_COMPARE_WITH_TIMEOUT(m_window->cacheModel()->rowCount(), rowsBefore - 2, dist::test::scaled(10000));
         m_window->tabs()->setCurrentIndex(0);
+    }
+
+    void groupByRepositoryShowsATree()
+    {
+        // An entry from a registry beside the files: two repositories in the tree.
+        const QByteArray bytes("an artifact from a registry");
+        pull(file(QStringLiteral("registry.wasm"), bytes));
+        const Digest d = Sha256::hash(bytes);
+        Cache cache(m_cache);
+        CacheEntry e = cache.stat(d).value();
+        e.rawRef = QStringLiteral("oci://ghcr.io/greenticai/components/hello:1.0");
+        QVERIFY(cache.writeEntry(e));
+        rescan();
+        QVERIFY(!m_window->isGrouped());
+        m_window->groupAction()->trigger(); // View > Group by repository (Ctrl+G)
+        QVERIFY(m_window->isGrouped());
+        QVERIFY(m_window->cacheTree()->isVisible());
+        QVERIFY(!m_window->cacheView()->isVisible());
+        QSortFilterProxyModel* proxy = m_window->groupProxy();
+        QStringList repositories;
+        int children = 0;
+        for (int r = 0; r < proxy->rowCount(); ++r) {
+            repositories << proxy->index(r, CacheEntryModel::ReferenceColumn).data().toString();
+            children += proxy->rowCount(proxy->index(r, 0));
+        }
+        QVERIFY2(repositories.contains(QStringLiteral("ghcr.io/greenticai/components/hello")),
+                 qPrintable(repositories.join(u',')));
+        QVERIFY(repositories.contains(QStringLiteral("files")));
+        QCOMPARE(children, m_window->cacheModel()->rowCount());
+
+        // Selecting the registry entry (as a treemap click does) opens its repository and shows it.
+        m_window->selectEntries({d});
+        const QList<const CacheEntry*> selected = m_window->selectedEntries();
+        QCOMPARE(selected.size(), 1);
+        QCOMPARE(selected.first()->digest, d);
+        const QModelIndex current = m_window->cacheTree()->selectionModel()->selectedRows().first();
+        QVERIFY(m_window->cacheTree()->isExpanded(current.parent()));
+        QCOMPARE(m_window->selectedDigests(), d.toString());
+        // A repository row stands for its entries.
+        const QModelIndex files = proxy
+                                      ->match(proxy->index(0, CacheEntryModel::ReferenceColumn), Qt::DisplayRole,
+                                              QStringLiteral("files"), 1, Qt::MatchExactly)
+                                      .value(0);
+        QVERIFY(files.isValid());
+        m_window->cacheTree()->selectionModel()->select(
+            files, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QCOMPARE(m_window->selectedEntries().size(), proxy->rowCount(files.siblingAtColumn(0)));
+        // The filter narrows the tree to the repositories with a match.
+        m_window->filterEdit()->setText(QStringLiteral("greenticai/components/hello"));
+        QCOMPARE(proxy->rowCount(), 1);
+        m_window->filterEdit()->clear();
+        // The open repository stays open when the cache changes under the tree.
+        m_window->selectEntries({d});
+        pull(file(QStringLiteral("while-grouped.wasm"), "arrived while grouped"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->cacheModel()->rowOf(Sha256::hash("arrived while grouped")) >= 0,
+                                 dist::test::scaled(10000));
+        const QModelIndex again = m_window->groupProxy()->mapFromSource(
+            m_window->groupModel()->indexOfSourceRow(m_window->cacheModel()->rowOf(d)));
+        QVERIFY(m_window->cacheTree()->isExpanded(again.parent()));
+
+        // Back to the table, with the selection kept.
+        m_window->selectEntries({d});
+        m_window->groupAction()->trigger();
+        QVERIFY(!m_window->isGrouped());
+        QCOMPARE(m_window->selectedDigests(), d.toString());
+        QCOMPARE(m_window->groupModel()->rowCount(), 0); // detached while not shown
     }
 
     void pullDialogShowsProgressAndResult()
