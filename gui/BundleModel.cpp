@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "BundleModel.h"
+#include "ReadableColor.h"
 
 #include <QBrush>
 #include <QDateTime>
@@ -79,7 +80,7 @@ QVariant BundleModel::data(const QModelIndex& index, int role) const
     case Qt::DecorationRole:
         return index.column() == StateColumn ? QVariant(colorFor(r.state)) : QVariant();
     case Qt::ForegroundRole:
-        return index.column() == StateColumn ? QVariant(QBrush(colorFor(r.state))) : QVariant();
+        return index.column() == StateColumn ? QVariant(QBrush(ReadableColor::onBase(colorFor(r.state)))) : QVariant();
     case Qt::ToolTipRole:
         if (index.column() == HoldsColumn) {
             return m_entryBytes.contains(r.cacheKey)

@@ -32,7 +32,7 @@ BundlesPage::BundlesPage(DistClient& client, QWidget* parent)
     , m_status(new QLabel(this))
     , m_move(new QToolButton(this))
     , m_warm(new QPushButton(tr("&Warm"), this))
-    , m_rollback(new QPushButton(tr("&Rollback"), this))
+    , m_rollback(new QPushButton(tr("R&ollback"), this))
 {
     setObjectName(QStringLiteral("bundlesPage"));
     m_proxy->setSourceModel(m_model);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "CacheEntryModel.h"
+#include "ReadableColor.h"
 
 #include "EntryStatus.h"
 #include "RelativeTime.h"
@@ -149,7 +150,7 @@ QVariant CacheEntryModel::data(const QModelIndex& index, int role) const
         break;
     case Qt::ForegroundRole:
         if (e.state == EntryState::Corrupt) {
-            return QBrush(QColor(0xc6, 0x28, 0x28));
+            return QBrush(ReadableColor::onBase(QColor(0xc6, 0x28, 0x28)));
         }
         break;
     case Qt::TextAlignmentRole:

@@ -43,13 +43,17 @@ void CacheScanner::start()
     // a second that way, against a stat of every entry for the checked scan), and checks it next.
     const bool rememberFirst = !m_scannedBefore;
     m_scannedBefore = true;
-    m_future.setFuture(QtConcurrent::run([root, rememberFirst] {
+    const int generation = ++m_started;
+    m_future.setFuture(QtConcurrent::run([root, rememberFirst, generation] {
+        std::optional<CacheSnapshot> s;
         if (rememberFirst) {
-            if (std::optional<CacheSnapshot> remembered = CacheSnapshot::remembered(root)) {
-                return std::move(*remembered);
-            }
+            s = CacheSnapshot::remembered(root);
         }
-        return CacheSnapshot::read(root);
+        if (!s) {
+            s = CacheSnapshot::read(root);
+        }
+        s->generation = generation;
+        return std::move(*s);
     }));
 }
 

@@ -26,6 +26,9 @@ public:
     // Scans soon (changes arriving together become one scan).
     void requestScan(int delayMs = 150);
     bool isScanning() const { return m_running; }
+    // Scans started so far; each snapshot carries its number (CacheSnapshot::generation), so a
+    // caller can wait for one that began after a change of its own.
+    int scansStarted() const { return m_started; }
 
 Q_SIGNALS:
     void scanned(const dist::gui::CacheSnapshot& snapshot);
@@ -42,6 +45,7 @@ private:
     bool m_running = false;
     bool m_again = false;
     bool m_scannedBefore = false;
+    int m_started = 0;
 };
 
 } // namespace dist::gui

@@ -27,6 +27,7 @@ struct CacheSnapshot
     // False for a remembered snapshot: the entries as the last scan left them, shown at once while
     // the scan that checks them runs.
     bool checked = true;
+    int generation = 0; // which scan of its CacheScanner read it
 
     // Entry summaries (EntryIndex: only changed entry.json files are parsed) and bundle records.
     // Safe to call from any thread.

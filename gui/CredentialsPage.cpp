@@ -49,7 +49,7 @@ CredentialsPage::CredentialsPage(CredentialStore* store, CredentialStore* keycha
 
     auto* add = new QPushButton(tr("&Save tenant token…"), this);
     auto* testButton = new QPushButton(tr("&Test"), this);
-    auto* removeButton = new QPushButton(tr("&Remove"), this);
+    auto* removeButton = new QPushButton(tr("Re&move"), this);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(add);
     buttons->addWidget(testButton);

@@ -149,7 +149,7 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     m_cacheViews->addWidget(m_view);
     m_cacheViews->addWidget(m_tree);
 
-    auto* evictButton = new QPushButton(tr("&Evict selected…"), this);
+    auto* evictButton = new QPushButton(tr("Evic&t selected…"), this);
     evictButton->setObjectName(QStringLiteral("evictButton"));
     connect(evictButton, &QPushButton::clicked, this, &MainWindow::evictSelected);
     auto* top = new QHBoxLayout;
@@ -184,7 +184,7 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     m_tabs->addTab(cacheTab, tr("&Cache"));
     m_tabs->addTab(m_bundles, tr("&Bundles"));
     m_tabs->addTab(m_retention, tr("&Retention"));
-    m_tabs->addTab(m_credentials, tr("Cr&edentials"));
+    m_tabs->addTab(m_credentials, tr("Cre&dentials"));
     m_usagePage = new UsagePage(this);
     m_tabs->addTab(m_usagePage, tr("&Usage"));
     connect(m_usagePage, &UsagePage::entriesActivated, this, &MainWindow::selectEntries);
@@ -412,7 +412,7 @@ void MainWindow::buildActions()
         m_filter->selectAll();
     });
     find->setShortcut(QKeySequence::Find);
-    auto* evict = editMenu->addAction(tr("&Evict selected…"), this, &MainWindow::evictSelected);
+    auto* evict = editMenu->addAction(tr("Evic&t selected…"), this, &MainWindow::evictSelected);
     evict->setShortcut(QKeySequence::Delete);
     evict->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_view->addAction(evict);
@@ -485,6 +485,7 @@ void MainWindow::applySnapshot(const CacheSnapshot& snapshot)
         return; // the checked scan follows at once
     }
     ++m_snapshots;
+    m_lastGeneration = snapshot.generation;
     Q_EMIT snapshotApplied();
 }
 

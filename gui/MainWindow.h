@@ -84,6 +84,7 @@ public:
     // Checked scans shown; the remembered snapshot shown before the first of them does not count.
     int snapshotsApplied() const { return m_snapshots; }
     int rememberedSnapshotsApplied() const { return m_remembered; }
+    int lastAppliedScan() const { return m_lastGeneration; } // CacheSnapshot::generation of the last checked one
     // The last snapshot: how long its read took off the UI thread, and its apply on it.
     qint64 lastScanMs() const { return m_lastScanMs; }
     qint64 lastApplyMs() const { return m_lastApplyMs; }
@@ -155,6 +156,7 @@ private:
     QFutureWatcher<Result<EvictReport>> m_evict;
     int m_snapshots = 0;
     int m_remembered = 0;
+    int m_lastGeneration = 0;
     qint64 m_lastScanMs = 0;
     qint64 m_lastApplyMs = 0;
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "PullDialog.h"
+#include "ReadableColor.h"
 
 #include <client/DistClient.h>
 
@@ -118,7 +119,9 @@ void PullDialog::finishOne(QTreeWidgetItem* item, bool ok, const QString& text)
         bar->setFormat(ok ? tr("done") : tr("failed"));
     }
     item->setText(2, text);
-    item->setForeground(2, ok ? palette().color(QPalette::Text) : QColor(0xc6, 0x28, 0x28));
+    item->setForeground(2,
+                        ok ? palette().color(QPalette::Text)
+                           : ReadableColor::on(QColor(0xc6, 0x28, 0x28), palette().color(QPalette::Base)));
     m_cancel->setEnabled(m_running > 0);
     m_status->setText(m_running > 0 ? tr("%n pulls running", nullptr, m_running) : tr("Finished"));
     if (ok) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "RetentionModel.h"
+#include "ReadableColor.h"
 
 #include <QBrush>
 #include <QColor>
@@ -31,11 +32,11 @@ QVariant RetentionModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ForegroundRole && index.column() == DecisionColumn) {
         switch (d.decision) {
         case RetentionDecisionKind::Evict:
-            return QBrush(QColor(0xc6, 0x28, 0x28));
+            return QBrush(ReadableColor::onBase(QColor(0xc6, 0x28, 0x28)));
         case RetentionDecisionKind::Protect:
-            return QBrush(QColor(0x2b, 0x6c, 0xb0));
+            return QBrush(ReadableColor::onBase(QColor(0x2b, 0x6c, 0xb0)));
         case RetentionDecisionKind::Keep:
-            return QBrush(QColor(0x1f, 0x7a, 0x4d));
+            return QBrush(ReadableColor::onBase(QColor(0x1f, 0x7a, 0x4d)));
         }
     }
     if (role == SortRole && index.column() == SizeColumn) {

@@ -162,10 +162,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Rollback</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Stage…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -203,6 +199,10 @@
     </message>
     <message>
         <source>Rolling back to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;ollback</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -306,10 +306,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Remove</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Save a GHCR tenant token</source>
         <translation type="unfinished"></translation>
     </message>
@@ -346,6 +342,10 @@
     </message>
     <message>
         <source>Removed %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -466,10 +466,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Evict selected…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The plain-file store (%1) was chosen with GREENTIC_DIST_CREDENTIAL_STORE=file; it is not encrypted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -487,10 +483,6 @@
     </message>
     <message>
         <source>&amp;Retention</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cr&amp;edentials</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -615,6 +607,14 @@ Not evicted:
     </message>
     <message>
         <source>&amp;Group by repository</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evic&amp;t selected…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cre&amp;dentials</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -788,10 +788,6 @@ Not evicted:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Stop before the next entry; what is evicted stays evicted</source>
         <translation type="unfinished"></translation>
     </message>
@@ -801,6 +797,10 @@ Not evicted:
     </message>
     <message>
         <source>%1. Planning…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cance&amp;l</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
