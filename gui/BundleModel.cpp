@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "BundleModel.h"
+#include "ByteSize.h"
 #include "ReadableColor.h"
 
 #include <QBrush>
@@ -103,9 +104,7 @@ QVariant BundleModel::data(const QModelIndex& index, int role) const
         case FetchedColumn:
             return QDateTime::fromSecsSinceEpoch(r.fetchedAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
         case HoldsColumn:
-            return m_entryBytes.contains(r.cacheKey) ? QLocale::system().formattedDataSize(
-                       m_entryBytes.value(r.cacheKey), 1, QLocale::DataSizeTraditionalFormat)
-                                                     : tr("missing");
+            return m_entryBytes.contains(r.cacheKey) ? ByteSize::text(m_entryBytes.value(r.cacheKey)) : tr("missing");
         default:
             return {};
         }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "CacheEntryModel.h"
+#include "ByteSize.h"
 #include "ReadableColor.h"
 
 #include "EntryStatus.h"
@@ -21,7 +22,7 @@ namespace {
 
 QString humanBytes(qint64 bytes)
 {
-    return QLocale::system().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    return ByteSize::text(bytes);
 }
 
 bool sameRow(const CacheEntry& a, const CacheEntry& b)

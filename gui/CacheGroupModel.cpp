@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "CacheGroupModel.h"
+#include "ByteSize.h"
 
 #include "CacheEntryModel.h"
 #include "EntryStatus.h"
@@ -216,7 +217,7 @@ QVariant CacheGroupModel::groupData(const Group& g, int column, int role) const
         case CacheEntryModel::TypeColumn:
             return tr("%n entries", nullptr, static_cast<int>(g.rows.size()));
         case CacheEntryModel::SizeColumn:
-            return QLocale::system().formattedDataSize(g.bytes, 1, QLocale::DataSizeTraditionalFormat);
+            return ByteSize::text(g.bytes);
         case CacheEntryModel::LastUsedColumn:
             return RelativeTime::ago(g.lastUsed, m_source->now());
         case CacheEntryModel::FetchedColumn:

@@ -69,6 +69,7 @@ public:
     QSortFilterProxyModel* groupProxy() const { return m_groupProxy; }
     QAction* groupAction() const { return m_groupAction; }
     bool isGrouped() const;
+    void setGrouped(bool grouped); // as View > Group by repository
     // The entries selected in the view shown (a repository row stands for all of its entries).
     QList<const CacheEntry*> selectedEntries() const;
     QString selectedDigests() const; // one per line
@@ -120,7 +121,6 @@ private:
     void buildActions();
     void setUpCacheColumns();
     void restoreLayout();
-    void setGrouped(bool grouped);
     void status(const QString& text);
 
     QString m_cacheRoot;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "UsageTreemap.h"
+#include "ByteSize.h"
 
 #include "TreemapLayout.h"
 
@@ -41,7 +42,7 @@ UsageTreemap::UsageTreemap(QWidget* parent)
 
 QString UsageTreemap::formatBytes(qint64 bytes)
 {
-    return QLocale::system().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    return ByteSize::text(bytes);
 }
 
 QString UsageTreemap::repositoryOf(const CacheEntry& entry)
@@ -223,8 +224,15 @@ void UsageTreemap::paintEvent(QPaintEvent*)
         const QRectF area = QRectF(rect()).adjusted(1, 1, -1, -1);
         p.setPen(QPen(colorFor(EntryStatus::Corrupt), 2, Qt::DashLine));
         p.drawLine(QPointF(m_capX, area.top()), QPointF(m_capX, area.bottom()));
-        p.drawText(QRectF(m_capX + 4, area.top(), 160, fm.height()), Qt::AlignLeft,
-                   tr("cap %1").arg(formatBytes(m_cap)));
+        // The label sits on a plate at the foot of the line, over the tiles rather than mixed into
+        // their text.
+        const QString label = tr("cap %1").arg(formatBytes(m_cap));
+        const qreal width = fm.horizontalAdvance(label) + 8;
+        const qreal x = m_capX + width + 2 <= area.right() ? m_capX + 2 : m_capX - width - 2;
+        const QRectF plate(x, area.bottom() - fm.height() - 4, width, fm.height() + 2);
+        p.fillRect(plate, pal.color(QPalette::ToolTipBase));
+        p.setPen(pal.color(QPalette::ToolTipText));
+        p.drawText(plate, Qt::AlignCenter, label);
     }
 }
 

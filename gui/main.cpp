@@ -2,6 +2,7 @@
 #include "BundlesPage.h"
 #include "MainWindow.h"
 #include "MallocTuning.h"
+#include "Palettes.h"
 #include "Translations.h"
 
 #include <cache/Cache.h>
@@ -16,6 +17,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QTranslator>
+#include <QTreeView>
 
 int main(int argc, char* argv[])
 {
@@ -43,7 +45,22 @@ int main(int argc, char* argv[])
     parser.addOption(screenshot);
     const QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Open on this tab (0-4)."), QStringLiteral("N"));
     parser.addOption(tab);
+    const QCommandLineOption palette(QStringLiteral("palette"),
+                                     QStringLiteral("Draw with the built-in light or dark palette instead of the "
+                                                    "system's (for screenshots)."),
+                                     QStringLiteral("light|dark"));
+    parser.addOption(palette);
+    const QCommandLineOption group(QStringLiteral("group"),
+                                   QStringLiteral("Open with the cache grouped by repository."));
+    parser.addOption(group);
     parser.process(app);
+    if (parser.isSet(palette)) {
+        const QString which = parser.value(palette);
+        if (which != u"light" && which != u"dark") {
+            parser.showHelp(2);
+        }
+        QApplication::setPalette(which == u"dark" ? dist::gui::Palettes::dark() : dist::gui::Palettes::light());
+    }
 
     QNetworkAccessManager nam;
     dist::EnvProxyFactory::install(&nam); // HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
@@ -51,11 +68,22 @@ int main(int argc, char* argv[])
     if (parser.isSet(tab)) {
         window.tabs()->setCurrentIndex(parser.value(tab).toInt());
     }
+    if (parser.isSet(group)) {
+        window.setGrouped(true);
+    }
+    if (parser.isSet(screenshot)) {
+        window.setGeometry(window.screen()->availableGeometry()); // the whole (virtual) screen
+    }
     window.show();
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
         QObject::connect(&window, &dist::gui::MainWindow::snapshotApplied, &window, [&window, path] {
-            window.cacheView()->selectRow(0);
+            if (window.isGrouped()) {
+                window.cacheTree()->expandToDepth(0);
+                window.cacheTree()->setCurrentIndex(window.cacheTree()->model()->index(0, 0));
+            } else {
+                window.cacheView()->selectRow(0);
+            }
             window.bundlesPage()->view()->selectRow(0);
             // Give the view one round to paint the freshly loaded rows.
 

@@ -13,6 +13,7 @@
 #include "EntryDetails.h"
 #include "LifecycleDiagram.h"
 #include "MainWindow.h"
+#include "Palettes.h"
 #include "PullDialog.h"
 #include "ReadableColor.h"
 #include "RetentionModel.h"
@@ -617,19 +618,8 @@ private Q_SLOTS:
         // The whole window, every tab, drawn with a light and with a dark palette: the pages follow
         // the palette, and the status colours in the tables still read (WCAG 4.5:1 on Base).
         const QPalette original = QApplication::palette();
-        QPalette dark;
-        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
-        dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
-        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Highlight, QColor(0x2a, 0x82, 0xda));
-        dark.setColor(QPalette::HighlightedText, Qt::white);
-        dark.setColor(QPalette::Mid, QColor(0x50, 0x50, 0x50));
-        dark.setColor(QPalette::PlaceholderText, QColor(0x9e, 0x9e, 0x9e));
-        const QPalette light = QApplication::style()->standardPalette();
+        const QPalette dark = Palettes::dark();
+        const QPalette light = Palettes::light();
 
         const QByteArray bytes("corrupt, for the palette");
         pull(file(QStringLiteral("palette.wasm"), bytes));
