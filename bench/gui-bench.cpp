@@ -11,6 +11,7 @@
 
 #include <QAbstractItemView>
 #include <QApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHeaderView>
@@ -21,6 +22,9 @@
 #include <QTest>
 #include <QTextStream>
 #include <QTimer>
+#include <cache/Cache.h>
+#include <cache/IngestFile.h>
+#include <core/Sha256.h>
 
 #include <cstdio>
 
@@ -141,9 +145,17 @@ int main(int argc, char* argv[])
     const qint64 checkApply = window.lastApplyMs();
     const qint64 initialStall = heartbeat.disarm();
 
-    timer.restart();
+    // Three sorts (size down, up, then by last use): the first also pays for its buffers.
+    QList<qint64> sorts;
+    for (const auto& [column, order] : {std::pair{CacheEntryModel::SizeColumn, Qt::DescendingOrder},
+                                        std::pair{CacheEntryModel::SizeColumn, Qt::AscendingOrder},
+                                        std::pair{CacheEntryModel::LastUsedColumn, Qt::DescendingOrder}}) {
+        timer.restart();
+        window.cacheView()->sortByColumn(column, order);
+        sorts << timer.elapsed();
+    }
     window.cacheView()->sortByColumn(CacheEntryModel::SizeColumn, Qt::DescendingOrder);
-    const qint64 sortMs = timer.elapsed();
+    const qint64 sortMs = sorts.first();
 
     // Filter as you type: each keystroke re-filters every row; the slowest keystroke counts.
     QLineEdit* filter = window.filterEdit();
@@ -170,6 +182,36 @@ int main(int argc, char* argv[])
     (void)QTest::qWaitFor([&] { return window.snapshotsApplied() > before; }, 60000);
     const qint64 rescanMs = timer.elapsed();
     const qint64 rescanStall = heartbeat.disarm();
+    const qint64 rescanScan = window.lastScanMs();
+    const qint64 rescanApply = window.lastApplyMs();
+
+    // Live: an entry committed while the window is open (as a CLI pull would), until its row shows.
+    // The watcher names its prefix directory; only that directory is read again.
+    const QByteArray bytes = "live update " + QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const dist::Digest liveDigest = dist::Sha256::hash(bytes);
+    timer.restart();
+    heartbeat.arm();
+    {
+        dist::Cache cache(root);
+        auto ingest = dist::IngestFile::openTemporary(cache.ingestDir());
+        if (!ingest || !(*ingest)->write(bytes)) {
+            out << "cannot write the live entry" << Qt::endl;
+            return 1;
+        }
+        dist::CacheEntry e;
+        e.digest = (*ingest)->finish().value();
+        e.sizeBytes = bytes.size();
+        e.rawRef = QStringLiteral("./live-update.wasm");
+        if (!cache.commit(**ingest, e)) {
+            out << "cannot commit the live entry" << Qt::endl;
+            return 1;
+        }
+    }
+    const bool appeared = QTest::qWaitFor([&] { return window.cacheModel()->rowOf(liveDigest) >= 0; }, 60000);
+    const qint64 liveMs = timer.elapsed();
+    const qint64 liveStall = heartbeat.disarm();
+    const qint64 liveScan = window.lastScanMs();
+    (void)dist::Cache(root).remove(liveDigest);
 
     const auto row = [&out](const QString& what, const QString& value, const QString& target) {
         out << qSetFieldWidth(44) << Qt::left << what << qSetFieldWidth(14) << Qt::right << value << qSetFieldWidth(0)
@@ -188,7 +230,9 @@ int main(int argc, char* argv[])
         row(QStringLiteral("  of which the scan (worker thread)"), ms(checkScan), QString());
         row(QStringLiteral("  of which the apply (UI thread)"), ms(checkApply), QString());
     }
-    row(QStringLiteral("sort by size"), ms(sortMs), QStringLiteral("target <= 100 ms"));
+    row(QStringLiteral("sort by size (the first sort)"), ms(sortMs), QStringLiteral("target <= 100 ms"));
+    row(QStringLiteral("  then by size up, by last use"), QStringLiteral("%1, %2 ms").arg(sorts.at(1)).arg(sorts.at(2)),
+        QString());
     row(QStringLiteral("filter, slowest keystroke (of %1)").arg(typed.size()), ms(slowestKey),
         QStringLiteral("target <= 50 ms"));
     row(QStringLiteral("filter, mean keystroke"), ms(allKeys / typed.size()),
@@ -196,9 +240,13 @@ int main(int argc, char* argv[])
     row(QStringLiteral("filter cleared"), ms(clearMs), QString());
     row(QStringLiteral("longest UI stall, first load"), ms(initialStall), QString());
     row(QStringLiteral("rescan"), ms(rescanMs), QString());
-    row(QStringLiteral("  of which the scan (worker thread)"), ms(window.lastScanMs()), QString());
-    row(QStringLiteral("  of which the apply (UI thread)"), ms(window.lastApplyMs()), QString());
+    row(QStringLiteral("  of which the scan (worker thread)"), ms(rescanScan), QString());
+    row(QStringLiteral("  of which the apply (UI thread)"), ms(rescanApply), QString());
     row(QStringLiteral("longest UI stall, rescan"), ms(rescanStall), QStringLiteral("target <= 50 ms"));
+    row(QStringLiteral("live: an entry committed, until its row shows"),
+        appeared ? ms(liveMs) : QStringLiteral("never"), QStringLiteral("target <= 1000 ms (150 ms of it debounce)"));
+    row(QStringLiteral("  of which the refresh (worker thread)"), ms(liveScan), QString());
+    row(QStringLiteral("longest UI stall, live update"), ms(liveStall), QString());
     row(QStringLiteral("memory now (RSS)"), QStringLiteral("%1 MiB").arg(memoryMiB("VmRSS:"), 0, 'f', 1), QString());
     row(QStringLiteral("memory peak (HWM)"), QStringLiteral("%1 MiB").arg(memoryMiB("VmHWM:"), 0, 'f', 1), QString());
     return 0;

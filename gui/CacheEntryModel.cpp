@@ -32,6 +32,11 @@ bool sameRow(const CacheEntry& a, const CacheEntry& b)
         && a.lastVerifiedAt == b.lastVerifiedAt;
 }
 
+CacheEntryModel::SortKey sortKeyOf(const CacheEntry& e)
+{
+    return {e.sizeBytes, e.lastAccessedAt, e.fetchedAt};
+}
+
 bool byDigest(const CacheEntry& a, const CacheEntry& b)
 {
     return a.digest < b.digest;
@@ -354,6 +359,10 @@ void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
         beginResetModel();
         m_entries = std::move(entries);
         m_keys = std::move(keys);
+        m_sortKeys.resize(m_entries.size());
+        for (qsizetype i = 0; i < m_entries.size(); ++i) {
+            m_sortKeys[i] = sortKeyOf(m_entries.at(i));
+        }
         m_bundles = snapshot.bundles;
         endResetModel();
         return;
@@ -368,6 +377,7 @@ void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
             beginRemoveRows(QModelIndex(), row, last);
             m_entries.remove(row, run.count);
             m_keys.remove(row, run.count);
+            m_sortKeys.remove(row, run.count);
             endRemoveRows();
             shift -= run.count;
             break;
@@ -375,9 +385,11 @@ void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
             beginInsertRows(QModelIndex(), row, last);
             m_entries.insert(row, run.count, CacheEntry());
             m_keys.insert(row, run.count, QString());
+            m_sortKeys.insert(row, run.count, SortKey());
             for (qsizetype k = 0; k < run.count; ++k) {
                 m_entries[row + k] = entries.at(run.fresh + k);
                 m_keys[row + k] = keys.at(run.fresh + k);
+                m_sortKeys[row + k] = sortKeyOf(m_entries.at(row + k));
             }
             endInsertRows();
             shift += run.count;
@@ -386,6 +398,7 @@ void CacheEntryModel::setSnapshot(const CacheSnapshot& snapshot)
             for (qsizetype k = 0; k < run.count; ++k) {
                 m_entries[row + k] = entries.at(run.fresh + k);
                 m_keys[row + k] = keys.at(run.fresh + k);
+                m_sortKeys[row + k] = sortKeyOf(m_entries.at(row + k));
             }
             Q_EMIT dataChanged(index(row, 0), index(last, ColumnCount - 1));
             break;

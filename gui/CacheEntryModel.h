@@ -68,6 +68,17 @@ public:
     // What the filter box matches for a row (FilterRole), kept until the row changes.
     QString filterText(int row) const { return filterKey(row); }
 
+    // The raw values the numeric columns sort by, packed beside the rows: a sort of 100,000 rows
+    // compares millions of times, and reading them from the entries (488 bytes apart) misses the
+    // cache and the TLB on nearly every comparison.
+    struct SortKey
+    {
+        qint64 size = 0;
+        qint64 lastUsed = 0;
+        qint64 fetched = 0;
+    };
+    const SortKey& sortKey(int row) const { return m_sortKeys.at(row); }
+
 private:
     QString filterKey(int row) const;
 
@@ -76,6 +87,7 @@ private:
     std::function<qint64()> m_now;
     QHash<Digest, QString> m_plan;
     QList<QString> m_keys; // the filter text per row, beside m_entries
+    QList<SortKey> m_sortKeys; // beside m_entries too
 };
 
 } // namespace dist::gui

@@ -32,18 +32,26 @@ void CacheEntryProxy::setFilterText(const QString& text)
 
 bool CacheEntryProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {
-    const CacheEntry* a = m_entries ? m_entries->entryAt(left.row()) : nullptr;
-    const CacheEntry* b = m_entries ? m_entries->entryAt(right.row()) : nullptr;
-    if (!a || !b) {
+    const int rows = m_entries ? m_entries->rowCount() : 0;
+    if (left.row() < 0 || right.row() < 0 || left.row() >= rows || right.row() >= rows) {
         return QSortFilterProxyModel::lessThan(left, right);
     }
+    // The numeric columns from the packed keys, without touching the entries themselves.
+    const CacheEntryModel::SortKey& ka = m_entries->sortKey(left.row());
+    const CacheEntryModel::SortKey& kb = m_entries->sortKey(right.row());
     switch (left.column()) {
     case CacheEntryModel::SizeColumn:
-        return a->sizeBytes < b->sizeBytes;
+        return ka.size < kb.size;
     case CacheEntryModel::FetchedColumn:
-        return a->fetchedAt < b->fetchedAt;
+        return ka.fetched < kb.fetched;
     case CacheEntryModel::LastUsedColumn:
-        return a->lastAccessedAt < b->lastAccessedAt;
+        return ka.lastUsed < kb.lastUsed;
+    default:
+        break;
+    }
+    const CacheEntry* a = m_entries->entryAt(left.row());
+    const CacheEntry* b = m_entries->entryAt(right.row());
+    switch (left.column()) {
     case CacheEntryModel::ReferenceColumn:
         return a->rawRef < b->rawRef;
     case CacheEntryModel::DigestColumn:

@@ -6,6 +6,7 @@
 #include <QFileSystemWatcher>
 #include <QFutureWatcher>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 namespace dist::gui {
@@ -23,7 +24,8 @@ public:
     ~CacheScanner() override;
 
     const QString& root() const { return m_root; }
-    // Scans soon (changes arriving together become one scan).
+    // A full scan soon (changes arriving together become one scan). Changes the watcher sees are
+    // applied by reading only the prefix directories they touched.
     void requestScan(int delayMs = 150);
     bool isScanning() const { return m_running; }
     // Scans started so far; each snapshot carries its number (CacheSnapshot::generation), so a
@@ -35,6 +37,8 @@ Q_SIGNALS:
 
 private:
     void start();
+    void schedule(int delayMs);
+    void directoryChanged(const QString& path);
     void finished();
     void watchDirectories();
 
@@ -46,6 +50,10 @@ private:
     bool m_again = false;
     bool m_scannedBefore = false;
     int m_started = 0;
+    bool m_full = true; // the next scan reads everything
+    QSet<QString> m_prefixes; // prefix directories the watcher named since the last scan
+    QStringList m_watchedPrefixes;
+    CacheSnapshot m_last; // the last one emitted: what a partial refresh starts from
 };
 
 } // namespace dist::gui

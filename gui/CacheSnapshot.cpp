@@ -8,6 +8,7 @@
 #include <cache/EntryIndex.h>
 
 #include <QElapsedTimer>
+#include <QSet>
 #include <QtConcurrent/QtConcurrentMap>
 
 namespace dist::gui {
@@ -78,6 +79,80 @@ std::optional<CacheSnapshot> CacheSnapshot::remembered(const QString& root)
     s.entries = std::move(*entries);
     s.checked = false;
     complete(s);
+    s.scanMs = timer.elapsed();
+    return s;
+}
+
+CacheSnapshot CacheSnapshot::refreshed(const CacheSnapshot& base, const QStringList& prefixes)
+{
+    QElapsedTimer timer;
+    timer.start();
+    CacheSnapshot s;
+    s.root = base.root;
+    s.partial = true;
+    s.refreshedPrefixes = prefixes;
+    const Cache cache(base.root);
+    QStringList problems;
+    const QList<CacheEntry> fresh = EntryIndex(cache).summariesIn(prefixes, &problems);
+    auto records = BundleStore(s.root).list();
+    if (records) {
+        s.bundleList = records.value();
+        for (const BundleRecord& r : std::as_const(s.bundleList)) {
+            s.bundles.insert(r.cacheKey, r);
+        }
+    } else {
+        s.bundleError = records.message();
+    }
+    // An entry's filter text names its bundle's state: made again for the entries whose bundle
+    // appeared, went or moved.
+    QSet<Digest> bundleMoved;
+    for (auto it = base.bundles.cbegin(); it != base.bundles.cend(); ++it) {
+        const auto now = s.bundles.constFind(it.key());
+        if (now == s.bundles.cend() || now->state != it->state) {
+            bundleMoved.insert(it.key());
+        }
+    }
+    for (auto it = s.bundles.cbegin(); it != s.bundles.cend(); ++it) {
+        if (!base.bundles.contains(it.key())) {
+            bundleMoved.insert(it.key());
+        }
+    }
+    const auto textOf = [&s](const CacheEntry& e) {
+        const auto b = s.bundles.constFind(e.digest);
+        return filterTextFor(e, b == s.bundles.cend() ? nullptr : &*b);
+    };
+    const bool textsKnown = base.filterTexts.size() == base.entries.size();
+    // Both lists are in digest order, and a prefix's entries are one run of it: merge them.
+    qsizetype j = 0;
+    s.entries.reserve(base.entries.size() + fresh.size());
+    s.filterTexts.reserve(base.entries.size() + fresh.size());
+    for (qsizetype i = 0; i < base.entries.size(); ++i) {
+        const CacheEntry& e = base.entries.at(i);
+        if (prefixes.contains(e.digest.hex().left(2))) {
+            continue; // read again: it is in `fresh` if it is still there
+        }
+        while (j < fresh.size() && fresh.at(j).digest < e.digest) {
+            s.entries.append(fresh.at(j));
+            s.filterTexts.append(textOf(fresh.at(j)));
+            ++j;
+        }
+        s.entries.append(e);
+        s.filterTexts.append(textsKnown && !bundleMoved.contains(e.digest) ? base.filterTexts.at(i) : textOf(e));
+    }
+    for (; j < fresh.size(); ++j) {
+        s.entries.append(fresh.at(j));
+        s.filterTexts.append(textOf(fresh.at(j)));
+    }
+    for (const QString& problem : base.problems) {
+        bool under = false;
+        for (const QString& prefix : prefixes) {
+            under = under || problem.contains(u'/' + prefix + u'/');
+        }
+        if (!under) {
+            s.problems.append(problem);
+        }
+    }
+    s.problems.append(problems);
     s.scanMs = timer.elapsed();
     return s;
 }

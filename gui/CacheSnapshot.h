@@ -28,6 +28,8 @@ struct CacheSnapshot
     // the scan that checks them runs.
     bool checked = true;
     int generation = 0; // which scan of its CacheScanner read it
+    QStringList refreshedPrefixes; // set by refreshed(): the prefix directories read again
+    bool partial = false; // refreshed(): the rest is carried over from an earlier snapshot
 
     // Entry summaries (EntryIndex: only changed entry.json files are parsed) and bundle records.
     // Safe to call from any thread.
@@ -35,6 +37,9 @@ struct CacheSnapshot
     // The entries as EntryIndex remembers them (no entry is looked at) and the bundle records;
     // nothing when the cache has no index yet.
     static std::optional<CacheSnapshot> remembered(const QString& root);
+    // `base` with the entries under the given prefix directories read again (EntryIndex::summariesIn)
+    // and the bundle records re-read: what a watcher reports changed, without a pass over the rest.
+    static CacheSnapshot refreshed(const CacheSnapshot& base, const QStringList& prefixes);
     // Digest, reference, media type, type, status and bundle state: the text the filter matches.
     static QString filterTextFor(const CacheEntry& entry, const BundleRecord* bundle);
 };

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -421,6 +422,29 @@ QList<CacheEntry> EntryIndex::summaries(QStringList* problems)
         }
     }
 
+    return result;
+}
+
+QList<CacheEntry> EntryIndex::summariesIn(const QStringList& prefixes, QStringList* problems) const
+{
+    const QByteArray base = QFile::encodeName(m_cache.layout().artifactsDir());
+    QStringList sorted = prefixes;
+    sorted.sort();
+    sorted.removeDuplicates();
+    QList<CacheEntry> result;
+    const std::vector<Item> none;
+    for (const QString& prefix : std::as_const(sorted)) {
+        const QByteArray name = prefix.toLatin1();
+        if (name.size() != 2 || !std::isxdigit(static_cast<unsigned char>(name[0]))
+            || !std::isxdigit(static_cast<unsigned char>(name[1]))) {
+            continue;
+        }
+        PrefixScan scan = scanPrefix(base + '/' + name, name.constData(), none);
+        result.append(std::move(scan.summaries));
+        if (problems) {
+            problems->append(scan.problems);
+        }
+    }
     return result;
 }
 

@@ -230,6 +230,32 @@ private Q_SLOTS:
         scanner.requestScan(0);
         QTRY_COMPARE_WITH_TIMEOUT(scanned.count(), 3, dist::test::scaled(10000));
         QVERIFY(scanned.at(2).at(0).value<CacheSnapshot>().checked);
+        QVERIFY(!scanned.at(2).at(0).value<CacheSnapshot>().partial);
+
+        // A change the watcher sees is read from its prefix directory alone: the entries elsewhere
+        // are carried over, the new one is in its place, and the filter texts stay beside them.
+        const int before = static_cast<int>(scanned.count());
+        put("added while watched");
+        const Digest added = Sha256::hash("added while watched");
+        QTRY_VERIFY_WITH_TIMEOUT(scanned.count() > before
+                                     && std::any_of(scanned.last().at(0).value<CacheSnapshot>().entries.cbegin(),
+                                                    scanned.last().at(0).value<CacheSnapshot>().entries.cend(),
+                                                    [&](const CacheEntry& e) { return e.digest == added; }),
+                                 dist::test::scaled(10000));
+        const auto partial = scanned.last().at(0).value<CacheSnapshot>();
+        QVERIFY(partial.partial);
+        QVERIFY(partial.refreshedPrefixes.contains(added.hex().left(2)));
+        QCOMPARE(partial.entries.size(), 4);
+        QCOMPARE(partial.filterTexts.size(), 4);
+        for (int i = 0; i < partial.entries.size(); ++i) {
+            QVERIFY(partial.filterTexts.at(i).contains(partial.entries.at(i).digest.toString()));
+            QVERIFY(i == 0 || partial.entries.at(i - 1).digest < partial.entries.at(i).digest);
+        }
+        // And a removal the same way.
+        QVERIFY(cache.remove(added));
+        QTRY_VERIFY_WITH_TIMEOUT(scanned.last().at(0).value<CacheSnapshot>().entries.size() == 3,
+                                 dist::test::scaled(10000));
+        QVERIFY(scanned.last().at(0).value<CacheSnapshot>().partial);
     }
 
     void groupModelFollowsTheFlatModel()
