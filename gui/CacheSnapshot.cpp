@@ -15,8 +15,8 @@ namespace dist::gui {
 
 namespace {
 
-// Bundle records and the filter texts, for the entries already in `s`.
-void complete(CacheSnapshot& s)
+// The bundle records of `s.root`, listed and by cache key (or why they could not be read).
+void readBundles(CacheSnapshot& s)
 {
     auto records = BundleStore(s.root).list();
     if (records) {
@@ -27,6 +27,12 @@ void complete(CacheSnapshot& s)
     } else {
         s.bundleError = records.message();
     }
+}
+
+// Bundle records and the filter texts, for the entries already in `s`.
+void complete(CacheSnapshot& s)
+{
+    readBundles(s);
     // In slices on the pool: at 100,000 entries this is a good part of the scan.
     constexpr qsizetype kSlice = 8192;
     QList<qsizetype> starts;
@@ -94,15 +100,7 @@ CacheSnapshot CacheSnapshot::refreshed(const CacheSnapshot& base, const QStringL
     const Cache cache(base.root);
     QStringList problems;
     const QList<CacheEntry> fresh = EntryIndex(cache).summariesIn(prefixes, &problems);
-    auto records = BundleStore(s.root).list();
-    if (records) {
-        s.bundleList = records.value();
-        for (const BundleRecord& r : std::as_const(s.bundleList)) {
-            s.bundles.insert(r.cacheKey, r);
-        }
-    } else {
-        s.bundleError = records.message();
-    }
+    readBundles(s);
     // An entry's filter text names its bundle's state: made again for the entries whose bundle
     // appeared, went or moved.
     QSet<Digest> bundleMoved;
