@@ -6,4 +6,5 @@
 #include "CacheGcCommand.h"
 #include "CacheListCommand.h"
 #include "CacheRemoveCommand.h"
+#include "CacheTransferCommands.h"
 #include "CacheVerifyCommand.h"

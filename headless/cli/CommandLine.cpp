@@ -40,6 +40,8 @@ CommandLine::CommandLine()
     m_commands.append(std::make_shared<CacheGcCommand>());
     m_commands.append(std::make_shared<CacheVerifyCommand>());
     m_commands.append(std::make_shared<CacheDuCommand>());
+    m_commands.append(std::make_shared<CacheExportCommand>());
+    m_commands.append(std::make_shared<CacheImportCommand>());
     m_commands.append(std::make_shared<BundleListCommand>());
     m_commands.append(std::make_shared<BundleShowCommand>());
     m_commands.append(std::make_shared<BundleStateCommand>());

@@ -6,6 +6,7 @@
 #include <core/AtomicFile.h>
 #include <core/LockWaiter.h>
 #include <core/Logging.h>
+#include <core/Sha256.h>
 
 #include <QDateTime>
 #include <QDir>
@@ -185,6 +186,79 @@ Result<void> Cache::recordManifest(const Digest& manifest, const Digest& content
         return {};
     }
     return AtomicFile::write(m_layout.manifestIndexPath(manifest), content.toString().toLatin1() + '\n');
+}
+
+Result<Digest> Cache::storeMetadata(const QByteArray& bytes)
+{
+    if (bytes.size() > kMaxMetadataBytes) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("a manifest or config of %1 bytes is over the %2-byte limit")
+                             .arg(bytes.size())
+                             .arg(kMaxMetadataBytes));
+    }
+    const Digest d = Sha256::hash(bytes);
+    if (hasMetadata(d)) {
+        return d;
+    }
+    if (auto w = AtomicFile::write(m_layout.metadataPath(d), bytes); !w) {
+        return w.error();
+    }
+    return d;
+}
+
+bool Cache::hasMetadata(const Digest& d) const
+{
+    return QFileInfo::exists(m_layout.metadataPath(d));
+}
+
+Result<QByteArray> Cache::metadata(const Digest& d) const
+{
+    auto bytes = readSmallFile(m_layout.metadataPath(d), kMaxMetadataBytes);
+    if (!bytes) {
+        if (bytes.code() == ErrorCode::NotFound) {
+            return makeError(ErrorCode::NotFound,
+                             QStringLiteral("the cache does not hold the manifest or config %1").arg(d.toString()));
+        }
+        return bytes.error();
+    }
+    if (Sha256::hash(bytes.value()) != d) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("corrupt cache metadata `%1`: its bytes do not hash to %2")
+                             .arg(m_layout.metadataPath(d), d.toString()));
+    }
+    return bytes;
+}
+
+QString Cache::tagName(const OciReference& tagged)
+{
+    return tagged.repositoryPath() + u':' + (tagged.tag().isEmpty() ? QStringLiteral("latest") : tagged.tag());
+}
+
+Result<void> Cache::recordTag(const OciReference& tagged, const Digest& manifest)
+{
+    const QString reference = tagName(tagged);
+    const QByteArray line = reference.toUtf8() + ' ' + manifest.toString().toLatin1() + '\n';
+    return AtomicFile::write(m_layout.tagIndexPath(reference), line);
+}
+
+std::optional<Digest> Cache::taggedManifest(const OciReference& tagged) const
+{
+    const QString reference = tagName(tagged);
+    auto bytes = readSmallFile(m_layout.tagIndexPath(reference), 4096);
+    if (!bytes) {
+        return std::nullopt;
+    }
+    // "<reference> <digest>": the reference is there so a hash collision of names cannot mislead.
+    const QString text = QString::fromUtf8(bytes.value()).trimmed();
+    const qsizetype space = text.lastIndexOf(u' ');
+    if (space < 0 || text.left(space) != reference) {
+        return std::nullopt;
+    }
+    auto d = Digest::parse(text.mid(space + 1));
+    if (!d) {
+        return std::nullopt;
+    }
+    return d.value();
 }
 
 Result<CacheEntry> Cache::lookup(const Digest& d) const

@@ -5,6 +5,7 @@
 #include "CacheLayout.h"
 #include <core/Digest.h>
 #include <core/Result.h>
+#include <ref/OciReference.h>
 
 #include <QList>
 #include <QString>
@@ -49,6 +50,19 @@ public:
     Result<CacheEntry> lookup(const Digest& d) const;
     std::optional<Digest> contentForManifest(const Digest& manifest) const;
     Result<void> recordManifest(const Digest& manifest, const Digest& content);
+
+    // Manifests, indexes and configs kept byte for byte (oci/blobs), bounded to 4 MiB each. Storing
+    // what is already there is a no-op; a read checks the bytes against their digest (Integrity
+    // when they do not match, NotFound when absent).
+    Result<Digest> storeMetadata(const QByteArray& bytes);
+    Result<QByteArray> metadata(const Digest& d) const;
+    bool hasMetadata(const Digest& d) const;
+    static constexpr qint64 kMaxMetadataBytes = qint64(4) << 20;
+
+    // Tags `cache import` brought in: registry/repository:tag -> manifest digest.
+    Result<void> recordTag(const OciReference& tagged, const Digest& manifest);
+    std::optional<Digest> taggedManifest(const OciReference& tagged) const;
+    static QString tagName(const OciReference& tagged); // registry/repository:tag
 
     QList<Digest> digests() const; // sorted
     // Sum of the blob sizes of all entries, from directory metadata only (no entry.json reads).

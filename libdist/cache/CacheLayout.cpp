@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "CacheLayout.h"
 
+#include <core/Sha256.h>
+
 namespace dist {
 
 namespace {
@@ -128,6 +130,27 @@ QString CacheLayout::manifestIndexDir() const
 QString CacheLayout::manifestIndexPath(const Digest& manifest) const
 {
     return manifestIndexDir() + u'/' + manifest.hex();
+}
+
+QString CacheLayout::metadataDir() const
+{
+    return m_root + QStringLiteral("/oci/blobs/sha256");
+}
+
+QString CacheLayout::metadataPath(const Digest& d) const
+{
+    return metadataDir() + u'/' + d.hex();
+}
+
+QString CacheLayout::tagIndexDir() const
+{
+    return m_root + QStringLiteral("/index/tags");
+}
+
+QString CacheLayout::tagIndexPath(const QString& reference) const
+{
+    // Hashed: a reference holds `/` and `:`, and its length has no useful bound for a file name.
+    return tagIndexDir() + u'/' + Sha256::hash(reference.toUtf8()).hex();
 }
 
 QString CacheLayout::packIndexRoot() const

@@ -13,6 +13,8 @@ namespace dist {
 //   cache.lock                                             retention / GC / cap lock
 //   index/entries-v2.bin                                   the entry summary snapshot
 //   index/manifests/sha256/<hex>                           manifest digest -> content digest
+//   index/tags/<sha256 of the reference>                   imported tag -> manifest digest
+//   oci/blobs/sha256/<hex>                                 manifests, indexes and configs as pulled
 //   index/packs/<registry key>/                            pack registry answers
 //   release-index/v1/<channel>/<release>.json              runtime release indexes
 //   bundles/bundle__sha256__<hex>.json, bundles.lock       bundle records
@@ -62,6 +64,13 @@ public:
     QString entrySnapshotPath() const;
     QString manifestIndexDir() const;
     QString manifestIndexPath(const Digest& manifest) const;
+    // The raw manifests, indexes and config blobs an artifact was pulled with, by digest, so an
+    // export can serve it again byte for byte.
+    QString metadataDir() const;
+    QString metadataPath(const Digest& d) const;
+    // A tag recorded by `cache import` (offline sites have no registry to ask).
+    QString tagIndexDir() const;
+    QString tagIndexPath(const QString& reference) const;
     QString packIndexRoot() const;
     QString packIndexDir(const QString& registryKey) const;
     QString releaseIndexPath(const QString& channel, const QString& release) const;

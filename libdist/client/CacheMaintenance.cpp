@@ -6,12 +6,14 @@
 #include <bundles/BundleStore.h>
 #include <core/Logging.h>
 #include <core/Sha256.h>
+#include <oci/OciManifest.h>
 
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QLockFile>
+#include <QSet>
 #include <QThread>
 
 #include <algorithm>
@@ -309,6 +311,8 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
         }
     }
 
+    report.staleFiles += sweepOciMetadata();
+
     // Pack records (name@version of a registry) whose content is gone or which no longer parse.
     QDirIterator packs(m_cache.layout().packIndexRoot(), {QStringLiteral("*.json")}, QDir::Files,
                        QDirIterator::Subdirectories);
@@ -331,6 +335,73 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
     }
     std::sort(report.removed.begin(), report.removed.end());
     return report;
+}
+
+int CacheMaintenance::sweepOciMetadata()
+{
+    int removed = 0;
+    // Imported tags whose manifest no longer leads to an entry.
+    QDir tags(m_cache.layout().tagIndexDir());
+    for (const QString& name : tags.entryList(QDir::Files)) {
+        QFile f(tags.filePath(name));
+        QString manifest;
+        if (f.open(QIODevice::ReadOnly)) {
+            manifest = QString::fromUtf8(f.read(4096)).trimmed().section(u' ', -1);
+            f.close();
+        }
+        auto d = Digest::parse(manifest);
+        if ((!d || !m_cache.lookup(d.value())) && tags.remove(name)) {
+            ++removed;
+        }
+    }
+    // Kept manifests and configs that no entry reaches any more. Young files are left alone: a
+    // pull stores its config beside the layer, before the entry that reaches it is committed.
+    QSet<Digest> reachable;
+    QList<Digest> pending;
+    for (const CacheEntry& e : m_cache.entries()) {
+        for (const QString& text : {e.manifestDigest, e.platformManifestDigest}) {
+            if (auto d = Digest::parse(text)) {
+                pending.append(d.value());
+            }
+        }
+    }
+    while (!pending.isEmpty()) {
+        const Digest d = pending.takeLast();
+        if (reachable.contains(d)) {
+            continue;
+        }
+        reachable.insert(d);
+        auto bytes = m_cache.metadata(d);
+        if (!bytes) {
+            continue;
+        }
+        auto doc = OciManifest::parse(bytes.value(), MediaTypes::OciManifest);
+        if (!doc) {
+            continue; // a config
+        }
+        pending.append(doc->config.digest);
+        for (const QList<OciDescriptor>* list : {&doc->layers, &doc->manifests}) {
+            for (const OciDescriptor& child : *list) {
+                pending.append(child.digest);
+            }
+        }
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QDirIterator kept(m_cache.layout().metadataDir(), QDir::Files);
+    while (kept.hasNext()) {
+        const QString path = kept.next();
+        const QString hex = kept.fileName();
+        if (Digest::isValidHex(hex) && reachable.contains(Digest::fromHex(hex))) {
+            continue;
+        }
+        if (kept.fileInfo().lastModified().toUTC().secsTo(now) < kMetadataGraceSecs) {
+            continue;
+        }
+        if (QFile::remove(path)) {
+            ++removed;
+        }
+    }
+    return removed;
 }
 
 } // namespace dist

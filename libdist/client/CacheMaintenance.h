@@ -23,7 +23,7 @@ struct VerifyOutcome
 struct GcReport
 {
     QStringList removed; // digests of broken entries that were removed, sorted
-    int staleFiles = 0; // leftovers in ingest/ and the manifest index
+    int staleFiles = 0; // leftovers in ingest/, the manifest and tag indexes and the kept manifests
     qint64 bytesReclaimed = 0;
 };
 
@@ -58,8 +58,12 @@ public:
     // and dangling manifest and pack index records. Fails fast if another GC holds the cache lock.
     Result<GcReport> collectGarbage(qint64 staleAgeSeconds = 24 * 3600);
 
+    // A kept manifest or config younger than this is never collected (see sweepOciMetadata).
+    static constexpr qint64 kMetadataGraceSecs = 3600;
+
 private:
     VerifyOutcome verifyOne(const Digest& digest);
+    int sweepOciMetadata();
 
     Cache& m_cache;
 };

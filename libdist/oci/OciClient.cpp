@@ -38,7 +38,7 @@ Result<QUrl> OciClient::baseUrl(const OciReference& ref) const
 }
 
 void OciClient::fetchManifest(const OciReference& ref, const QString& reference, const Digest& expected,
-                              std::function<void(Result<std::pair<OciManifest, Digest>>)> done, qint64 expectedSize)
+                              std::function<void(Result<OciFetchedManifest>)> done, qint64 expectedSize)
 {
     auto base = baseUrl(ref);
     if (!base) {
@@ -92,7 +92,7 @@ void OciClient::fetchManifest(const OciReference& ref, const QString& reference,
             done(makeError(manifest.code(), QStringLiteral("%1: %2").arg(what, manifest.message())));
             return;
         }
-        done(std::make_pair(std::move(manifest).value(), actual));
+        done(OciFetchedManifest{std::move(manifest).value(), actual, r->body});
     });
 }
 
@@ -167,15 +167,16 @@ void OciClient::resolveAt(const OciReference& ref, const LayerPolicy& policy,
     const QString registryUrl = base ? base->toString() : QString();
     fetchManifest(
         ref, ref.manifestReference(), ref.digest(),
-        [this, ref, policy, done, registryUrl](Result<std::pair<OciManifest, Digest>> top) {
+        [this, ref, policy, done, registryUrl](Result<OciFetchedManifest> top) {
             if (!top) {
                 done(top.error());
                 return;
             }
             OciResolution res;
             res.reference = ref;
-            res.manifestDigest = top->second;
-            res.manifestMediaType = top->first.mediaType;
+            res.manifestDigest = top->digest;
+            res.manifestMediaType = top->manifest.mediaType;
+            res.manifestBytes = top->bytes;
             res.registryUrl = registryUrl;
             auto finishWith = [policy, done](OciResolution res, OciManifest image) {
                 auto choice = policy.select(image);
@@ -187,11 +188,12 @@ void OciClient::resolveAt(const OciReference& ref, const LayerPolicy& policy,
                 res.choice = choice.value();
                 done(std::move(res));
             };
-            if (!top->first.isIndex()) {
-                finishWith(std::move(res), std::move(top->first));
+            if (!top->manifest.isIndex()) {
+                finishWith(std::move(res), std::move(top->manifest));
                 return;
             }
-            auto entry = selectFromIndex(top->first, QStringLiteral("linux"), hostOciArchitecture(), policy.platform);
+            auto entry
+                = selectFromIndex(top->manifest, QStringLiteral("linux"), hostOciArchitecture(), policy.platform);
             if (!entry) {
                 done(makeError(entry.code(), QStringLiteral("%1: %2").arg(ref.toString(), entry.message())));
                 return;
@@ -200,20 +202,65 @@ void OciClient::resolveAt(const OciReference& ref, const LayerPolicy& policy,
             qCDebug(lcOci).noquote() << ref.toString() << "is an index; using" << platformDigest.toString();
             fetchManifest(
                 ref, platformDigest.toString(), platformDigest,
-                [res, finishWith, platformDigest, done](Result<std::pair<OciManifest, Digest>> image) mutable {
+                [res, finishWith, platformDigest, done](Result<OciFetchedManifest> image) mutable {
                     if (!image) {
                         done(image.error());
                         return;
                     }
-                    if (image->first.isIndex()) {
+                    if (image->manifest.isIndex()) {
                         done(makeError(ErrorCode::Protocol, QStringLiteral("nested image indexes are not supported")));
                         return;
                     }
                     res.platformManifestDigest = platformDigest;
-                    finishWith(std::move(res), std::move(image->first));
+                    res.platformManifestBytes = image->bytes;
+                    finishWith(std::move(res), std::move(image->manifest));
                 },
                 entry->size);
         });
+}
+
+HttpRequest OciClient::blobRequest(const QUrl& base, const OciReference& at, const OciDescriptor& blob)
+{
+    HttpRequest req;
+    req.url = base;
+    req.url.setPath(QStringLiteral("/v2/%1/blobs/%2").arg(at.repository(), blob.digest.toString()));
+    req.authHost = at.registry();
+    req.authTenant = at.authTenant();
+    req.authScope = scope(at);
+    req.expectedSize = blob.size;
+    req.what = QStringLiteral("%1@%2").arg(at.repositoryPath(), blob.digest.toString());
+    return req;
+}
+
+void OciClient::fetchSmallBlob(const OciReference& ref, const OciDescriptor& blob,
+                               std::function<void(Result<QByteArray>)> done)
+{
+    auto endpoints = endpointsFor(ref, true);
+    auto base = endpoints && !endpoints->isEmpty() ? baseUrl(endpoints->first().reference) : Result<QUrl>(QUrl());
+    if (!endpoints || !base) {
+        QTimer::singleShot(0, this, [done, e = endpoints ? base.error() : endpoints.error()] { done(e); });
+        return;
+    }
+    const OciReference at = endpoints->first().reference;
+    HttpRequest req = blobRequest(base.value(), at, blob);
+    req.maxBodyBytes = 4 << 20;
+    req.what = QStringLiteral("%1@%2").arg(ref.repositoryPath(), blob.digest.toString());
+    auto* exchange = new HttpExchange(m_nam, m_auth, m_options, this);
+    m_exchanges.removeAll(nullptr);
+    m_exchanges.append(exchange);
+    exchange->start(req, nullptr, [done, blob, what = req.what](Result<HttpResponse> r) {
+        if (!r) {
+            done(r.error());
+            return;
+        }
+        if (Sha256::hash(r->body) != blob.digest || (blob.size >= 0 && r->body.size() != blob.size)) {
+            done(makeError(
+                ErrorCode::Integrity,
+                QStringLiteral("corrupt artifact `%1`: the blob's bytes do not match its descriptor").arg(what)));
+            return;
+        }
+        done(r->body);
+    });
 }
 
 void OciClient::fetchBlob(const OciReference& ref, const OciDescriptor& blob, IngestFile* sink,
@@ -241,14 +288,7 @@ void OciClient::fetchBlobFrom(std::shared_ptr<QList<OciEndpoint>> endpoints, qsi
     auto* exchange = new HttpExchange(m_nam, m_auth, m_options, this);
     m_exchanges.removeAll(nullptr);
     m_exchanges.append(exchange);
-    HttpRequest req;
-    req.url = base.value();
-    req.url.setPath(QStringLiteral("/v2/%1/blobs/%2").arg(ref.repository(), blob.digest.toString()));
-    req.authHost = ref.registry();
-    req.authTenant = ref.authTenant();
-    req.authScope = scope(ref);
-    req.expectedSize = blob.size;
-    req.what = QStringLiteral("%1@%2").arg(ref.repositoryPath(), blob.digest.toString());
+    const HttpRequest req = blobRequest(base.value(), ref, blob);
     const QString source = base->toString() + u'/' + ref.repository();
     exchange->start(
         req, sink,

@@ -31,8 +31,18 @@ struct OciResolution
     QString manifestMediaType;
     Digest platformManifestDigest; // the image manifest chosen from an index, else null
     OciManifest manifest; // the image manifest
+    QByteArray manifestBytes; // the document `manifestDigest` names, as served
+    QByteArray platformManifestBytes; // the image manifest chosen from an index, as served
     LayerChoice choice;
     QString registryUrl; // scheme://host, where it came from
+};
+
+// A manifest or index as served: parsed, its digest and its bytes.
+struct OciFetchedManifest
+{
+    OciManifest manifest;
+    Digest digest;
+    QByteArray bytes;
 };
 
 // Speaks the OCI distribution API to one registry at a time: manifests (with indexes and layer
@@ -57,6 +67,9 @@ public:
     // gets where it came from (scheme://host/repository).
     void fetchBlob(const OciReference& ref, const OciDescriptor& blob, IngestFile* sink,
                    std::function<void(Result<QString>)> done, HttpExchange::Progress progress = {});
+    // A small blob (a config) in memory, checked against its descriptor's digest and size.
+    void fetchSmallBlob(const OciReference& ref, const OciDescriptor& blob,
+                        std::function<void(Result<QByteArray>)> done);
     void cancelAll();
 
 private:
@@ -67,8 +80,9 @@ private:
                        IngestFile* sink, std::function<void(Result<QString>)> done, HttpExchange::Progress progress);
     Result<QList<OciEndpoint>> endpointsFor(const OciReference& ref, bool byDigest) const;
     void fetchManifest(const OciReference& ref, const QString& reference, const Digest& expected,
-                       std::function<void(Result<std::pair<OciManifest, Digest>>)> done, qint64 expectedSize = -1);
+                       std::function<void(Result<OciFetchedManifest>)> done, qint64 expectedSize = -1);
     static QString scope(const OciReference& ref);
+    static HttpRequest blobRequest(const QUrl& base, const OciReference& at, const OciDescriptor& blob);
 
     QNetworkAccessManager* m_nam;
     RegistryAuth* m_auth;

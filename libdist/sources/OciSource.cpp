@@ -3,10 +3,14 @@
 
 #include "BlobFetches.h"
 #include <cache/Cache.h>
+#include <core/Logging.h>
+#include <core/Sha256.h>
 #include <credentials/CredentialProvider.h>
 #include <net/RegistryAuth.h>
 #include <pull/CacheCommitter.h>
 #include <pull/DistOptions.h>
+
+#include <utility>
 
 namespace dist {
 
@@ -49,6 +53,10 @@ void OciSource::resolve(const PullRequest& request, ResolveDone done)
         return;
     }
     if (m_options.offline) {
+        if (auto imported = importedTag(oci.value())) {
+            later([done, d = *imported] { done(d); });
+            return;
+        }
         later([done, raw = request.raw, tag = !oci->isDigestPinned()] { done(offlineError(raw, tag)); });
         return;
     }
@@ -107,6 +115,11 @@ void OciSource::pullPinned(const PullRequest& request, OciReference oci, const L
             return;
         }
         oci = oci.withDigest(pin);
+    }
+    if (m_options.offline && !oci.isDigestPinned()) {
+        if (auto imported = importedTag(oci)) {
+            oci = oci.withDigest(*imported);
+        }
     }
     if (oci.isDigestPinned()) {
         auto hit = CacheCommitter::reusable(m_cache.lookup(oci.digest()));
@@ -171,8 +184,27 @@ void OciSource::fetchBlob(const QString& raw, const QString& kind, const OciRefe
             return;
         }
         const OciResolution resolution = res.value();
+        // The config travels beside the layer (it is what an export needs to serve the artifact
+        // again); fetched in parallel so it adds no round trip, and never a reason to fail the pull.
+        auto join = std::make_shared<ConfigJoin>();
+        join->pending = keepConfig(resolution);
+        if (join->pending) {
+            m_oci->fetchSmallBlob(resolution.reference, resolution.manifest.config,
+                                  [this, join, what = resolution.reference.toString()](Result<QByteArray> config) {
+                                      if (config) {
+                                          (void)m_cache.storeMetadata(config.value());
+                                      } else {
+                                          qCInfo(lcClient).noquote() << "the config of" << what
+                                                                     << "was not kept for export:" << config.message();
+                                      }
+                                      join->pending = false;
+                                      if (join->then) {
+                                          std::exchange(join->then, {})();
+                                      }
+                                  });
+        }
         m_blobs->fetch(raw, kind, resolution,
-                       [this, raw, resolution, done](const Result<CacheEntry>& entry, bool fetched) {
+                       [this, raw, resolution, done, join](const Result<CacheEntry>& entry, bool fetched) {
                            if (!entry) {
                                done(entry.error());
                                return;
@@ -186,9 +218,53 @@ void OciSource::fetchBlob(const QString& raw, const QString& kind, const OciRefe
                                    }
                                }
                            }
-                           done(PullResult{raw, resolution.manifestDigest, entry.value(), fetched});
+                           keepManifests(resolution);
+                           PullResult result{raw, resolution.manifestDigest, entry.value(), fetched};
+                           if (join->pending) {
+                               join->then = [done, result] { done(result); };
+                           } else {
+                               done(result);
+                           }
                        });
     });
+}
+
+std::optional<Digest> OciSource::importedTag(const OciReference& oci) const
+{
+    // Offline, a tag means what `cache import` recorded for it (an air-gapped site's only truth);
+    // online it is always asked of the registry.
+    if (oci.isDigestPinned()) {
+        return std::nullopt;
+    }
+    return m_cache.taggedManifest(oci);
+}
+
+bool OciSource::keepConfig(const OciResolution& resolution)
+{
+    const OciDescriptor& config = resolution.manifest.config;
+    if (config.digest.isNull() || m_cache.hasMetadata(config.digest) || config.size < 0
+        || config.size > Cache::kMaxMetadataBytes) {
+        return false;
+    }
+    static const QByteArray empty = QByteArrayLiteral("{}"); // application/vnd.oci.empty.v1+json
+    if (config.size == empty.size() && Sha256::hash(empty) == config.digest) {
+        (void)m_cache.storeMetadata(empty);
+        return false;
+    }
+    return true;
+}
+
+void OciSource::keepManifests(const OciResolution& resolution)
+{
+    for (const QByteArray& bytes : {resolution.manifestBytes, resolution.platformManifestBytes}) {
+        if (bytes.isEmpty()) {
+            continue;
+        }
+        if (auto kept = m_cache.storeMetadata(bytes); !kept) {
+            qCWarning(lcClient).noquote() << "could not keep the manifest of" << resolution.reference.toString()
+                                          << "for export:" << kept.message();
+        }
+    }
 }
 
 } // namespace dist

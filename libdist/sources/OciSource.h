@@ -43,6 +43,17 @@ private:
     void pullPinned(const PullRequest& request, OciReference oci, const LayerPolicy& layers, PullDone done);
     void fetchBlob(const QString& raw, const QString& kind, const OciReference& oci, const LayerPolicy& layers,
                    PullDone done);
+    // Whether the manifest's config still has to be fetched for the metadata store (an empty
+    // config is stored on the spot).
+    bool keepConfig(const OciResolution& resolution);
+    std::optional<Digest> importedTag(const OciReference& oci) const;
+    void keepManifests(const OciResolution& resolution);
+
+    struct ConfigJoin
+    {
+        bool pending = false;
+        std::function<void()> then; // the pull's answer, held until the config is in
+    };
 
     const DistOptions& m_options;
     Cache& m_cache;
