@@ -30,6 +30,15 @@ void CacheEntryProxy::setFilterText(const QString& text)
     invalidate();
 }
 
+void CacheEntryProxy::setUnsignedOnly(bool only)
+{
+    if (only == m_unsignedOnly) {
+        return;
+    }
+    m_unsignedOnly = only;
+    invalidate();
+}
+
 bool CacheEntryProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {
     const int rows = m_entries ? m_entries->rowCount() : 0;
@@ -63,6 +72,12 @@ bool CacheEntryProxy::lessThan(const QModelIndex& left, const QModelIndex& right
 
 bool CacheEntryProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
+    if (m_unsignedOnly && m_entries) {
+        const CacheEntry* e = m_entries->entryAt(sourceRow);
+        if (e && e->signatureSummary && e->signatureSummary->outcome == u"passed") {
+            return false;
+        }
+    }
     if (m_text.isEmpty()) {
         return true;
     }

@@ -21,6 +21,9 @@ public:
     // Rows whose filter text (digest, reference, media type, type, status, bundle state) contains
     // `text`, ignoring case; empty shows every row.
     void setFilterText(const QString& text);
+    // Only entries no signature check has passed for (never checked, or failed).
+    void setUnsignedOnly(bool only);
+    bool unsignedOnly() const { return m_unsignedOnly; }
 
 protected:
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
@@ -29,6 +32,7 @@ protected:
 private:
     const CacheEntryModel* m_entries = nullptr;
     QString m_text;
+    bool m_unsignedOnly = false;
 };
 
 } // namespace dist::gui

@@ -34,7 +34,8 @@ EntryDetails::EntryDetails(QWidget* parent)
     showEntry(nullptr, std::nullopt);
 }
 
-void EntryDetails::showEntry(const CacheEntry* e, const std::optional<BundleRecord>& bundle)
+void EntryDetails::showEntry(const CacheEntry* e, const std::optional<BundleRecord>& bundle,
+                             const QList<CacheEntry>& referrers, const QString& signatureKept)
 {
     if (!e) {
         setHtml(tr("<p style='color:#666'>Select an entry to see its details.</p>"));
@@ -63,13 +64,27 @@ void EntryDetails::showEntry(const CacheEntry* e, const std::optional<BundleReco
         tr("Signature"),
         e->signatureSummary
             ? QStringLiteral("%1 — %2").arg(e->signatureSummary->outcome, e->signatureSummary->detail).toHtmlEscaped()
-            : tr("<i>not checked</i>"));
+            : tr("<i>unsigned (no signature check has passed)</i>"));
+    if (!signatureKept.isEmpty()) {
+        html += row(tr("Signature kept"), plain(signatureKept));
+    }
+    if (!e->subjectDigest.isEmpty()) {
+        html += row(tr("Referrer of"), plain(e->subjectDigest));
+    }
     html += row(tr("Advisory epoch"), e->advisoryEpoch ? QString::number(*e->advisoryEpoch) : tr("<i>none</i>"));
     html += row(tr("Bundle"),
                 bundle ? QStringLiteral("%1 (%2)").arg(bundle->bundleId, bundleStateName(bundle->state)).toHtmlEscaped()
                        : tr("<i>not staged</i>"));
     html += row(tr("Blob"), plain(e->localPath));
     html += QStringLiteral("</table>");
+    if (!referrers.isEmpty()) {
+        html += tr("<h4 style='margin-bottom:2px'>Referrers</h4><table>");
+        for (const CacheEntry& r : referrers) {
+            html += row(r.artifactMediaType.isEmpty() ? r.mediaType : r.artifactMediaType,
+                        plain(r.manifestDigest.isEmpty() ? r.digest.toString() : r.manifestDigest));
+        }
+        html += QStringLiteral("</table>");
+    }
     if (!e->annotations.isEmpty()) {
         html += tr("<h4 style='margin-bottom:2px'>Annotations</h4><table>");
         for (auto it = e->annotations.cbegin(); it != e->annotations.cend(); ++it) {

@@ -4,6 +4,7 @@
 #include <bundles/Bundle.h>
 #include <cache/CacheEntry.h>
 
+#include <QList>
 #include <QTextBrowser>
 
 #include <optional>
@@ -18,7 +19,10 @@ class EntryDetails final : public QTextBrowser
 
 public:
     explicit EntryDetails(QWidget* parent = nullptr);
-    void showEntry(const CacheEntry* entry, const std::optional<BundleRecord>& bundle);
+    // `referrers`: the cached artifacts whose subject is this one (signatures, SBOMs); `signatureKept`:
+    // the cosign signature manifest the cache keeps for it, if any.
+    void showEntry(const CacheEntry* entry, const std::optional<BundleRecord>& bundle,
+                   const QList<CacheEntry>& referrers = {}, const QString& signatureKept = QString());
 };
 
 } // namespace dist::gui

@@ -23,10 +23,13 @@
 #include <credentials/CredentialResolver.h>
 #include <credentials/FileCredentialStore.h>
 #include <credentials/SavedCredentials.h>
+#include <ref/OciReference.h>
 #include <retention/Retention.h>
+#include <trust/CosignSignature.h>
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QElapsedTimer>
@@ -78,6 +81,7 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     , m_tree(new QTreeView(this))
     , m_cacheViews(new QStackedWidget(this))
     , m_filter(new QLineEdit(this))
+    , m_unsignedOnly(new QCheckBox(tr("U&nsigned only"), this))
     , m_details(new EntryDetails(this))
     , m_usage(new UsageWidget(this))
     , m_tabs(new QTabWidget(this))
@@ -152,8 +156,12 @@ MainWindow::MainWindow(const QString& cacheRoot, QNetworkAccessManager* nam, QWi
     auto* evictButton = new QPushButton(tr("Evic&t selected…"), this);
     evictButton->setObjectName(QStringLiteral("evictButton"));
     connect(evictButton, &QPushButton::clicked, this, &MainWindow::evictSelected);
+    m_unsignedOnly->setObjectName(QStringLiteral("unsignedOnly"));
+    m_unsignedOnly->setToolTip(tr("Show only entries that no signature check has passed for"));
+    connect(m_unsignedOnly, &QCheckBox::toggled, m_proxy, &CacheEntryProxy::setUnsignedOnly);
     auto* top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
+    top->addWidget(m_unsignedOnly);
     top->addWidget(evictButton);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(QStringLiteral("cacheSplitter"));
@@ -499,8 +507,29 @@ void MainWindow::showSelected()
     }
     // The table holds summaries; the details pane shows the whole entry.json (one small read, and
     // no access is recorded). An entry removed meanwhile shows what the table knew.
-    const Result<CacheEntry> full = m_client->cache().stat(e->digest);
-    m_details->showEntry(full ? &full.value() : e, m_model->bundleFor(e->digest));
+    Cache& cache = m_client->cache();
+    const Result<CacheEntry> full = cache.stat(e->digest);
+    QList<CacheEntry> referrers;
+    QString signatureKept;
+    if (full) {
+        if (auto manifest = Digest::parse(full->manifestDigest)) {
+            for (const Digest& d : cache.referrersOf(manifest.value())) {
+                if (auto r = cache.stat(d)) {
+                    referrers.append(r.value());
+                }
+            }
+            auto repository = OciReference::parse(full->canonicalRef.section(QStringLiteral("://"), -1));
+            auto tag = repository
+                ? OciReference::parse(repository->repositoryPath() + u':' + Cosign::signatureTag(manifest.value()))
+                : repository;
+            if (tag) {
+                if (auto kept = cache.taggedManifest(tag.value())) {
+                    signatureKept = kept->toString();
+                }
+            }
+        }
+    }
+    m_details->showEntry(full ? &full.value() : e, m_model->bundleFor(e->digest), referrers, signatureKept);
 }
 
 void MainWindow::showPlan(const RetentionOutcome& outcome)

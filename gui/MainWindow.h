@@ -15,6 +15,7 @@
 
 class QAction;
 class QLabel;
+class QCheckBox;
 class QLineEdit;
 class QMenu;
 class QNetworkAccessManager;
@@ -74,6 +75,7 @@ public:
     QList<const CacheEntry*> selectedEntries() const;
     QString selectedDigests() const; // one per line
     QLineEdit* filterEdit() const { return m_filter; }
+    QCheckBox* unsignedOnlyBox() const { return m_unsignedOnly; }
     EntryDetails* details() const { return m_details; }
     UsageWidget* usage() const { return m_usage; }
     BundlesPage* bundlesPage() const { return m_bundles; }
@@ -139,6 +141,7 @@ private:
     QAction* m_groupAction = nullptr;
     QStringList m_expanded; // repositories open in the tree across a regroup
     QLineEdit* m_filter;
+    QCheckBox* m_unsignedOnly;
     EntryDetails* m_details;
     UsageWidget* m_usage;
     QTabWidget* m_tabs;

@@ -416,10 +416,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;i&gt;not checked&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Advisory epoch</source>
         <translation type="unfinished"></translation>
     </message>
@@ -441,6 +437,22 @@
     </message>
     <message>
         <source>&lt;h4 style=&apos;margin-bottom:2px&apos;&gt;Annotations&lt;/h4&gt;&lt;table&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;unsigned (no signature check has passed)&lt;/i&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signature kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Referrer of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h4 style=&apos;margin-bottom:2px&apos;&gt;Referrers&lt;/h4&gt;&lt;table&gt;</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -615,6 +627,14 @@ Not evicted:
     </message>
     <message>
         <source>Cre&amp;dentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only entries that no signature check has passed for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>U&amp;nsigned only</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

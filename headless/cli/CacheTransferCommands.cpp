@@ -103,8 +103,9 @@ void CacheExportCommand::run(CommandContext& ctx, const QCommandLineParser& pars
                     w.beginObject()
                         .field(QStringLiteral("reference"), a.reference)
                         .field(QStringLiteral("manifest_digest"), a.manifest.toString())
-                        .field(QStringLiteral("digest"), a.content.toString())
                         .field(QStringLiteral("bytes"), a.bytes);
+                    // A signature travels as documents only: it has no cache entry of its own.
+                    w.key(QStringLiteral("digest")).optional(a.content.isNull() ? QString() : a.content.toString());
                     w.key(QStringLiteral("artifact_type"))
                         .optional(a.artifactType.isEmpty() ? QString() : a.artifactType);
                     w.endObject();
@@ -179,10 +180,10 @@ void CacheImportCommand::run(CommandContext& ctx, const QCommandLineParser& pars
                     w.beginObject()
                         .field(QStringLiteral("reference"), a.reference)
                         .field(QStringLiteral("manifest_digest"), a.manifest.toString())
-                        .field(QStringLiteral("digest"), a.content.toString())
                         .field(QStringLiteral("bytes"), a.bytes)
-                        .field(QStringLiteral("already_cached"), a.alreadyCached)
-                        .endObject();
+                        .field(QStringLiteral("already_cached"), a.alreadyCached);
+                    w.key(QStringLiteral("digest")).optional(a.content.isNull() ? QString() : a.content.toString());
+                    w.endObject();
                 }
                 w.endArray().endObject();
                 ctx.writeOut(w.toByteArray());

@@ -119,6 +119,7 @@ DistClient& CommandContext::client()
         options.offline = options.offline || m_globals.offline;
         options.packs.trustRootFiles += m_globals.trustRoots;
         options.packs.allowUnsigned = m_globals.allowUnsigned;
+        options.signatureKeys = m_globals.signatureKeys;
         if (!m_globals.platform.isEmpty()) {
             options.layers.platform = m_globals.platform;
         }

@@ -5,6 +5,7 @@
 #include <core/Result.h>
 #include <credentials/CredentialProvider.h>
 #include <credentials/CredentialStore.h>
+#include <trust/CosignSignature.h>
 
 #include <QIODevice>
 #include <QString>
@@ -27,6 +28,7 @@ struct GlobalOptions
     bool verbose = false;
     int jobs = 4;
     QStringList trustRoots; // --trust-root
+    QList<CosignPublicKey> signatureKeys; // --verify-signature
     QString registriesConf; // --registries-conf
     QString platform; // --platform, else GREENTIC_DIST_PLATFORM
     bool allowUnsigned = false;

@@ -15,6 +15,7 @@
 #include "LockCommands.h"
 #include "PackCommand.h"
 #include "PullCommand.h"
+#include "ReferrersCommand.h"
 #include "RegistryCommands.h"
 #include "ResolveCommand.h"
 #include "RetentionCommands.h"
@@ -34,6 +35,7 @@ CommandLine::CommandLine()
 {
     // One entry per line; the order is the order of `--help`.
     m_commands.append(std::make_shared<ResolveCommand>());
+    m_commands.append(std::make_shared<ReferrersCommand>());
     m_commands.append(std::make_shared<PullCommand>());
     m_commands.append(std::make_shared<CacheListCommand>());
     m_commands.append(std::make_shared<CacheRemoveCommand>());
@@ -105,6 +107,10 @@ QList<QCommandLineOption> CommandLine::globalOptions()
                            QStringLiteral("Also trust the pack-signing roots in this JSON file (repeatable; also "
                                           "ASSAY_REGISTRY_TRUST_ROOTS=FILE[:FILE])."),
                            QStringLiteral("FILE")),
+        QCommandLineOption(QStringLiteral("verify-signature"),
+                           QStringLiteral("Require a cosign signature by this public key (PEM, ECDSA P-256 or Ed25519) "
+                                          "on every OCI artifact pulled or resolved (repeatable: any of the keys)."),
+                           QStringLiteral("KEY.pub")),
         QCommandLineOption(QStringLiteral("allow-unsigned"),
                            QStringLiteral("Accept unsigned packs (never a bad digest or signature).")),
         QCommandLineOption({QStringLiteral("q"), QStringLiteral("quiet")},
@@ -304,6 +310,14 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     g.trustRoots = parser.values(QStringLiteral("trust-root"));
     g.registriesConf = parser.value(QStringLiteral("registries-conf"));
     g.allowUnsigned = parser.isSet(QStringLiteral("allow-unsigned"));
+    for (const QString& path : parser.values(QStringLiteral("verify-signature"))) {
+        auto key = CosignPublicKey::load(path);
+        if (!key) {
+            finishLater(ctx.fail(key.error()));
+            return;
+        }
+        g.signatureKeys.append(key.value());
+    }
     {
         const bool flag = parser.isSet(QStringLiteral("platform"));
         const QString platform = flag ? parser.value(QStringLiteral("platform")) : Settings().platform();

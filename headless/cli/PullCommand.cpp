@@ -13,9 +13,13 @@ namespace dist::cli {
 
 QList<QCommandLineOption> PullCommand::options() const
 {
-    return QList<QCommandLineOption>{QCommandLineOption(
-               QStringLiteral("lock"), QStringLiteral("Pull every entry of a lockfile (wins over REF)."),
-               QStringLiteral("FILE"))}
+    return QList<QCommandLineOption>{
+               QCommandLineOption(QStringLiteral("lock"),
+                                  QStringLiteral("Pull every entry of a lockfile (wins over REF)."),
+                                  QStringLiteral("FILE")),
+               QCommandLineOption(QStringLiteral("with-referrers"),
+                                  QStringLiteral("Also pull the artifacts whose subject is REF "
+                                                 "(signatures, SBOMs), linked to it in the cache."))}
     + ReleaseOptions::options();
 }
 
@@ -75,21 +79,56 @@ void PullCommand::run(CommandContext& ctx, const QCommandLineParser& parser, con
             ctx.fail(makeError(ErrorCode::InvalidInput, QStringLiteral("pull requires either a reference or --lock"))));
         return;
     }
+    const QString reference = args.first();
+    const bool withReferrers = parser.isSet(QStringLiteral("with-referrers"));
     ctx.client().pull(
-        args.first(), Digest(),
-        [&ctx, json, done](Result<PullResult> r) {
+        reference, Digest(),
+        [&ctx, json, done, reference, withReferrers](Result<PullResult> r) {
             if (!r) {
                 done(ctx.fail(r.error()));
                 return;
             }
-            if (json) {
-                JsonWriter w;
-                writeResult(w, r.value());
-                ctx.writeOut(w.toByteArray());
-            } else {
-                ctx.print(r->entry.localPath.isEmpty() ? r->digest.toString() : r->entry.localPath);
+            auto print = [&ctx, json, done, main = r.value()](const QList<PullResult>& referrers, bool with) {
+                if (json) {
+                    JsonWriter w;
+                    if (with) {
+                        w.beginObject().key(QStringLiteral("artifact"));
+                        writeResult(w, main);
+                        w.key(QStringLiteral("referrers")).beginArray();
+                        for (const PullResult& p : referrers) {
+                            writeResult(w, p);
+                        }
+                        w.endArray().endObject();
+                    } else {
+                        writeResult(w, main);
+                    }
+                    ctx.writeOut(w.toByteArray());
+                } else {
+                    ctx.print(main.entry.localPath.isEmpty() ? main.digest.toString() : main.entry.localPath);
+                    for (const PullResult& p : referrers) {
+                        ctx.printErr(QStringLiteral("referrer %1 %2").arg(p.digest.toString(), p.entry.localPath));
+                    }
+                }
+                done(ExitCode::Ok);
+            };
+            if (!withReferrers) {
+                print({}, false);
+                return;
             }
-            done(ExitCode::Ok);
+            ctx.client().referrers(reference, QString(), [&ctx, reference, print, done](Result<ReferrersResult> found) {
+                if (!found) {
+                    done(ctx.fail(found.error()));
+                    return;
+                }
+                ctx.client().pullReferrers(reference, found.value(),
+                                           [&ctx, print, done](Result<QList<PullResult>> pulled) {
+                                               if (!pulled) {
+                                                   done(ctx.fail(pulled.error()));
+                                                   return;
+                                               }
+                                               print(pulled.value(), true);
+                                           });
+            });
         },
         release.value());
 }

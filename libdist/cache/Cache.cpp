@@ -261,6 +261,31 @@ std::optional<Digest> Cache::taggedManifest(const OciReference& tagged) const
     return d.value();
 }
 
+Result<void> Cache::recordReferrer(const Digest& subject, const Digest& content)
+{
+    const QString dir = m_layout.referrerDir(subject);
+    if (!QDir().mkpath(dir)) {
+        return makeError(ErrorCode::Io, QStringLiteral("cannot create directory `%1`").arg(dir));
+    }
+    QFile link(dir + u'/' + content.hex());
+    if (!link.exists() && !link.open(QIODevice::WriteOnly)) {
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("cannot write `%1`: %2").arg(link.fileName(), link.errorString()));
+    }
+    return {};
+}
+
+QList<Digest> Cache::referrersOf(const Digest& subject) const
+{
+    QList<Digest> out;
+    for (const QString& hex : QDir(m_layout.referrerDir(subject)).entryList(QDir::Files, QDir::Name)) {
+        if (Digest::isValidHex(hex) && QFileInfo::exists(entryPath(Digest::fromHex(hex)))) {
+            out.append(Digest::fromHex(hex));
+        }
+    }
+    return out;
+}
+
 Result<CacheEntry> Cache::lookup(const Digest& d) const
 {
     auto direct = stat(d);

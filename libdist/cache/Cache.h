@@ -64,6 +64,11 @@ public:
     std::optional<Digest> taggedManifest(const OciReference& tagged) const;
     static QString tagName(const OciReference& tagged); // registry/repository:tag
 
+    // Which entries are referrers (signatures, SBOMs) of a manifest, so the GUI finds them without
+    // reading every entry.json.
+    Result<void> recordReferrer(const Digest& subject, const Digest& content);
+    QList<Digest> referrersOf(const Digest& subject) const;
+
     QList<Digest> digests() const; // sorted
     // Sum of the blob sizes of all entries, from directory metadata only (no entry.json reads).
     qint64 blobBytes() const;

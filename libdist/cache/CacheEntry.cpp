@@ -87,6 +87,7 @@ const QStringList kKnownKeys = {
     QStringLiteral("manifest_media_type"),
     QStringLiteral("artifact_media_type"),
     QStringLiteral("fetched_from"),
+    QStringLiteral("subject_digest"),
 };
 
 class Reader
@@ -216,6 +217,9 @@ QByteArray CacheEntry::toJson() const
     w.key(QStringLiteral("manifest_media_type")).optional(manifestMediaType.isEmpty() ? QString() : manifestMediaType);
     w.key(QStringLiteral("artifact_media_type")).optional(artifactMediaType.isEmpty() ? QString() : artifactMediaType);
     w.key(QStringLiteral("fetched_from")).optional(fetchedFrom.isEmpty() ? QString() : fetchedFrom);
+    if (!subjectDigest.isEmpty()) { // only on referrers, so other entries read as they always have
+        w.field(QStringLiteral("subject_digest"), subjectDigest);
+    }
     for (auto it = unknownFields.begin(); it != unknownFields.end(); ++it) {
         w.key(it.key()).value(it.value());
     }
@@ -332,6 +336,7 @@ Result<CacheEntry> CacheEntry::fromJson(const QByteArray& json, const QString& o
     e.manifestMediaType = r.optionalString(QStringLiteral("manifest_media_type"));
     e.artifactMediaType = r.optionalString(QStringLiteral("artifact_media_type"));
     e.fetchedFrom = r.optionalString(QStringLiteral("fetched_from"));
+    e.subjectDigest = r.optionalString(QStringLiteral("subject_digest"));
     if (r.error) {
         return *r.error;
     }

@@ -74,6 +74,7 @@ struct CacheEntry
     QString manifestMediaType;
     QString artifactMediaType; // OCI artifactType
     QString fetchedFrom; // where the bytes came from (registry URL, https URL, file path)
+    QString subjectDigest; // OCI 1.1 referrers: the manifest this artifact is about
     QJsonObject unknownFields;
 
     QByteArray toJson() const;

@@ -153,6 +153,16 @@ QString CacheLayout::tagIndexPath(const QString& reference) const
     return tagIndexDir() + u'/' + Sha256::hash(reference.toUtf8()).hex();
 }
 
+QString CacheLayout::referrerIndexDir() const
+{
+    return m_root + QStringLiteral("/index/referrers");
+}
+
+QString CacheLayout::referrerDir(const Digest& subject) const
+{
+    return referrerIndexDir() + u'/' + subject.hex();
+}
+
 QString CacheLayout::packIndexRoot() const
 {
     return m_root + QStringLiteral("/index/packs");

@@ -14,6 +14,7 @@ namespace dist {
 //   index/entries-v2.bin                                   the entry summary snapshot
 //   index/manifests/sha256/<hex>                           manifest digest -> content digest
 //   index/tags/<sha256 of the reference>                   imported tag -> manifest digest
+//   index/referrers/<subject hex>/<content hex>            referrers pulled or imported for a subject
 //   oci/blobs/sha256/<hex>                                 manifests, indexes and configs as pulled
 //   index/packs/<registry key>/                            pack registry answers
 //   release-index/v1/<channel>/<release>.json              runtime release indexes
@@ -71,6 +72,8 @@ public:
     // A tag recorded by `cache import` (offline sites have no registry to ask).
     QString tagIndexDir() const;
     QString tagIndexPath(const QString& reference) const;
+    QString referrerIndexDir() const;
+    QString referrerDir(const Digest& subject) const;
     QString packIndexRoot() const;
     QString packIndexDir(const QString& registryKey) const;
     QString releaseIndexPath(const QString& channel, const QString& release) const;

@@ -8,6 +8,7 @@
 #include <core/Sha256.h>
 #include <oci/OciManifest.h>
 #include <ref/Reference.h>
+#include <trust/CosignSignature.h>
 
 #include <QDateTime>
 #include <QDir>
@@ -103,6 +104,24 @@ struct CacheExporter::Plan
     QSet<QString> names;
     QSet<Digest> entries; // entries already planned (a digest asked for twice goes in once)
     QList<ExportSkip> skipped;
+
+    // One artifact: its descriptor in index.json and its blobs, each blob stored once.
+    void add(ExportedArtifact artifact, const QList<LayoutBlob>& needed, const QJsonObject& descriptor)
+    {
+        QList<int> indexes;
+        for (const LayoutBlob& b : needed) {
+            artifact.bytes += b.size;
+            auto at = blobIndex.constFind(b.digest);
+            if (at == blobIndex.constEnd()) {
+                at = blobIndex.insert(b.digest, int(blobs.size()));
+                blobs.append(b);
+            }
+            indexes.append(at.value());
+        }
+        artifacts.append(artifact);
+        blobsOf.append(indexes);
+        descriptors.append(descriptor);
+    }
 };
 
 CacheExporter::CacheExporter(const Cache& cache)
@@ -258,21 +277,47 @@ Result<void> CacheExporter::planEntry(const CacheEntry& entry, Plan& plan) const
     plan.names.insert(name);
     annotations.insert(OciLayoutFiles::RefName, name);
 
-    ExportedArtifact artifact{name, described, entry.digest, entry.artifactMediaType, 0};
-    QList<int> indexes;
-    for (const LayoutBlob& b : std::as_const(blobs)) {
-        artifact.bytes += b.size;
-        auto at = plan.blobIndex.constFind(b.digest);
-        if (at == plan.blobIndex.constEnd()) {
-            at = plan.blobIndex.insert(b.digest, int(plan.blobs.size()));
-            plan.blobs.append(b);
-        }
-        indexes.append(at.value());
-    }
-    plan.artifacts.append(artifact);
-    plan.blobsOf.append(indexes);
-    plan.descriptors.append(descriptorJson(mediaType, described, size, artifactType, annotations));
+    plan.add(ExportedArtifact{name, described, entry.digest, entry.artifactMediaType, 0}, blobs,
+             descriptorJson(mediaType, described, size, artifactType, annotations));
+    planSignature(repository.value(), top.value(), plan);
     return {};
+}
+
+void CacheExporter::planSignature(const OciReference& repository, const Digest& signed_, Plan& plan) const
+{
+    // The cosign signature a verified pull kept travels with the artifact, under its tag, so the
+    // far side can check it offline.
+    auto tag = OciReference::parse(repository.repositoryPath() + u':' + Cosign::signatureTag(signed_));
+    if (!tag) {
+        return;
+    }
+    const QString name = Cache::tagName(tag.value());
+    const auto manifest = m_cache.taggedManifest(tag.value());
+    if (!manifest || plan.names.contains(name)) {
+        return;
+    }
+    auto bytes = m_cache.metadata(*manifest);
+    auto parsed
+        = bytes ? OciManifest::parse(bytes.value(), MediaTypes::OciManifest) : Result<OciManifest>(bytes.error());
+    if (!parsed || parsed->isIndex()) {
+        return;
+    }
+    QList<LayoutBlob> blobs{LayoutBlob{*manifest, bytes->size(), QString(), bytes.value()}};
+    QList<OciDescriptor> needed = parsed->layers;
+    needed.prepend(parsed->config);
+    for (const OciDescriptor& d : std::as_const(needed)) {
+        auto small = m_cache.metadata(d.digest);
+        if (!small) {
+            qCInfo(lcClient).noquote() << "the signature of" << repository.repositoryPath() << "lacks"
+                                       << d.digest.toString() << "and is not exported";
+            return;
+        }
+        blobs.append(LayoutBlob{d.digest, small->size(), QString(), small.value()});
+    }
+    plan.names.insert(name);
+    plan.add(ExportedArtifact{name, *manifest, Digest(), Cosign::SignatureArtifactType, 0}, blobs,
+             descriptorJson(parsed->mediaType, *manifest, bytes->size(), parsed->artifactType,
+                            QJsonObject{{OciLayoutFiles::RefName, name}}));
 }
 
 Result<CacheExporter::Plan> CacheExporter::plan(const ExportRequest& request) const
@@ -320,6 +365,19 @@ Result<CacheExporter::Plan> CacheExporter::plan(const ExportRequest& request) co
         }
         if (auto r = add(d, l.reference.isEmpty() ? d.toString() : l.reference); !r) {
             return r.error();
+        }
+    }
+    if (!request.all) {
+        // What was pulled with --with-referrers goes with its subject.
+        QSet<QString> subjects;
+        for (const CacheEntry& e : std::as_const(chosen)) {
+            subjects.insert(e.manifestDigest);
+        }
+        for (const CacheEntry& e : m_cache.entries()) {
+            if (!e.subjectDigest.isEmpty() && subjects.contains(e.subjectDigest) && !plan.entries.contains(e.digest)) {
+                plan.entries.insert(e.digest);
+                chosen.append(e);
+            }
         }
     }
     // Newest first, so a tag pulled twice names the copy pulled last.

@@ -5,6 +5,7 @@
 #include <core/Digest.h>
 #include <core/Result.h>
 #include <ref/Lockfile.h>
+#include <ref/OciReference.h>
 
 #include <QList>
 #include <QString>
@@ -66,6 +67,7 @@ private:
     struct Plan;
     Result<Plan> plan(const ExportRequest& request) const;
     Result<void> planEntry(const CacheEntry& entry, Plan& plan) const;
+    void planSignature(const OciReference& repository, const Digest& signed_, Plan& plan) const;
 
     const Cache& m_cache;
 };

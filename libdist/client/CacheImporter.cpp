@@ -8,6 +8,7 @@
 #include <core/Sha256.h>
 #include <pull/CacheCommitter.h>
 #include <ref/OciReference.h>
+#include <trust/CosignSignature.h>
 
 #include <QDir>
 #include <QFile>
@@ -91,7 +92,15 @@ struct Item
     QList<QByteArray> documents; // manifests and config, kept as metadata
     OciManifest image;
     LayerChoice choice;
+    bool metadataOnly = false;
 };
+
+bool isSignature(const OciManifest& image)
+{
+    return !image.layers.isEmpty()
+        && std::all_of(image.layers.cbegin(), image.layers.cend(),
+                       [](const OciDescriptor& l) { return l.mediaType == Cosign::SimpleSigningLayer; });
+}
 
 struct Staged
 {
@@ -405,15 +414,25 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
             return config.error();
         }
         item.documents.append(config.value());
-        auto choice = request.layers.select(image);
-        if (!choice) {
-            return makeError(choice.code(), QStringLiteral("%1: %2").arg(d.digest.toString(), choice.message()));
-        }
-        if (auto held = reader.blob(choice->layer); !held) {
-            return held.error();
-        }
         item.image = image;
-        item.choice = choice.value();
+        auto choice = request.layers.select(image);
+        if (!choice && isSignature(image)) {
+            // A cosign signature: small documents only, kept as metadata under its tag, no entry.
+            for (const OciDescriptor& layer : std::as_const(image.layers)) {
+                auto bytes = reader.document(layer);
+                if (!bytes) {
+                    return bytes.error();
+                }
+                item.documents.append(bytes.value());
+            }
+            item.metadataOnly = true;
+        } else if (!choice) {
+            return makeError(choice.code(), QStringLiteral("%1: %2").arg(d.digest.toString(), choice.message()));
+        } else if (auto held = reader.blob(choice->layer); !held) {
+            return held.error();
+        } else {
+            item.choice = choice.value();
+        }
         const QString pinnedName = item.repository.repositoryPath() + u'@' + d.digest.toString();
         item.reference = item.tagged ? Cache::tagName(*item.tagged) : pinnedName;
         if (!tops.contains(d.digest) || item.tagged) {
@@ -426,7 +445,9 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
     //    Locks in digest order, so two imports never wait on each other crosswise.
     std::map<Digest, Staged> staged;
     for (const Item& item : std::as_const(items)) {
-        staged.try_emplace(item.choice.layer.digest);
+        if (!item.metadataOnly) {
+            staged.try_emplace(item.choice.layer.digest);
+        }
     }
     ImportReport report;
     report.from = from;
@@ -502,13 +523,26 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
     const QString fetchedFrom = QStringLiteral("oci-layout:") + QFileInfo(from).absoluteFilePath();
     for (qsizetype i = 0; i < items.size(); ++i) {
         const Item& item = items.at(i);
-        const Digest content = item.choice.layer.digest;
-        Staged& s = staged[content];
         for (const QByteArray& doc : item.documents) {
             if (auto kept = m_cache.storeMetadata(doc); !kept) {
                 return kept.error();
             }
         }
+        if (item.metadataOnly) {
+            if (item.tagged) {
+                if (auto r = m_cache.recordTag(*item.tagged, item.top); !r) {
+                    return r.error();
+                }
+            }
+            ImportedArtifact signature{item.reference, item.top, Digest(), Cosign::SignatureArtifactType, 0, false};
+            report.artifacts.append(signature);
+            if (progress) {
+                progress(signature, int(i + 1), int(items.size()));
+            }
+            continue;
+        }
+        const Digest content = item.choice.layer.digest;
+        Staged& s = staged[content];
         ImportedArtifact artifact{item.reference,         item.top,           content, item.image.artifactType,
                                   item.choice.layer.size, s.ingest == nullptr};
         if (s.ingest) {
@@ -525,6 +559,9 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
             e.artifactMediaType
                 = item.image.artifactType.isEmpty() ? item.image.config.mediaType : item.image.artifactType;
             e.fetchedFrom = fetchedFrom;
+            if (item.image.subject) {
+                e.subjectDigest = item.image.subject->digest.toString();
+            }
             auto committed = m_cache.commit(*s.ingest, e);
             if (!committed) {
                 return committed.error();
@@ -540,6 +577,11 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
         }
         if (item.tagged) {
             if (auto r = m_cache.recordTag(*item.tagged, item.top); !r) {
+                return r.error();
+            }
+        }
+        if (item.image.subject) {
+            if (auto r = m_cache.recordReferrer(item.image.subject->digest, content); !r) {
                 return r.error();
             }
         }

@@ -340,24 +340,47 @@ Result<GcReport> CacheMaintenance::collectGarbage(qint64 staleAgeSeconds)
 int CacheMaintenance::sweepOciMetadata()
 {
     int removed = 0;
-    // Imported tags whose manifest no longer leads to an entry.
+    // Tags whose manifest no longer leads to an entry; a cosign signature tag (sha256-<hex>.sig)
+    // lives as long as the artifact it signs, and its manifest is kept with it.
+    QList<Digest> pending;
     QDir tags(m_cache.layout().tagIndexDir());
     for (const QString& name : tags.entryList(QDir::Files)) {
         QFile f(tags.filePath(name));
-        QString manifest;
+        QString line;
         if (f.open(QIODevice::ReadOnly)) {
-            manifest = QString::fromUtf8(f.read(4096)).trimmed().section(u' ', -1);
+            line = QString::fromUtf8(f.read(4096)).trimmed();
             f.close();
         }
-        auto d = Digest::parse(manifest);
-        if ((!d || !m_cache.lookup(d.value())) && tags.remove(name)) {
+        const QString reference = line.section(u' ', 0, -2);
+        auto manifest = Digest::parse(line.section(u' ', -1));
+        const QString tag = reference.section(u':', -1);
+        bool live = false;
+        if (manifest && tag.startsWith(QLatin1String("sha256-")) && tag.endsWith(QLatin1String(".sig"))) {
+            const QString hex = tag.mid(7, 64);
+            live = Digest::isValidHex(hex) && m_cache.lookup(Digest::fromHex(hex));
+            if (live) {
+                pending.append(manifest.value());
+            }
+        } else {
+            live = manifest && m_cache.lookup(manifest.value());
+        }
+        if (!live && tags.remove(name)) {
+            ++removed;
+        }
+    }
+    // Referrer links whose referrer entry is gone.
+    QDirIterator links(m_cache.layout().referrerIndexDir(), QDir::Files, QDirIterator::Subdirectories);
+    while (links.hasNext()) {
+        const QString path = links.next();
+        const QString hex = links.fileName();
+        if ((!Digest::isValidHex(hex) || !QFileInfo::exists(m_cache.entryPath(Digest::fromHex(hex))))
+            && QFile::remove(path)) {
             ++removed;
         }
     }
     // Kept manifests and configs that no entry reaches any more. Young files are left alone: a
     // pull stores its config beside the layer, before the entry that reaches it is committed.
     QSet<Digest> reachable;
-    QList<Digest> pending;
     for (const CacheEntry& e : m_cache.entries()) {
         for (const QString& text : {e.manifestDigest, e.platformManifestDigest}) {
             if (auto d = Digest::parse(text)) {

@@ -125,6 +125,108 @@ void DistClient::pullOciPack(const QString& reference, PullDone done)
     m_oci->fetchWith(req.value(), layers, std::move(done));
 }
 
+void DistClient::referrers(const QString& reference, const QString& artifactType,
+                           std::function<void(Result<ReferrersResult>)> done)
+{
+    auto req = request(reference, Digest(), ReleaseContext());
+    if (!req) {
+        fail(std::move(done), req.error());
+        return;
+    }
+    auto oci = m_oci->mapper().ociFor(req->ref);
+    if (!oci) {
+        fail(std::move(done),
+             makeError(
+                 ErrorCode::InvalidInput,
+                 QStringLiteral("`%1` is not an OCI reference; only OCI artifacts have referrers").arg(reference)));
+        return;
+    }
+    resolve(reference, [this, oci = oci.value(), artifactType, done](Result<Digest> subject) {
+        if (!subject) {
+            done(subject.error());
+            return;
+        }
+        if (m_options.offline) {
+            ReferrersResult found{subject.value(), {}, QStringLiteral("cache")};
+            for (const CacheEntry& e : m_cache.entries()) {
+                auto manifest = Digest::parse(e.manifestDigest);
+                if (e.subjectDigest != subject->toString() || !manifest
+                    || (!artifactType.isEmpty() && e.artifactMediaType != artifactType)) {
+                    continue;
+                }
+                OciDescriptor d;
+                d.digest = manifest.value();
+                d.mediaType = e.manifestMediaType;
+                d.artifactType = e.artifactMediaType;
+                d.size = m_cache.metadata(manifest.value()) ? m_cache.metadata(manifest.value())->size() : -1;
+                found.referrers.append(d);
+            }
+            done(found);
+            return;
+        }
+        m_oci->client().referrers(
+            oci, subject.value(), artifactType, [done, subject = subject.value()](Result<OciReferrers> r) {
+                if (!r) {
+                    done(r.error());
+                    return;
+                }
+                done(ReferrersResult{subject, r->descriptors,
+                                     r->viaApi ? QStringLiteral("api") : QStringLiteral("tag-schema")});
+            });
+    });
+}
+
+void DistClient::pullReferrers(const QString& reference, const ReferrersResult& found,
+                               std::function<void(Result<QList<PullResult>>)> done)
+{
+    auto req = request(reference, Digest(), ReleaseContext());
+    auto oci = req ? m_oci->mapper().ociFor(req->ref) : Result<OciReference>(req.error());
+    if (!oci) {
+        fail(std::move(done), oci.error());
+        return;
+    }
+    auto pending = std::make_shared<QList<OciDescriptor>>();
+    for (const OciDescriptor& d : found.referrers) {
+        if (MediaTypes::isManifest(d.mediaType)) {
+            pending->append(d);
+        }
+    }
+    auto results = std::make_shared<QList<PullResult>>();
+    // One at a time; the step holds itself only through the pull in flight, so nothing is left
+    // behind when the last one is done.
+    auto next = std::make_shared<std::function<void()>>();
+    std::weak_ptr<std::function<void()>> weakNext = next;
+    *next = [this, pending, results, weakNext, done, repo = oci->repositoryPath(), subject = found.subject]() {
+        if (pending->isEmpty()) {
+            done(*results);
+            return;
+        }
+        const OciDescriptor d = pending->takeFirst();
+        auto one = request(QStringLiteral("oci://%1@%2").arg(repo, d.digest.toString()), Digest(), ReleaseContext());
+        if (!one) {
+            done(one.error());
+            return;
+        }
+        LayerPolicy any = m_options.layers;
+        any.anyLayer = true;
+        m_oci->fetchWith(one.value(), any,
+                         [this, results, self = weakNext.lock(), done, subject](Result<PullResult> r) {
+                             if (!r) {
+                                 done(r.error());
+                                 return;
+                             }
+                             (void)m_cache.updateEntry(r->entry.digest, [&subject](CacheEntry& e) {
+                                 e.subjectDigest = subject.toString();
+                                 return true;
+                             });
+                             (void)m_cache.recordReferrer(subject, r->entry.digest);
+                             results->append(r.value());
+                             (*self)();
+                         });
+    };
+    (*next)();
+}
+
 void DistClient::pullAll(const QList<LockEntry>& entries, int jobs, std::function<void(Result<QList<PullResult>>)> done)
 {
     BatchPuller::run(

@@ -28,6 +28,13 @@ class OciSource;
 class PackResolver;
 class PackSource;
 
+struct ReferrersResult
+{
+    Digest subject; // the manifest digest the reference resolved to
+    QList<OciDescriptor> referrers;
+    QString source; // "api", "tag-schema" or "cache" (offline: the referrers pulled before)
+};
+
 // Resolves references and pulls artifacts into the cache: a facade that picks the source for a
 // reference's kind (sources/) and hands it the request; the sources share one commit path
 // (CacheCommitter). All network work is asynchronous on the caller's event loop; callbacks run on
@@ -62,6 +69,14 @@ public:
     // application/octet-stream is a pack as upstream's pack fetcher decides; `pull` keeps the
     // component rule for the same image.
     void pullOciPack(const QString& reference, PullDone done);
+    // The artifacts whose subject is what `reference` resolves to (OCI 1.1 referrers; offline, the
+    // ones the cache holds), filtered to `artifactType` when given.
+    void referrers(const QString& reference, const QString& artifactType,
+                   std::function<void(Result<ReferrersResult>)> done);
+    // Pulls each referrer of `subject` in the repository of `reference` (any layer will do, as for
+    // `store download`) and records the subject in its entry.
+    void pullReferrers(const QString& reference, const ReferrersResult& found,
+                       std::function<void(Result<QList<PullResult>>)> done);
     // Pulls every entry, at most `jobs` at a time (BatchPuller).
     void pullAll(const QList<LockEntry>& entries, int jobs, std::function<void(Result<QList<PullResult>>)> done);
 

@@ -6,6 +6,7 @@
 #include <core/Sha256.h>
 
 #include <QTimer>
+#include <QUrlQuery>
 
 namespace dist {
 
@@ -217,6 +218,104 @@ void OciClient::resolveAt(const OciReference& ref, const LayerPolicy& policy,
                 },
                 entry->size);
         });
+}
+
+void OciClient::referrers(const OciReference& ref, const Digest& subject, const QString& artifactType,
+                          std::function<void(Result<OciReferrers>)> done)
+{
+    auto base = baseUrl(ref);
+    if (!base) {
+        QTimer::singleShot(0, this, [done, e = base.error()] { done(e); });
+        return;
+    }
+    auto keep = [artifactType](const QList<OciDescriptor>& all, bool filtered) {
+        QList<OciDescriptor> kept;
+        for (const OciDescriptor& d : all) {
+            if (filtered || artifactType.isEmpty() || d.artifactType == artifactType) {
+                kept.append(d);
+            }
+        }
+        return kept;
+    };
+    HttpRequest req;
+    req.url = base.value();
+    req.url.setPath(QStringLiteral("/v2/%1/referrers/%2").arg(ref.repository(), subject.toString()));
+    if (!artifactType.isEmpty()) {
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("artifactType"), artifactType);
+        req.url.setQuery(query);
+    }
+    req.headers.append({QByteArrayLiteral("Accept"), MediaTypes::OciIndex.toLatin1()});
+    req.authHost = ref.registry();
+    req.authTenant = ref.authTenant();
+    req.authScope = scope(ref);
+    req.maxBodyBytes = 4 << 20;
+    req.what = QStringLiteral("referrers of %1@%2").arg(ref.repositoryPath(), subject.toString());
+    auto* exchange = new HttpExchange(m_nam, m_auth, m_options, this);
+    exchange->start(req, nullptr, [this, ref, subject, keep, done, what = req.what](Result<HttpResponse> r) {
+        if (r) {
+            auto index = OciManifest::parse(r->body, MediaTypes::OciIndex);
+            if (!index || !index->isIndex()) {
+                done(makeError(ErrorCode::Protocol,
+                               QStringLiteral("%1: the registry's answer is not an image index%2")
+                                   .arg(what, index ? QString() : QStringLiteral(": ") + index.message())));
+                return;
+            }
+            const bool filtered = r->header("OCI-Filters-Applied").contains("artifactType");
+            done(OciReferrers{keep(index->manifests, filtered), true});
+            return;
+        }
+        if (r.code() != ErrorCode::NotFound) {
+            done(r.error());
+            return;
+        }
+        // No referrers API: the tag schema, an index under sha256-<hex> that pushers keep current.
+        const QString tag = QStringLiteral("sha256-") + subject.hex();
+        fetchManifest(ref, tag, Digest(), [this, ref, keep, done](Result<OciFetchedManifest> fallback) {
+            if (!fallback) {
+                if (fallback.code() == ErrorCode::NotFound) {
+                    done(OciReferrers{});
+                } else {
+                    done(fallback.error());
+                }
+                return;
+            }
+            if (!fallback->manifest.isIndex()) {
+                done(OciReferrers{});
+                return;
+            }
+            // An index written by an older tool may lack artifactType: the manifests say it.
+            completeArtifactTypes(ref, std::make_shared<QList<OciDescriptor>>(fallback->manifest.manifests), 0,
+                                  [keep, done](QList<OciDescriptor> all) {
+                                      done(OciReferrers{keep(all, false), false});
+                                  });
+        });
+    });
+}
+
+void OciClient::completeArtifactTypes(const OciReference& ref, std::shared_ptr<QList<OciDescriptor>> list, qsizetype i,
+                                      std::function<void(QList<OciDescriptor>)> done)
+{
+    constexpr qsizetype kMaxLookups = 32;
+    while (i < list->size() && i < kMaxLookups
+           && (!list->at(i).artifactType.isEmpty() || !MediaTypes::isManifest(list->at(i).mediaType))) {
+        ++i;
+    }
+    if (i >= list->size() || i >= kMaxLookups) {
+        QTimer::singleShot(0, this, [list, done] { done(*list); });
+        return;
+    }
+    const OciDescriptor d = list->at(i);
+    fetchManifest(
+        ref, d.digest.toString(), d.digest,
+        [this, ref, list, i, done](Result<OciFetchedManifest> m) {
+            if (m) {
+                (*list)[i].artifactType
+                    = m->manifest.artifactType.isEmpty() ? m->manifest.config.mediaType : m->manifest.artifactType;
+            }
+            completeArtifactTypes(ref, list, i + 1, done);
+        },
+        d.size);
 }
 
 HttpRequest OciClient::blobRequest(const QUrl& base, const OciReference& at, const OciDescriptor& blob)

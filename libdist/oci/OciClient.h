@@ -45,6 +45,12 @@ struct OciFetchedManifest
     QByteArray bytes;
 };
 
+struct OciReferrers
+{
+    QList<OciDescriptor> descriptors;
+    bool viaApi = false; // false: the tag schema fallback
+};
+
 // Speaks the OCI distribution API to one registry at a time: manifests (with indexes and layer
 // selection) and blobs (streamed, resumable). Registries are reached over https; plain http only for
 // loopback hosts when allowed, or for hosts listed as insecure.
@@ -67,6 +73,14 @@ public:
     // gets where it came from (scheme://host/repository).
     void fetchBlob(const OciReference& ref, const OciDescriptor& blob, IngestFile* sink,
                    std::function<void(Result<QString>)> done, HttpExchange::Progress progress = {});
+    // A manifest by tag or digest (`reference`), checked against `expected` when that is set.
+    void fetchManifest(const OciReference& ref, const QString& reference, const Digest& expected,
+                       std::function<void(Result<OciFetchedManifest>)> done, qint64 expectedSize = -1);
+    // The artifacts whose subject is `subject` (OCI 1.1): the referrers API where the registry has
+    // it, else the sha256-<hex> tag schema; an empty list when neither has any. Filtered to
+    // `artifactType` when given (by the registry if it says so, else here).
+    void referrers(const OciReference& ref, const Digest& subject, const QString& artifactType,
+                   std::function<void(Result<OciReferrers>)> done);
     // A small blob (a config) in memory, checked against its descriptor's digest and size.
     void fetchSmallBlob(const OciReference& ref, const OciDescriptor& blob,
                         std::function<void(Result<QByteArray>)> done);
@@ -79,8 +93,8 @@ private:
     void fetchBlobFrom(std::shared_ptr<QList<OciEndpoint>> endpoints, qsizetype i, const OciDescriptor& blob,
                        IngestFile* sink, std::function<void(Result<QString>)> done, HttpExchange::Progress progress);
     Result<QList<OciEndpoint>> endpointsFor(const OciReference& ref, bool byDigest) const;
-    void fetchManifest(const OciReference& ref, const QString& reference, const Digest& expected,
-                       std::function<void(Result<OciFetchedManifest>)> done, qint64 expectedSize = -1);
+    void completeArtifactTypes(const OciReference& ref, std::shared_ptr<QList<OciDescriptor>> list, qsizetype i,
+                               std::function<void(QList<OciDescriptor>)> done);
     static QString scope(const OciReference& ref);
     static HttpRequest blobRequest(const QUrl& base, const OciReference& at, const OciDescriptor& blob);
 

@@ -195,6 +195,13 @@ Result<OciManifest> OciManifest::parse(const QByteArray& body, const QString& co
         return ann.error();
     }
     m.annotations = ann.value();
+    if (const QJsonValue subject = o.value(QStringLiteral("subject")); !subject.isUndefined()) {
+        auto d = parseDescriptor(subject, QStringLiteral("subject"));
+        if (!d) {
+            return d.error();
+        }
+        m.subject = d.value();
+    }
 
     if (m.isIndex()) {
         const QJsonValue list = o.value(QStringLiteral("manifests"));

@@ -11,6 +11,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace dist {
 
 namespace MediaTypes {
@@ -53,6 +55,7 @@ struct OciManifest
     QList<OciDescriptor> layers; // image manifests
     QList<OciDescriptor> manifests; // indexes
     QMap<QString, QString> annotations;
+    std::optional<OciDescriptor> subject; // OCI 1.1: the artifact this one is about
 
     bool isIndex() const { return MediaTypes::isIndex(mediaType); }
     static Result<OciManifest> parse(const QByteArray& body, const QString& contentType);

@@ -6,6 +6,7 @@
 #include <net/HttpOptions.h>
 #include <oci/OciClient.h>
 #include <packs/PackResolver.h>
+#include <trust/CosignSignature.h>
 
 #include <QString>
 
@@ -24,6 +25,8 @@ struct DistOptions
     QString repoRegistryBase; // GREENTIC_REPO_REGISTRY_BASE
     QString storeRegistryBase; // GREENTIC_STORE_REGISTRY_BASE
     LayerPolicy layers;
+    // --verify-signature: every OCI pull and resolve needs a cosign signature by one of these keys.
+    QList<CosignPublicKey> signatureKeys;
     qint64 cacheMaxBytes = 3221225472; // enforced after every write; 0 = no cap
     // Where store://greentic-biz/<tenant>/<path> lives (GREENTIC_DIST_GREENTIC_BIZ_REGISTRY, for
     // mirrors and tests).

@@ -2,6 +2,7 @@
 #include "OciSource.h"
 
 #include "BlobFetches.h"
+#include "SignatureCheck.h"
 #include <cache/Cache.h>
 #include <core/Logging.h>
 #include <core/Sha256.h>
@@ -24,6 +25,7 @@ OciSource::OciSource(QNetworkAccessManager* nam, const DistOptions& options, Cac
     , m_auth(new RegistryAuth(nam, credentials, options.http, this))
     , m_oci(new OciClient(nam, m_auth, options.http, this))
     , m_blobs(new BlobFetches(cache, committer, *m_oci, this))
+    , m_signatures(new SignatureCheck(cache, *m_oci, options.signatureKeys, options.offline, this))
 {
     m_oci->setRegistries(options.registries);
     connect(m_blobs, &BlobFetches::progress, this, &PullSource::progress);
@@ -37,12 +39,24 @@ void OciSource::cancelAll()
     m_oci->cancelAll();
 }
 
-void OciSource::resolve(const PullRequest& request, ResolveDone done)
+void OciSource::resolve(const PullRequest& request, ResolveDone answer)
 {
     auto oci = m_mapper.ociFor(request.ref);
     if (!oci) {
-        later([done, e = oci.error()] { done(e); });
+        later([answer, e = oci.error()] { answer(e); });
         return;
+    }
+    ResolveDone done = answer;
+    if (m_signatures->enabled()) {
+        done = [this, answer, ref = oci.value()](Result<Digest> d) {
+            if (!d) {
+                answer(d);
+                return;
+            }
+            afterSignature(ref, d.value(), Digest(), [answer, d](Result<SignatureSummary> signature) {
+                signature ? answer(d) : answer(signature.error());
+            });
+        };
     }
     if (auto pinned = m_mapper.releasePin(request.ref, oci.value(), request.release)) {
         later([done, pinned = *pinned] { done(pinned); });
@@ -127,7 +141,10 @@ void OciSource::pullPinned(const PullRequest& request, OciReference oci, const L
             hit = m_cache.open(hit->digest);
         }
         if (hit) { // otherwise removed or damaged since the lookup: fetched again below
-            later([done, hit, raw, d = oci.digest()] { done(PullResult{raw, d, hit.value(), false}); });
+            afterSignature(oci, oci.digest(), hit->digest,
+                           [done, hit, raw, d = oci.digest()](Result<SignatureSummary> signature) {
+                               signature ? done(PullResult{raw, d, hit.value(), false}) : done(signature.error());
+                           });
             return;
         }
     }
@@ -183,49 +200,89 @@ void OciSource::fetchBlob(const QString& raw, const QString& kind, const OciRefe
             done(res.error());
             return;
         }
-        const OciResolution resolution = res.value();
-        // The config travels beside the layer (it is what an export needs to serve the artifact
-        // again); fetched in parallel so it adds no round trip, and never a reason to fail the pull.
-        auto join = std::make_shared<ConfigJoin>();
-        join->pending = keepConfig(resolution);
-        if (join->pending) {
-            m_oci->fetchSmallBlob(resolution.reference, resolution.manifest.config,
-                                  [this, join, what = resolution.reference.toString()](Result<QByteArray> config) {
-                                      if (config) {
-                                          (void)m_cache.storeMetadata(config.value());
-                                      } else {
-                                          qCInfo(lcClient).noquote() << "the config of" << what
-                                                                     << "was not kept for export:" << config.message();
-                                      }
-                                      join->pending = false;
-                                      if (join->then) {
-                                          std::exchange(join->then, {})();
-                                      }
-                                  });
-        }
-        m_blobs->fetch(raw, kind, resolution,
-                       [this, raw, resolution, done, join](const Result<CacheEntry>& entry, bool fetched) {
-                           if (!entry) {
-                               done(entry.error());
+        // Checked before the layer comes: an unsigned artifact never takes the bandwidth or the space.
+        afterSignature(res->reference, res->manifestDigest, Digest(),
+                       [this, raw, kind, resolution = res.value(), done](Result<SignatureSummary> signature) {
+                           if (!signature) {
+                               done(signature.error());
                                return;
                            }
-                           // The manifest digests lead to the content from now on, offline too.
-                           for (const Digest& m : {resolution.manifestDigest, resolution.platformManifestDigest}) {
-                               if (!m.isNull()) {
-                                   if (auto r = m_cache.recordManifest(m, entry->digest); !r) {
-                                       done(r.error());
-                                       return;
-                                   }
+                           fetchResolved(raw, kind, resolution, signature.value(), done);
+                       });
+    });
+}
+
+void OciSource::fetchResolved(const QString& raw, const QString& kind, const OciResolution& resolution,
+                              const SignatureSummary& signature, PullDone done)
+{
+    // The config travels beside the layer (it is what an export needs to serve the artifact
+    // again); fetched in parallel so it adds no round trip, and never a reason to fail the pull.
+    auto join = std::make_shared<ConfigJoin>();
+    join->pending = keepConfig(resolution);
+    if (join->pending) {
+        m_oci->fetchSmallBlob(resolution.reference, resolution.manifest.config,
+                              [this, join, what = resolution.reference.toString()](Result<QByteArray> config) {
+                                  if (config) {
+                                      (void)m_cache.storeMetadata(config.value());
+                                  } else {
+                                      qCInfo(lcClient).noquote()
+                                          << "the config of" << what << "was not kept for export:" << config.message();
+                                  }
+                                  join->pending = false;
+                                  if (join->then) {
+                                      std::exchange(join->then, {})();
+                                  }
+                              });
+    }
+    m_blobs->fetch(raw, kind, resolution,
+                   [this, raw, resolution, signature, done, join](const Result<CacheEntry>& entry, bool fetched) {
+                       if (!entry) {
+                           done(entry.error());
+                           return;
+                       }
+                       // The manifest digests lead to the content from now on, offline too.
+                       for (const Digest& m : {resolution.manifestDigest, resolution.platformManifestDigest}) {
+                           if (!m.isNull()) {
+                               if (auto r = m_cache.recordManifest(m, entry->digest); !r) {
+                                   done(r.error());
+                                   return;
                                }
                            }
-                           keepManifests(resolution);
-                           PullResult result{raw, resolution.manifestDigest, entry.value(), fetched};
-                           if (join->pending) {
-                               join->then = [done, result] { done(result); };
-                           } else {
-                               done(result);
-                           }
-                       });
+                       }
+                       keepManifests(resolution);
+                       recordSignature(entry->digest, signature);
+                       PullResult result{raw, resolution.manifestDigest, entry.value(), fetched};
+                       if (join->pending) {
+                           join->then = [done, result] { done(result); };
+                       } else {
+                           done(result);
+                       }
+                   });
+}
+
+void OciSource::afterSignature(const OciReference& oci, const Digest& manifest, const Digest& content,
+                               std::function<void(Result<SignatureSummary>)> done)
+{
+    if (!m_signatures->enabled()) {
+        later([done] { done(SignatureSummary{}); });
+        return;
+    }
+    m_signatures->check(oci, manifest, [this, content, done](Result<SignatureSummary> summary) {
+        if (summary && !content.isNull()) {
+            recordSignature(content, summary.value());
+        }
+        done(summary);
+    });
+}
+
+void OciSource::recordSignature(const Digest& content, const SignatureSummary& summary)
+{
+    if (summary.outcome.isEmpty()) {
+        return; // nothing was checked
+    }
+    (void)m_cache.updateEntry(content, [&summary](CacheEntry& e) {
+        e.signatureSummary = summary;
+        return true;
     });
 }
 

@@ -14,6 +14,7 @@ class Cache;
 class CacheCommitter;
 class CredentialProvider;
 class RegistryAuth;
+class SignatureCheck;
 struct DistOptions;
 
 // oci://, repo:// and store:// references: mapped onto a registry (ReferenceMapper), resolved to a
@@ -48,6 +49,13 @@ private:
     bool keepConfig(const OciResolution& resolution);
     std::optional<Digest> importedTag(const OciReference& oci) const;
     void keepManifests(const OciResolution& resolution);
+    // `done`, once the signature check (when keys are set) has passed for `manifest`; the summary is
+    // recorded in the entry `content` when there is one.
+    void afterSignature(const OciReference& oci, const Digest& manifest, const Digest& content,
+                        std::function<void(Result<SignatureSummary>)> done);
+    void recordSignature(const Digest& content, const SignatureSummary& summary);
+    void fetchResolved(const QString& raw, const QString& kind, const OciResolution& resolution,
+                       const SignatureSummary& signature, PullDone done);
 
     struct ConfigJoin
     {
@@ -62,6 +70,7 @@ private:
     RegistryAuth* m_auth;
     OciClient* m_oci;
     BlobFetches* m_blobs;
+    SignatureCheck* m_signatures;
 };
 
 } // namespace dist

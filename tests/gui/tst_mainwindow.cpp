@@ -32,6 +32,7 @@
 #include <QAbstractItemModelTester>
 #include <QAbstractSpinBox>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QFont>
 #include <QHeaderView>
@@ -62,6 +63,7 @@
 #include <QToolButton>
 #include <QTranslator>
 #include <QTreeWidget>
+#include <trust/CosignSignature.h>
 
 using namespace dist;
 using namespace dist::gui;
@@ -833,6 +835,48 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(page->status().toUtf8()), r.err.constData());
         QVERIFY(!m_cli->run({QStringLiteral("auth"), QStringLiteral("ls")}).out.contains("typo"));
+    }
+
+    void unsignedFilterAndReferrersInTheDetails()
+    {
+        const QByteArray signedBytes("a signed component"), sigBytes("its cosign signature payload");
+        pull(file(QStringLiteral("signed.wasm"), signedBytes));
+        pull(file(QStringLiteral("signature.json"), sigBytes));
+        Cache cache(m_cache);
+        auto cleanup = qScopeGuard([&] {
+            (void)cache.remove(Sha256::hash(signedBytes));
+            (void)cache.remove(Sha256::hash(sigBytes));
+            rescan();
+        });
+        const Digest manifest = Sha256::hash("the signed component's manifest");
+        CacheEntry a = cache.stat(Sha256::hash(signedBytes)).value();
+        a.manifestDigest = manifest.toString();
+        a.canonicalRef = QStringLiteral("oci://ghcr.io/org/signed@") + manifest.toString();
+        a.signatureSummary = SignatureSummary{QStringLiteral("passed"), QStringLiteral("cosign ECDSA P-256 key 0123")};
+        QVERIFY(cache.writeEntry(a));
+        CacheEntry b = cache.stat(Sha256::hash(sigBytes)).value();
+        b.subjectDigest = manifest.toString();
+        b.artifactMediaType = Cosign::SignatureArtifactType;
+        QVERIFY(cache.writeEntry(b));
+        QVERIFY(cache.recordReferrer(manifest, b.digest));
+        rescan();
+        const int all = m_window->cacheProxy()->rowCount();
+        m_window->unsignedOnlyBox()->click(); // Alt+N
+        QCOMPARE(m_window->cacheProxy()->rowCount(), all - 1);
+        for (int r = 0; r < m_window->cacheProxy()->rowCount(); ++r) {
+            QVERIFY(m_window->cacheProxy()->index(r, CacheEntryModel::DigestColumn).data(Qt::ToolTipRole).toString()
+                    != a.digest.toString());
+        }
+        m_window->unsignedOnlyBox()->click();
+        QCOMPARE(m_window->cacheProxy()->rowCount(), all);
+        selectDigest(a.digest);
+        const QString details = m_window->details()->toPlainText();
+        QVERIFY2(details.contains(QLatin1String("cosign ECDSA P-256 key 0123")), qPrintable(details));
+        QVERIFY2(details.contains(QLatin1String("Referrers")) && details.contains(Cosign::SignatureArtifactType),
+                 qPrintable(details));
+        selectDigest(Sha256::hash(sigBytes));
+        QVERIFY2(m_window->details()->toPlainText().contains(manifest.toString()),
+                 qPrintable(m_window->details()->toPlainText()));
     }
 
     void cleanupTestCase()

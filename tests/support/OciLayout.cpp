@@ -92,7 +92,7 @@ QJsonObject OciLayout::descriptorJson(const OciDescriptor& d)
 }
 
 OciDescriptor OciLayout::addManifest(const QList<OciDescriptor>& layers, const QMap<QString, QString>& annotations,
-                                     const QString& artifactType)
+                                     const QString& artifactType, const std::optional<OciDescriptor>& subject)
 {
     const OciDescriptor config = addBlob("{}", QStringLiteral("application/vnd.oci.empty.v1+json"));
     QJsonArray layerArray;
@@ -105,6 +105,9 @@ OciDescriptor OciLayout::addManifest(const QList<OciDescriptor>& layers, const Q
                   {QStringLiteral("layers"), layerArray}};
     if (!artifactType.isEmpty()) {
         m.insert(QStringLiteral("artifactType"), artifactType);
+    }
+    if (subject) {
+        m.insert(QStringLiteral("subject"), descriptorJson(*subject));
     }
     if (!annotations.isEmpty()) {
         QJsonObject a;

@@ -9,6 +9,8 @@
 #include <QMap>
 #include <QString>
 
+#include <optional>
+
 namespace dist::test {
 
 // Writes an OCI image layout (oci-layout, index.json, blobs/sha256/…) that skopeo can copy to a
@@ -24,7 +26,8 @@ public:
     // Streams a file into the layout (for big blobs); the file is hashed while copied.
     OciDescriptor addBlobFile(const QString& path, const QString& mediaType);
     OciDescriptor addManifest(const QList<OciDescriptor>& layers, const QMap<QString, QString>& annotations = {},
-                              const QString& artifactType = QStringLiteral("application/vnd.greentic.test.v1"));
+                              const QString& artifactType = QStringLiteral("application/vnd.greentic.test.v1"),
+                              const std::optional<OciDescriptor>& subject = std::nullopt);
     OciDescriptor addIndex(const QList<OciDescriptor>& manifests, const QList<QJsonObject>& platforms = {});
     void tag(const QString& name, const OciDescriptor& manifest);
     // Writes index.json; call after all tags.
