@@ -3,8 +3,10 @@
 
 #include <core/Sha256.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <memory>
 #include <unistd.h>
 
@@ -74,9 +76,14 @@ Result<Digest> copyFile(int from, int to, qint64 size, bool hash, const QString&
     if (hash) {
         return copyThroughUserSpace(from, to, size, true, what);
     }
+    // In slices, each handed to writeback as soon as it is copied, so the disk writes while the
+    // next slice is copied and the fsync that follows has little left to wait for.
+    constexpr qint64 slice = qint64(64) << 20;
     qint64 remaining = size;
+    qint64 written = 0;
     while (remaining > 0) {
-        const ssize_t n = ::copy_file_range(from, nullptr, to, nullptr, static_cast<size_t>(remaining), 0);
+        const ssize_t n
+            = ::copy_file_range(from, nullptr, to, nullptr, static_cast<size_t>(std::min(slice, remaining)), 0);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -91,6 +98,8 @@ Result<Digest> copyFile(int from, int to, qint64 size, bool hash, const QString&
         if (n == 0) {
             return makeError(ErrorCode::Integrity, QStringLiteral("%1 ended %2 bytes early").arg(what).arg(remaining));
         }
+        ::sync_file_range(to, written, n, SYNC_FILE_RANGE_WRITE);
+        written += n;
         remaining -= n;
     }
     return Digest();
