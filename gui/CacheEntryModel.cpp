@@ -25,11 +25,17 @@ QString humanBytes(qint64 bytes)
     return ByteSize::text(bytes);
 }
 
+// What the table and the Unsigned filter read of a signature check: its outcome.
+QString signatureOf(const CacheEntry& e)
+{
+    return e.signatureSummary ? e.signatureSummary->outcome : QString();
+}
+
 bool sameRow(const CacheEntry& a, const CacheEntry& b)
 {
     return a.sizeBytes == b.sizeBytes && a.lastAccessedAt == b.lastAccessedAt && a.state == b.state
         && a.rawRef == b.rawRef && a.mediaType == b.mediaType && a.fetchedAt == b.fetchedAt
-        && a.lastVerifiedAt == b.lastVerifiedAt;
+        && a.lastVerifiedAt == b.lastVerifiedAt && signatureOf(a) == signatureOf(b);
 }
 
 CacheEntryModel::SortKey sortKeyOf(const CacheEntry& e)

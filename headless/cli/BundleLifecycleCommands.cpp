@@ -47,6 +47,9 @@ void BundleStageCommand::run(CommandContext& ctx, const QCommandLineParser& pars
         done(ctx.fail(verification.error()));
         return;
     }
+    // The policy's cosign keys hold the pull to a signature, as --verify-signature does (the client
+    // is made here, first, with them).
+    ctx.globals().signatureKeys += verification->policy.cosignKeys;
     auto lifecycle = std::make_shared<BundleLifecycle>(ctx.client());
     lifecycle->stage(args.first(), verification->policy, verification->advisory,
                      [&ctx, done, lifecycle](Result<StageResult> r) {

@@ -46,7 +46,7 @@ struct Record
     quint8 state;
     quint8 artifactType;
     quint8 verified; // lastVerifiedAt is set
-    quint8 signature; // 0 never checked, 1 a signature check passed, 2 one did not (was `pad`, always 0)
+    quint8 signature; // 0 never checked; 1 passed, 2 failed, 3 warning, 4 skipped (was `pad`, always 0)
 };
 static_assert(sizeof(Record) == 104);
 
@@ -122,9 +122,10 @@ CacheEntry toSummary(const Item& item, const CacheEntry* before)
     }
     e.state = static_cast<EntryState>(r.state);
     e.artifactType = static_cast<ArtifactType>(r.artifactType);
-    if (r.signature != 0) {
-        e.signatureSummary
-            = SignatureSummary{r.signature == 1 ? QStringLiteral("passed") : QStringLiteral("failed"), QString()};
+    if (r.signature >= 1 && r.signature <= 4) {
+        static const QString outcomes[] = {QStringLiteral("passed"), QStringLiteral("failed"),
+                                           QStringLiteral("warning"), QStringLiteral("skipped")};
+        e.signatureSummary = SignatureSummary{outcomes[r.signature - 1], QString()};
     }
     const char* text = item.text.constData();
     e.rawRef = QString::fromUtf8(text, r.rawLength);
@@ -145,7 +146,11 @@ Item fromEntry(const Record& stat, const CacheEntry& e)
     r.lastVerifiedAt = e.lastVerifiedAt.value_or(0);
     r.state = static_cast<quint8>(e.state);
     r.artifactType = static_cast<quint8>(e.artifactType);
-    r.signature = !e.signatureSummary ? 0 : e.signatureSummary->outcome == u"passed" ? 1 : 2;
+    r.signature = 0;
+    if (e.signatureSummary) {
+        const QString& o = e.signatureSummary->outcome;
+        r.signature = o == u"passed" ? 1 : o == u"warning" ? 3 : o == u"skipped" ? 4 : 2;
+    }
     const QByteArray raw = e.rawRef.toUtf8();
     const QByteArray canonical = e.canonicalRef.toUtf8();
     const QByteArray media = e.mediaType.toUtf8();

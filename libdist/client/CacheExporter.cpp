@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
@@ -258,6 +259,11 @@ Result<void> CacheExporter::planEntry(const CacheEntry& entry, Plan& plan) const
             auto image = needImage(platform.value());
             if (!image) {
                 return image.error();
+            }
+            // The index itself goes in as a blob (index.json does not name it), so an import can check
+            // that it lists this manifest before it lets the index digest lead here.
+            if (auto index = needMetadata(top.value()); !index) {
+                return index.error();
             }
             described = platform.value();
             mediaType = image->mediaType;
@@ -718,11 +724,14 @@ Result<ExportReport> CacheExporter::run(const ExportRequest& request, const Prog
     if (auto r = sink->finish(); !r) {
         return r.error();
     }
-    if (emptyDir && !QDir().rmdir(request.to)) {
-        return makeError(ErrorCode::Io, QStringLiteral("cannot replace the empty directory `%1`").arg(request.to));
-    }
-    if (auto r = AtomicFile::rename(staging, request.to); !r) {
-        return r.error();
+    // Onto an empty directory rename(2) swaps atomically; otherwise nothing that appeared at the
+    // target since the check is ever overwritten.
+    const QByteArray from = QFile::encodeName(staging);
+    const QByteArray to = QFile::encodeName(request.to);
+    if (::renameat2(AT_FDCWD, from.constData(), AT_FDCWD, to.constData(), emptyDir ? 0 : RENAME_NOREPLACE) != 0) {
+        return makeError(errno == EEXIST || errno == ENOTEMPTY ? ErrorCode::InvalidInput : ErrorCode::Io,
+                         QStringLiteral("cannot move the export into place at `%1`: %2")
+                             .arg(request.to, QString::fromLocal8Bit(std::strerror(errno))));
     }
     cleanup.dismiss();
     AtomicFile::syncDirectory(target.absolutePath());

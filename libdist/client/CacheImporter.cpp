@@ -6,6 +6,7 @@
 #include <cache/IngestFile.h>
 #include <core/Logging.h>
 #include <core/Sha256.h>
+#include <oci/OciClient.h>
 #include <pull/CacheCommitter.h>
 #include <ref/OciReference.h>
 #include <trust/CosignSignature.h>
@@ -88,7 +89,6 @@ struct Item
     Digest top;
     OciManifest topManifest;
     Digest platform;
-    Digest pinnedIndex; // our export's stand-in for an index
     QList<QByteArray> documents; // manifests and config, kept as metadata
     OciManifest image;
     LayerChoice choice;
@@ -106,6 +106,7 @@ struct Staged
 {
     std::unique_ptr<QLockFile> lock;
     std::unique_ptr<IngestFile> ingest; // null when the cache already holds it
+    bool committedHere = false;
 };
 
 class LayoutReader
@@ -164,6 +165,35 @@ public:
     }
 
     QString path(const Digest& d) const { return OciLayoutFiles::blobPath(m_dir, d); }
+
+    // The index a pinned-index annotation names, checked: present, an index, listing `manifest`.
+    Result<std::pair<Digest, OciFetchedManifest>> pinnedIndex(const QString& annotation, const Digest& manifest) const
+    {
+        auto digest = Digest::parse(annotation);
+        if (!digest) {
+            return badLayout(m_from, QStringLiteral("`%1` names no index digest").arg(OciLayoutFiles::PinnedIndex));
+        }
+        auto size = regularFile(path(digest.value()), m_from, QStringLiteral("index %1").arg(annotation));
+        if (!size) {
+            return size.error();
+        }
+        OciDescriptor d;
+        d.digest = digest.value();
+        d.size = size.value();
+        auto bytes = document(d);
+        if (!bytes) {
+            return bytes.error();
+        }
+        auto index = OciManifest::parse(bytes.value(), MediaTypes::OciIndex);
+        if (!index || !index->isIndex()
+            || std::none_of(index->manifests.cbegin(), index->manifests.cend(),
+                            [&manifest](const OciDescriptor& m) { return m.digest == manifest; })) {
+            return makeError(ErrorCode::Integrity,
+                             QStringLiteral("corrupt layout `%1`: index %2 does not list %3")
+                                 .arg(m_from, annotation, manifest.toString()));
+        }
+        return std::make_pair(digest.value(), OciFetchedManifest{index.value(), digest.value(), bytes.value()});
+    }
 
 private:
     QString m_dir;
@@ -404,10 +434,19 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
             item.documents.append(bytes.value());
             image = platform.value();
         }
-        if (const QString pinned = d.annotations.value(OciLayoutFiles::PinnedIndex); !pinned.isEmpty()) {
-            if (auto p = Digest::parse(pinned)) {
-                item.pinnedIndex = p.value();
+        if (const QString pinned = d.annotations.value(OciLayoutFiles::PinnedIndex);
+            !pinned.isEmpty() && !top->isIndex()) {
+            // Our export's stand-in for an index of which one platform was pulled. Believed only if
+            // the index is in the layout and lists this manifest: otherwise a layout could make any
+            // digest (a signed one, say) lead to its own content.
+            auto index = reader.pinnedIndex(pinned, d.digest);
+            if (!index) {
+                return index.error();
             }
+            item.platform = d.digest;
+            item.top = index->first;
+            item.topManifest = index->second.manifest;
+            item.documents.append(index->second.bytes);
         }
         auto config = reader.document(image.config);
         if (!config) {
@@ -433,7 +472,7 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
         } else {
             item.choice = choice.value();
         }
-        const QString pinnedName = item.repository.repositoryPath() + u'@' + d.digest.toString();
+        const QString pinnedName = item.repository.repositoryPath() + u'@' + item.top.toString();
         item.reference = item.tagged ? Cache::tagName(*item.tagged) : pinnedName;
         if (!tops.contains(d.digest) || item.tagged) {
             tops.insert(d.digest);
@@ -451,6 +490,14 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
     }
     ImportReport report;
     report.from = from;
+    // Whatever was staged goes if anything below fails: no partial is left behind in ingest/.
+    auto discardAll = qScopeGuard([&staged] {
+        for (auto& [digest, s] : staged) {
+            if (s.ingest) {
+                s.ingest->discard();
+            }
+        }
+    });
     if (!QDir().mkpath(m_cache.ingestDir())) {
         return makeError(ErrorCode::Io, QStringLiteral("cannot create `%1`").arg(m_cache.ingestDir()));
     }
@@ -479,6 +526,7 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
         }
         QFile in(reader.path(digest));
         if (!in.open(QIODevice::ReadOnly)) {
+            ingest.value()->discard();
             return makeError(ErrorCode::Io,
                              QStringLiteral("cannot read blob %1: %2").arg(digest.toString(), in.errorString()));
         }
@@ -511,66 +559,61 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
         report.bytes += layer.size;
         s.ingest = std::move(ingest).value();
     }
-    auto discardAll = qScopeGuard([&staged] {
-        for (auto& [digest, s] : staged) {
-            if (s.ingest) {
-                s.ingest->discard();
-            }
-        }
-    });
 
-    // 3. Everything checked: commit the entries, keep the documents, record digests and tags.
+    // 3. Everything checked: keep the documents and commit the entries first; only then let digests,
+    //    tags and referrer links lead to them, so a failure part-way leaves no name pointing nowhere.
     const QString fetchedFrom = QStringLiteral("oci-layout:") + QFileInfo(from).absoluteFilePath();
-    for (qsizetype i = 0; i < items.size(); ++i) {
-        const Item& item = items.at(i);
+    for (const Item& item : std::as_const(items)) {
         for (const QByteArray& doc : item.documents) {
             if (auto kept = m_cache.storeMetadata(doc); !kept) {
                 return kept.error();
             }
         }
         if (item.metadataOnly) {
-            if (item.tagged) {
-                if (auto r = m_cache.recordTag(*item.tagged, item.top); !r) {
-                    return r.error();
-                }
-            }
-            ImportedArtifact signature{item.reference, item.top, Digest(), Cosign::SignatureArtifactType, 0, false};
-            report.artifacts.append(signature);
-            if (progress) {
-                progress(signature, int(i + 1), int(items.size()));
-            }
             continue;
         }
         const Digest content = item.choice.layer.digest;
         Staged& s = staged[content];
-        ImportedArtifact artifact{item.reference,         item.top,           content, item.image.artifactType,
-                                  item.choice.layer.size, s.ingest == nullptr};
-        if (s.ingest) {
-            const QString canonical
-                = QStringLiteral("oci://%1@%2").arg(item.repository.repositoryPath(), item.top.toString());
-            CacheEntry e
-                = CacheEntry::fresh(content, item.choice.layer.size, item.reference, QStringLiteral("Oci"), canonical);
-            e.mediaType = item.choice.layer.mediaType;
-            e.artifactType = item.choice.type;
-            e.annotations = item.image.annotations;
-            e.manifestDigest = item.top.toString();
-            e.platformManifestDigest = item.platform.toString();
-            e.manifestMediaType = item.topManifest.mediaType;
-            e.artifactMediaType
-                = item.image.artifactType.isEmpty() ? item.image.config.mediaType : item.image.artifactType;
-            e.fetchedFrom = fetchedFrom;
-            if (item.image.subject) {
-                e.subjectDigest = item.image.subject->digest.toString();
-            }
-            auto committed = m_cache.commit(*s.ingest, e);
-            if (!committed) {
-                return committed.error();
-            }
-            s.ingest.reset();
+        if (!s.ingest) {
+            continue; // already cached, or committed for an earlier item
         }
-        for (const Digest& m : {item.top, item.platform, item.pinnedIndex}) {
-            if (!m.isNull()) {
-                if (auto r = m_cache.recordManifest(m, content); !r) {
+        const QString canonical
+            = QStringLiteral("oci://%1@%2").arg(item.repository.repositoryPath(), item.top.toString());
+        CacheEntry e
+            = CacheEntry::fresh(content, item.choice.layer.size, item.reference, QStringLiteral("Oci"), canonical);
+        e.mediaType = item.choice.layer.mediaType;
+        e.artifactType = item.choice.type;
+        e.annotations = item.image.annotations;
+        e.manifestDigest = item.top.toString();
+        e.platformManifestDigest = item.platform.toString();
+        e.manifestMediaType = item.topManifest.mediaType;
+        e.artifactMediaType = item.image.artifactType.isEmpty() ? item.image.config.mediaType : item.image.artifactType;
+        e.fetchedFrom = fetchedFrom;
+        if (item.image.subject) {
+            e.subjectDigest = item.image.subject->digest.toString();
+        }
+        auto committed = m_cache.commit(*s.ingest, e);
+        if (!committed) {
+            return committed.error();
+        }
+        s.ingest.reset();
+        s.committedHere = true;
+    }
+    // Signatures last: a tag for a signature never exists before the artifact it signs.
+    std::stable_partition(items.begin(), items.end(), [](const Item& i) { return !i.metadataOnly; });
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const Item& item = items.at(i);
+        const Digest content = item.metadataOnly ? Digest() : item.choice.layer.digest;
+        if (!item.metadataOnly) {
+            for (const Digest& m : {item.top, item.platform}) {
+                if (!m.isNull()) {
+                    if (auto r = m_cache.recordManifest(m, content); !r) {
+                        return r.error();
+                    }
+                }
+            }
+            if (item.image.subject) {
+                if (auto r = m_cache.recordReferrer(item.image.subject->digest, content); !r) {
                     return r.error();
                 }
             }
@@ -580,11 +623,12 @@ Result<ImportReport> CacheImporter::importDirectory(const QString& dir, const Im
                 return r.error();
             }
         }
-        if (item.image.subject) {
-            if (auto r = m_cache.recordReferrer(item.image.subject->digest, content); !r) {
-                return r.error();
-            }
-        }
+        const ImportedArtifact artifact{item.reference,
+                                        item.top,
+                                        content,
+                                        item.metadataOnly ? Cosign::SignatureArtifactType : item.image.artifactType,
+                                        item.metadataOnly ? 0 : item.choice.layer.size,
+                                        !item.metadataOnly && !staged[content].committedHere};
         report.artifacts.append(artifact);
         if (progress) {
             progress(artifact, int(i + 1), int(items.size()));

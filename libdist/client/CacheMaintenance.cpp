@@ -343,9 +343,12 @@ int CacheMaintenance::sweepOciMetadata()
     // Tags whose manifest no longer leads to an entry; a cosign signature tag (sha256-<hex>.sig)
     // lives as long as the artifact it signs, and its manifest is kept with it.
     QList<Digest> pending;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     QDir tags(m_cache.layout().tagIndexDir());
     for (const QString& name : tags.entryList(QDir::Files)) {
         QFile f(tags.filePath(name));
+        // A signature check records its tag before the layer it signs is in: young tags stay.
+        const bool young = QFileInfo(f).lastModified().toUTC().secsTo(now) < kMetadataGraceSecs;
         QString line;
         if (f.open(QIODevice::ReadOnly)) {
             line = QString::fromUtf8(f.read(4096)).trimmed();
@@ -363,6 +366,10 @@ int CacheMaintenance::sweepOciMetadata()
             }
         } else {
             live = manifest && m_cache.lookup(manifest.value());
+        }
+        if (!live && young && manifest) {
+            pending.append(manifest.value());
+            continue;
         }
         if (!live && tags.remove(name)) {
             ++removed;
@@ -409,7 +416,6 @@ int CacheMaintenance::sweepOciMetadata()
             }
         }
     }
-    const QDateTime now = QDateTime::currentDateTimeUtc();
     QDirIterator kept(m_cache.layout().metadataDir(), QDir::Files);
     while (kept.hasNext()) {
         const QString path = kept.next();

@@ -209,6 +209,7 @@ void DistClient::pullReferrers(const QString& reference, const ReferrersResult& 
         }
         LayerPolicy any = m_options.layers;
         any.anyLayer = true;
+        any.referrerOfChecked = true;
         m_oci->fetchWith(one.value(), any,
                          [this, results, self = weakNext.lock(), done, subject](Result<PullResult> r) {
                              if (!r) {

@@ -79,6 +79,9 @@ struct LayerPolicy
     // `pack`: the image is read as a pack whatever its layers say, as the Rust pack fetcher does;
     // an image of application/octet-stream layers is a pack here, not a component.
     bool packOnly = false;
+    // A referrer pulled for a subject (pull --with-referrers): signatures and SBOMs are not signed
+    // themselves, so --verify-signature asks nothing of them (their subject was checked).
+    bool referrerOfChecked = false;
     // `os/arch[/variant]` that an image index entry must match (--platform, GREENTIC_DIST_PLATFORM);
     // empty: see selectFromIndex.
     QString platform;

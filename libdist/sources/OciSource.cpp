@@ -141,10 +141,12 @@ void OciSource::pullPinned(const PullRequest& request, OciReference oci, const L
             hit = m_cache.open(hit->digest);
         }
         if (hit) { // otherwise removed or damaged since the lookup: fetched again below
-            afterSignature(oci, oci.digest(), hit->digest,
-                           [done, hit, raw, d = oci.digest()](Result<SignatureSummary> signature) {
-                               signature ? done(PullResult{raw, d, hit.value(), false}) : done(signature.error());
-                           });
+            afterSignature(
+                oci, oci.digest(), hit->digest,
+                [done, hit, raw, d = oci.digest()](Result<SignatureSummary> signature) {
+                    signature ? done(PullResult{raw, d, hit.value(), false}) : done(signature.error());
+                },
+                layers.referrerOfChecked);
             return;
         }
     }
@@ -195,20 +197,22 @@ void OciSource::withTenantCredentials(const OciReference& oci, std::function<voi
 void OciSource::fetchBlob(const QString& raw, const QString& kind, const OciReference& oci, const LayerPolicy& layers,
                           PullDone done)
 {
-    m_oci->resolve(oci, layers, [this, raw, kind, done](Result<OciResolution> res) {
+    m_oci->resolve(oci, layers, [this, raw, kind, done, exempt = layers.referrerOfChecked](Result<OciResolution> res) {
         if (!res) {
             done(res.error());
             return;
         }
         // Checked before the layer comes: an unsigned artifact never takes the bandwidth or the space.
-        afterSignature(res->reference, res->manifestDigest, Digest(),
-                       [this, raw, kind, resolution = res.value(), done](Result<SignatureSummary> signature) {
-                           if (!signature) {
-                               done(signature.error());
-                               return;
-                           }
-                           fetchResolved(raw, kind, resolution, signature.value(), done);
-                       });
+        afterSignature(
+            res->reference, res->manifestDigest, Digest(),
+            [this, raw, kind, resolution = res.value(), done](Result<SignatureSummary> signature) {
+                if (!signature) {
+                    done(signature.error());
+                    return;
+                }
+                fetchResolved(raw, kind, resolution, signature.value(), done);
+            },
+            exempt);
     });
 }
 
@@ -261,9 +265,9 @@ void OciSource::fetchResolved(const QString& raw, const QString& kind, const Oci
 }
 
 void OciSource::afterSignature(const OciReference& oci, const Digest& manifest, const Digest& content,
-                               std::function<void(Result<SignatureSummary>)> done)
+                               std::function<void(Result<SignatureSummary>)> done, bool exempt)
 {
-    if (!m_signatures->enabled()) {
+    if (!m_signatures->enabled() || exempt) {
         later([done] { done(SignatureSummary{}); });
         return;
     }

@@ -52,7 +52,7 @@ private:
     // `done`, once the signature check (when keys are set) has passed for `manifest`; the summary is
     // recorded in the entry `content` when there is one.
     void afterSignature(const OciReference& oci, const Digest& manifest, const Digest& content,
-                        std::function<void(Result<SignatureSummary>)> done);
+                        std::function<void(Result<SignatureSummary>)> done, bool exempt = false);
     void recordSignature(const Digest& content, const SignatureSummary& summary);
     void fetchResolved(const QString& raw, const QString& kind, const OciResolution& resolution,
                        const SignatureSummary& signature, PullDone done);

@@ -56,10 +56,20 @@ void SignatureCheck::check(const OciReference& ref, const Digest& manifest,
     }
     tagRef->setAuthTenant(ref.authTenant());
     attempt->signatureTag = tagRef.value();
-    // What the cache kept: enough offline, and no round trip online.
+    // What the cache kept: enough offline, and no round trip online. A verified signature is kept
+    // under the .sig tag wherever it was found; referrers pulled with --with-referrers count too.
     if (auto kept = m_cache.taggedManifest(attempt->signatureTag)) {
         if (auto bytes = m_cache.metadata(*kept)) {
             attempt->candidates.append(SignatureCandidate{*kept, bytes.value(), true});
+        }
+    }
+    for (const Digest& content : m_cache.referrersOf(manifest)) {
+        auto entry = m_cache.stat(content);
+        auto digest = entry ? Digest::parse(entry->manifestDigest) : Result<Digest>(entry.error());
+        if (digest && attempt->candidates.size() < kMaxReferrers) {
+            if (auto bytes = m_cache.metadata(digest.value())) {
+                attempt->candidates.append(SignatureCandidate{digest.value(), bytes.value(), false});
+            }
         }
     }
     QTimer::singleShot(0, this, [this, attempt] { tryManifests(attempt); });
@@ -79,7 +89,10 @@ void SignatureCheck::fromRegistry(std::shared_ptr<Attempt> attempt)
             }
             m_oci.referrers(attempt->ref, attempt->manifest, QString(), [this, attempt](Result<OciReferrers> found) {
                 if (!found) {
-                    attempt->done(found.error());
+                    // A registry that answers the referrers API badly has no signatures there; the
+                    // .sig tag may still hold one.
+                    attempt->reason = found.message();
+                    tryManifests(attempt);
                     return;
                 }
                 for (const OciDescriptor& d : std::as_const(found->descriptors)) {
@@ -165,9 +178,7 @@ void SignatureCheck::tryLayers(std::shared_ptr<Attempt> attempt, const Signature
         // Kept once verified, for offline checks and exports.
         (void)m_cache.storeMetadata(candidate.bytes);
         (void)m_cache.storeMetadata(bytes);
-        if (candidate.tagged) {
-            (void)m_cache.recordTag(attempt->signatureTag, candidate.digest);
-        }
+        (void)m_cache.recordTag(attempt->signatureTag, candidate.digest);
         attempt->passed = SignatureSummary{
             QStringLiteral("passed"),
             QStringLiteral("cosign %1 key %2 (%3)").arg(key->algorithm(), key->fingerprint().left(16), key->origin())};

@@ -110,6 +110,21 @@ Result<VerificationPolicy> VerificationPolicy::fromJson(const QByteArray& json)
                                             ko.value(QStringLiteral("public_key_pem")).toString()});
         }
     }
+    const QJsonValue cosign = o.value(QStringLiteral("cosign_public_keys"));
+    if (!cosign.isUndefined() && !cosign.isNull()) {
+        if (!cosign.isArray()) {
+            return badPolicy(what, QStringLiteral("`cosign_public_keys` must be an array of PEM strings"));
+        }
+        const QJsonArray list = cosign.toArray();
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            auto key = CosignPublicKey::fromPem(list.at(i).toString().toUtf8(),
+                                                QStringLiteral("cosign_public_keys[%1]").arg(i));
+            if (!key) {
+                return badPolicy(what, key.message());
+            }
+            p.cosignKeys.append(key.value());
+        }
+    }
     const QJsonValue minimum = o.value(QStringLiteral("minimum_operator_version"));
     if (!minimum.isUndefined() && !minimum.isNull() && !minimum.isString()) {
         return badPolicy(what, QStringLiteral("`minimum_operator_version` must be a string"));
@@ -162,7 +177,16 @@ QString VerificationPolicy::fingerprint() const
     w.field(QStringLiteral("require_sbom"), requireSbom);
     w.key(QStringLiteral("minimum_operator_version"))
         .optional(minimumOperatorVersion.isEmpty() ? QString() : minimumOperatorVersion);
-    w.field(QStringLiteral("environment"), environmentName(environment)).endObject();
+    w.field(QStringLiteral("environment"), environmentName(environment));
+    if (!cosignKeys.isEmpty()) { // only then: the fingerprints of the Rust client's policies stay as they are
+        QStringList fingerprints;
+        for (const CosignPublicKey& k : cosignKeys) {
+            fingerprints.append(k.fingerprint());
+        }
+        fingerprints.sort();
+        list("cosign_public_keys", fingerprints);
+    }
+    w.endObject();
     return Sha256::hash(w.toByteArray()).toString();
 }
 

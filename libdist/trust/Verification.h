@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "CosignSignature.h"
 #include "Dsse.h"
 #include <cache/CacheEntry.h>
 #include <core/Result.h>
@@ -36,6 +37,9 @@ struct VerificationPolicy
     bool requireSbom = false;
     QString minimumOperatorVersion;
     Environment environment = Environment::Dev;
+    // Ours: `cosign_public_keys`, PEM strings; a staged OCI artifact needs a cosign signature by one
+    // of them (as --verify-signature).
+    QList<CosignPublicKey> cosignKeys;
 
     // The Rust VerificationPolicy JSON (snake_case keys, environment "Dev" | "Staging" | "Prod").
     static Result<VerificationPolicy> fromJson(const QByteArray& json);

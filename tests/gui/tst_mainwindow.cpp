@@ -842,6 +842,7 @@ private Q_SLOTS:
         const QByteArray signedBytes("a signed component"), sigBytes("its cosign signature payload");
         pull(file(QStringLiteral("signed.wasm"), signedBytes));
         pull(file(QStringLiteral("signature.json"), sigBytes));
+        rescan(); // the rows are there unsigned first: the signature must reach a row that exists
         Cache cache(m_cache);
         auto cleanup = qScopeGuard([&] {
             (void)cache.remove(Sha256::hash(signedBytes));

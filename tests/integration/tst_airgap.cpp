@@ -376,8 +376,15 @@ private Q_SLOTS:
         QCOMPARE(QDir(kept).entryList(QDir::Files).size(), 3); // two manifests and the shared empty config
         QCOMPARE(QDir(tags).entryList(QDir::Files).size(), 2);
         // Old enough to be collected, once nothing reaches them.
+        QStringList old;
         for (const QString& name : QDir(kept).entryList(QDir::Files)) {
-            QFile f(kept + u'/' + name);
+            old << kept + u'/' + name;
+        }
+        for (const QString& name : QDir(tags).entryList(QDir::Files)) {
+            old << tags + u'/' + name;
+        }
+        for (const QString& name : std::as_const(old)) {
+            QFile f(name);
             QVERIFY(f.open(QIODevice::ReadWrite));
             QVERIFY(f.setFileTime(QDateTime::currentDateTimeUtc().addSecs(-7200), QFileDevice::FileModificationTime));
         }
@@ -390,6 +397,57 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(kept + u'/' + m_otherManifest.hex()));
         QCOMPARE(QDir(tags).entryList(QDir::Files).size(), 1);
         QCOMPARE(offlinePull(site, m_ref), m_component);
+    }
+
+    void anIndexPulledForOnePlatformTravelsAndIsChecked()
+    {
+        // An index of two platforms; the pull takes one, the export stands it in for the index.
+        OciLayout layout(path(QStringLiteral("index-layout")));
+        const QByteArray wasm = QByteArray("\0asm\x0d\0\x01\0", 8) + QByteArray(4000, 'w');
+        const OciDescriptor a
+            = layout.addManifest({layout.addBlob(wasm, QStringLiteral("application/vnd.wasm.component.v1+wasm"))}, {},
+                                 QStringLiteral("application/vnd.greentic.component.v1"));
+        const OciDescriptor b = layout.addManifest(
+            {layout.addBlob(QByteArray(3000, 'x'), QStringLiteral("application/vnd.wasm.component.v1+wasm"))}, {},
+            QStringLiteral("application/vnd.greentic.component.v1"));
+        const OciDescriptor index
+            = layout.addIndex({a, b},
+                              {QJsonObject{{QStringLiteral("os"), QStringLiteral("wasip2")},
+                                           {QStringLiteral("architecture"), QStringLiteral("wasm")}},
+                               QJsonObject{{QStringLiteral("os"), QStringLiteral("linux")},
+                                           {QStringLiteral("architecture"), QStringLiteral("arm")}}});
+        layout.tag(QStringLiteral("multi"), index);
+        layout.finish();
+        const QString pushed = m_registry.push(layout.dir(), QStringLiteral("multi"), QStringLiteral("org/multi"),
+                                               QStringLiteral("1"), true);
+        QVERIFY2(pushed.isEmpty(), qPrintable(pushed));
+        const QString ref = m_registry.host() + QStringLiteral("/org/multi:1");
+        const CliRunner online = runner();
+        QCOMPARE(online.run({QStringLiteral("pull"), ref}).exitCode, 0);
+        const QString dir = path(QStringLiteral("multi-export"));
+        CliResult r = online.run(
+            {QStringLiteral("cache"), QStringLiteral("export"), QStringLiteral("--all"), QStringLiteral("--to"), dir});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        // Across the gap, the tag and the index digest both lead to the platform that was pulled.
+        const CliRunner site = runner();
+        r = site.run({QStringLiteral("--offline"), QStringLiteral("cache"), QStringLiteral("import"), dir});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(offlinePull(site, ref), wasm);
+        QCOMPARE(offlinePull(site, m_registry.host() + QStringLiteral("/org/multi@") + index.digest.toString()), wasm);
+        // A layout that claims another digest for its index is refused: it could otherwise make a
+        // signed digest lead to content of its choosing.
+        const QString forged = path(QStringLiteral("multi-forged"));
+        copyTree(dir, forged);
+        QByteArray indexJson = readAll(forged + QStringLiteral("/index.json"));
+        QVERIFY(indexJson.contains(index.digest.toString().toLatin1()));
+        indexJson.replace(index.digest.toString().toLatin1(), m_manifest.toString().toLatin1());
+        writeAll(forged + QStringLiteral("/index.json"), indexJson);
+        QFile::copy(dir + QStringLiteral("/blobs/sha256/") + index.digest.hex(),
+                    forged + QStringLiteral("/blobs/sha256/") + m_manifest.hex());
+        const CliRunner victim = runner();
+        r = victim.run({QStringLiteral("--offline"), QStringLiteral("cache"), QStringLiteral("import"), forged});
+        QVERIFY2(r.exitCode == 6 || r.exitCode == 2, r.err.constData());
+        QCOMPARE(entries(victim), 0);
     }
 
     void refusesBadLayouts_data()

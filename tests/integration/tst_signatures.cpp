@@ -264,6 +264,27 @@ private Q_SLOTS:
         QVERIFY2(staged.exitCode == 6, staged.err.constData());
     }
 
+    void aPolicyCanRequireTheSignature()
+    {
+        const CliRunner cli = runner();
+        QJsonObject policy{
+            {QStringLiteral("cosign_public_keys"), QJsonArray{QString::fromLatin1(m_ecdsa.publicPem())}}};
+        const QString file = writeFile(QStringLiteral("policy.json"), QJsonDocument(policy).toJson());
+        CliResult r = cli.run({QStringLiteral("bundle"), QStringLiteral("stage"), ref(QStringLiteral("org/signed")),
+                               QStringLiteral("--policy"), file});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = cli.run({QStringLiteral("bundle"), QStringLiteral("stage"), ref(QStringLiteral("org/plain")),
+                     QStringLiteral("--policy"), file});
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY2(r.err.contains("no cosign signature found"), r.err.constData());
+        policy.insert(QStringLiteral("cosign_public_keys"), QJsonArray{QStringLiteral("not a key")});
+        const QString bad = writeFile(QStringLiteral("bad-policy.json"), QJsonDocument(policy).toJson());
+        r = cli.run({QStringLiteral("bundle"), QStringLiteral("stage"), ref(QStringLiteral("org/signed")),
+                     QStringLiteral("--policy"), bad});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("cosign_public_keys[0]"), r.err.constData());
+    }
+
     void offlineWithoutTheSignatureIsRefused()
     {
         const CliRunner cli = runner();
@@ -332,6 +353,10 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(json(r).value(QStringLiteral("referrers")).toArray().size(), 1);
         QCOMPARE(entries(cli), 2);
+        // The subject's signature is checked; its referrers (the signature itself) are not signed.
+        r = runner().run({QStringLiteral("--verify-signature"), m_ecdsaPub, QStringLiteral("--json"),
+                          QStringLiteral("pull"), referred, QStringLiteral("--with-referrers")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
         // Offline, the cache answers which referrers it holds.
         r = cli.run({QStringLiteral("--offline"), QStringLiteral("--json"), QStringLiteral("referrers"),
                      m_registry.host() + QStringLiteral("/org/referred@")
