@@ -158,7 +158,8 @@ void DistClient::referrers(const QString& reference, const QString& artifactType
                 d.digest = manifest.value();
                 d.mediaType = e.manifestMediaType;
                 d.artifactType = e.artifactMediaType;
-                d.size = m_cache.metadata(manifest.value()) ? m_cache.metadata(manifest.value())->size() : -1;
+                const auto kept = m_cache.metadata(manifest.value()); // read and hashed once
+                d.size = kept ? kept->size() : -1;
                 found.referrers.append(d);
             }
             done(found);
