@@ -3,7 +3,10 @@
 //   dist-testkit free-port
 //   dist-testkit oci-layout --out DIR --tag TAG [--artifact-type T] [--annotation K=V]... FILE=MEDIATYPE...
 //   dist-testkit synth-cache --root DIR --entries N    (a cache of N small, real entries)
+//   dist-testkit shape-proxy --upstream PORT [--rtt-ms N] [--conn-rate BYTES_PER_S] [--port P]
+//       (a shaping TCP proxy in front of 127.0.0.1:PORT; prints its port, runs until killed)
 #include "OciLayout.h"
+#include "ThrottleProxy.h"
 
 #include <cache/Cache.h>
 #include <core/Sha256.h>
@@ -32,6 +35,41 @@ int main(int argc, char* argv[])
         probe.listen(QHostAddress::LocalHost, 0);
         out << probe.serverPort() << Qt::endl;
         return 0;
+    }
+    if (args.value(0) == u"shape-proxy") {
+        quint16 upstream = 0;
+        quint16 listenPort = 0;
+        int rttMs = 0;
+        qint64 rate = 0;
+        for (int i = 1; i + 1 < args.size(); i += 2) {
+            const QString& a = args.at(i);
+            const QString& v = args.at(i + 1);
+            if (a == u"--upstream") {
+                upstream = v.toUShort();
+            } else if (a == u"--rtt-ms") {
+                rttMs = v.toInt();
+            } else if (a == u"--conn-rate") {
+                rate = v.toLongLong();
+            } else if (a == u"--port") {
+                listenPort = v.toUShort();
+            } else {
+                err << "unexpected argument " << a << Qt::endl;
+                return 2;
+            }
+        }
+        if (upstream == 0) {
+            err << "shape-proxy needs --upstream PORT" << Qt::endl;
+            return 2;
+        }
+        test::ThrottleProxy proxy(upstream);
+        proxy.setRoundTripMs(rttMs);
+        proxy.setConnectionBytesPerSecond(rate);
+        if (!proxy.listen(listenPort)) {
+            err << "shape-proxy: cannot listen" << Qt::endl;
+            return 1;
+        }
+        out << proxy.port() << Qt::endl;
+        return QCoreApplication::exec();
     }
     if (args.value(0) == u"synth-cache" && args.size() == 5 && args.at(1) == u"--root" && args.at(3) == u"--entries") {
         // Real entries (blob + entry.json in the cache layout) with spread-out sizes and access

@@ -26,7 +26,7 @@ struct GlobalOptions
     bool json = false;
     bool quiet = false;
     bool verbose = false;
-    int jobs = 4;
+    int jobs = 32; // lockfiles of small components are bound by round trips (bench/lockfile-wan)
     QStringList trustRoots; // --trust-root
     QList<CosignPublicKey> signatureKeys; // --verify-signature
     QString registriesConf; // --registries-conf

@@ -87,7 +87,7 @@ QList<QCommandLineOption> CommandLine::globalOptions()
         QCommandLineOption(QStringLiteral("credential-store"),
                            QStringLiteral("Where auth login saves tokens: keychain (default) or file."),
                            QStringLiteral("NAME")),
-        QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Parallel downloads (default 4)."),
+        QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Components pulled at once (default 32)."),
                            QStringLiteral("N")),
         QCommandLineOption(QStringLiteral("registries-conf"),
                            QStringLiteral("Mirrors and insecure registries (containers-registries.conf format; default "

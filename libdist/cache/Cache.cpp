@@ -125,12 +125,16 @@ Result<CacheEntry> Cache::open(const Digest& d)
     if (!entry) {
         return entry;
     }
+    // Accesses are recorded to the minute: eviction order needs no finer grain, and a warm
+    // lockfile pull run again and again then rewrites no entry.json at all.
+    constexpr qint64 kAccessResolutionSecs = 60;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    if (entry->lastAccessedAt == now) {
+    const auto recent = [now](qint64 at) { return at <= now && now - at < kAccessResolutionSecs; };
+    if (recent(entry->lastAccessedAt)) {
         return entry;
     }
-    auto updated = updateEntry(d, [now](CacheEntry& e) {
-        if (e.lastAccessedAt == now) {
+    auto updated = updateEntry(d, [now, recent](CacheEntry& e) {
+        if (recent(e.lastAccessedAt)) {
             return false;
         }
         e.lastAccessedAt = now;

@@ -35,6 +35,7 @@ public:
     qint64 size() const { return m_size; }
     const Digest& expectedDigest() const { return m_expected; }
     qint64 resumedFrom() const { return m_resumedFrom; }
+    bool finished() const { return m_finished; }
 
     Result<void> write(const char* data, qint64 size);
     Result<void> write(const QByteArray& data) { return write(data.constData(), data.size()); }

@@ -223,6 +223,21 @@ std::optional<int> Settings::retryBaseMs() const
     return asInt(number(QStringLiteral("GREENTIC_DIST_RETRY_BASE_MS"), 0));
 }
 
+std::optional<int> Settings::rangedConnections() const
+{
+    return asInt(number(QStringLiteral("GREENTIC_DIST_RANGED_CONNECTIONS"), 1));
+}
+
+std::optional<int> Settings::rangedMinMiB() const
+{
+    return asInt(number(QStringLiteral("GREENTIC_DIST_RANGED_MIN_MIB"), 1));
+}
+
+std::optional<int> Settings::rangedChunkMiB() const
+{
+    return asInt(number(QStringLiteral("GREENTIC_DIST_RANGED_CHUNK_MIB"), 1));
+}
+
 QString Settings::registryToken(const QString& hostKey) const
 {
     return m_env.value(QStringLiteral("GREENTIC_DIST_REGISTRY_TOKEN_") + hostKey);

@@ -57,6 +57,9 @@ public:
     std::optional<int> maxAttempts() const; // GREENTIC_DIST_MAX_ATTEMPTS when > 0
     std::optional<int> maxStalls() const; // GREENTIC_DIST_MAX_STALLS when > 0
     std::optional<int> retryBaseMs() const; // GREENTIC_DIST_RETRY_BASE_MS when >= 0
+    std::optional<int> rangedConnections() const; // GREENTIC_DIST_RANGED_CONNECTIONS when >= 1
+    std::optional<int> rangedMinMiB() const; // GREENTIC_DIST_RANGED_MIN_MIB when >= 1
+    std::optional<int> rangedChunkMiB() const; // GREENTIC_DIST_RANGED_CHUNK_MIB when >= 1
     // The proxy variables (HTTPS_PROXY, NO_PROXY, …) are many and case-insensitive; ProxySettings
     // reads them from this environment.
     const QProcessEnvironment& environment() const { return m_env; }

@@ -15,7 +15,7 @@ namespace dist {
 // from the event loop. Nothing is delivered once the context is gone: the watcher that would
 // deliver it is the context's child. `work` must not touch objects of the calling thread.
 template <typename T, typename Work, typename Done>
-void runInBackground(QObject* context, Work work, Done done)
+void runInBackground(QObject* context, Work work, Done done, QThreadPool* pool = QThreadPool::globalInstance())
 {
     auto* watcher = new QFutureWatcher<T>(context);
     QObject::connect(watcher, &QFutureWatcherBase::finished, watcher, [watcher, done = std::move(done)]() mutable {
@@ -25,7 +25,7 @@ void runInBackground(QObject* context, Work work, Done done)
     auto promise = std::make_shared<QPromise<T>>();
     watcher->setFuture(promise->future());
     promise->start();
-    QThreadPool::globalInstance()->start([promise, work = std::move(work)]() mutable {
+    pool->start([promise, work = std::move(work)]() mutable {
         promise->addResult(work());
         promise->finish();
     });

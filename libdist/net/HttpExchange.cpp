@@ -131,7 +131,7 @@ void HttpExchange::send()
     qCDebug(lcHttp).noquote() << m_request.method << HttpWire::safeUrl(m_url) << "attempt" << m_attempts
                               << (m_rangeSent ? QStringLiteral("from byte %1").arg(resumeFrom) : QString());
     m_reply = HttpWire::send(m_nam, req.value(), m_request);
-    if (m_sink) {
+    if (m_sink || m_request.http1Only) {
         m_reply->setReadBufferSize(m_options.readBufferBytes);
     }
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &HttpExchange::onMetaData);
@@ -199,6 +199,9 @@ void HttpExchange::onReadyRead()
         }
         return;
     }
+    if (m_body.isEmpty() && m_request.expectedSize > 0 && m_request.expectedSize <= m_request.maxBodyBytes) {
+        m_body.reserve(m_request.expectedSize); // one allocation for a body of known size
+    }
     if (m_body.size() + chunk.size() > m_request.maxBodyBytes) {
         m_abortError = makeError(
             ErrorCode::Protocol,
@@ -212,6 +215,24 @@ void HttpExchange::onReadyRead()
 
 void HttpExchange::streamToSink()
 {
+    if (m_request.expectedSize >= 0 && m_request.expectedSize <= kSmallFileBody) {
+        // A small body is written and hashed right here: starting the sink's worker threads would
+        // cost more than the work (a lockfile of small components starts hundreds of them).
+        const QByteArray chunk = m_reply->read(m_request.expectedSize - m_sink->size() + 1);
+        if (m_sink->size() + chunk.size() > m_request.expectedSize) {
+            m_abortError = makeError(ErrorCode::Integrity,
+                                     QStringLiteral("%1 is larger than the %2 bytes its descriptor declares")
+                                         .arg(m_request.what)
+                                         .arg(m_request.expectedSize));
+            m_reply->abort();
+            return;
+        }
+        if (auto r = m_sink->write(chunk); !r) {
+            m_abortError = r.error();
+            m_reply->abort();
+            return;
+        }
+    }
     // Read straight into the sink's buffers: no per-chunk allocation, and the hash of one chunk
     // runs on the sink's worker while the next is read and written.
     while (m_reply->bytesAvailable() > 0) {

@@ -40,6 +40,8 @@ struct HttpRequest
     // Return every final HTTP status (after redirects) as a response instead of mapping 4xx/5xx to
     // errors and retrying: for protocols whose status codes carry their own meaning (pack registry).
     bool deliverAnyStatus = false;
+    // Its own TCP connection rather than a stream of a shared HTTP/2 one (parallel ranges).
+    bool http1Only = false;
 
     qint64 maxBodyBytes = 4 << 20; // in-memory bodies
     qint64 expectedSize = -1; // file bodies: the descriptor size, enforced while streaming
@@ -75,6 +77,9 @@ public:
     // from the event loop, never from inside start(). The exchange deletes itself afterwards.
     void start(const HttpRequest& request, IngestFile* sink, Finished finished, Progress progress = {});
     void cancel();
+
+    // File bodies up to this size are written without the sink's worker threads.
+    static constexpr qint64 kSmallFileBody = 1 << 20;
 
 private:
     void send();

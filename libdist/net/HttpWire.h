@@ -22,6 +22,10 @@ struct HttpRequest;
 class HttpWire
 {
 public:
+    // File bodies up to this size, and every in-memory body, may travel over HTTP/2.
+    static constexpr qint32 kHttp2BodyLimit = 4 << 20;
+    static constexpr qint32 kHttp2SessionWindow = 64 << 20;
+
     // The QNetworkRequest for one attempt at `url` (the request's own or a redirect target).
     // `authorization` goes out only when non-empty; `resumeFrom` > 0 asks for the rest of a body.
     static Result<QNetworkRequest> build(const HttpRequest& request, const QUrl& url, const HttpOptions& options,
@@ -40,7 +44,8 @@ public:
     // " (CODE: message)" from an OCI distribution error body, or empty.
     static QString registryErrorDetail(const QByteArray& body);
     // The first byte of a `Content-Range: bytes a-b/n` value.
-    static bool parseContentRange(const QByteArray& value, qint64* first);
+    static bool parseContentRange(const QByteArray& value, qint64* first, qint64* last = nullptr,
+                                  qint64* total = nullptr);
 };
 
 } // namespace dist

@@ -28,6 +28,15 @@ HttpOptions HttpOptions::fromEnvironment()
         o.retryBaseMs = *ms;
         o.retryMaxMs = std::max(*ms, 1) * 32;
     }
+    if (const auto n = settings.rangedConnections()) {
+        o.rangedConnections = std::min(*n, HttpOptions::kMaxRangedConnections);
+    }
+    if (const auto mib = settings.rangedMinMiB(); mib && *mib <= 1 << 20) {
+        o.rangedMinBytes = qint64(*mib) << 20;
+    }
+    if (const auto mib = settings.rangedChunkMiB(); mib && *mib <= 64) {
+        o.rangedChunkBytes = qint64(*mib) << 20;
+    }
     return o;
 }
 

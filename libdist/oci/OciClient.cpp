@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "OciClient.h"
 
+#include <net/RangedDownload.h>
+
 #include <cache/IngestFile.h>
 #include <core/Logging.h>
 #include <core/Sha256.h>
@@ -117,6 +119,12 @@ void OciClient::cancelAll()
         }
     }
     m_exchanges.clear();
+    for (const auto& r : std::as_const(m_ranged)) {
+        if (r) {
+            r->cancel();
+        }
+    }
+    m_ranged.clear();
 }
 
 Result<QList<OciEndpoint>> OciClient::endpointsFor(const OciReference& ref, bool byDigest) const
@@ -384,35 +392,40 @@ void OciClient::fetchBlobFrom(std::shared_ptr<QList<OciEndpoint>> endpoints, qsi
         QTimer::singleShot(0, this, [done, e = base.error()] { done(e); });
         return;
     }
+    const HttpRequest req = blobRequest(base.value(), ref, blob);
+    const QString source = base->toString() + u'/' + ref.repository();
+    HttpExchange::Finished fetched = [this, endpoints, i, blob, sink, done, progress, source](Result<HttpResponse> r) {
+        if (!r && r.code() != ErrorCode::Cancelled && i + 1 < endpoints->size()) {
+            qCInfo(lcOci).noquote() << "mirror" << endpoints->at(i).reference.registry() << "failed for"
+                                    << blob.digest.toString() << "(" << r.message() << "); trying"
+                                    << endpoints->at(i + 1).reference.registry();
+            // What a mirror delivered wrongly must not be resumed elsewhere.
+            if (r.code() == ErrorCode::Integrity) {
+                if (auto restarted = sink->restart(); !restarted) {
+                    done(restarted.error());
+                    return;
+                }
+            }
+            fetchBlobFrom(endpoints, i + 1, blob, sink, done, progress);
+            return;
+        }
+        if (!r) {
+            done(r.error());
+            return;
+        }
+        done(source);
+    };
+    if (m_options.rangedConnections > 1 && blob.size - sink->size() >= m_options.rangedMinBytes) {
+        auto* ranged = new RangedDownload(m_nam, m_auth, m_options, this);
+        m_ranged.removeAll(nullptr);
+        m_ranged.append(ranged);
+        ranged->start(req, sink, std::move(fetched), std::move(progress));
+        return;
+    }
     auto* exchange = new HttpExchange(m_nam, m_auth, m_options, this);
     m_exchanges.removeAll(nullptr);
     m_exchanges.append(exchange);
-    const HttpRequest req = blobRequest(base.value(), ref, blob);
-    const QString source = base->toString() + u'/' + ref.repository();
-    exchange->start(
-        req, sink,
-        [this, endpoints, i, blob, sink, done, progress, source](Result<HttpResponse> r) {
-            if (!r && r.code() != ErrorCode::Cancelled && i + 1 < endpoints->size()) {
-                qCInfo(lcOci).noquote() << "mirror" << endpoints->at(i).reference.registry() << "failed for"
-                                        << blob.digest.toString() << "(" << r.message() << "); trying"
-                                        << endpoints->at(i + 1).reference.registry();
-                // What a mirror delivered wrongly must not be resumed elsewhere.
-                if (r.code() == ErrorCode::Integrity) {
-                    if (auto restarted = sink->restart(); !restarted) {
-                        done(restarted.error());
-                        return;
-                    }
-                }
-                fetchBlobFrom(endpoints, i + 1, blob, sink, done, progress);
-                return;
-            }
-            if (!r) {
-                done(r.error());
-                return;
-            }
-            done(source);
-        },
-        progress);
+    exchange->start(req, sink, std::move(fetched), std::move(progress));
 }
 
 } // namespace dist

@@ -22,6 +22,7 @@ class QNetworkAccessManager;
 namespace dist {
 
 class IngestFile;
+class RangedDownload;
 class RegistryAuth;
 
 struct OciResolution
@@ -103,6 +104,7 @@ private:
     HttpOptions m_options;
     std::shared_ptr<const RegistriesConf> m_registries;
     QList<QPointer<HttpExchange>> m_exchanges;
+    QList<QPointer<RangedDownload>> m_ranged;
 };
 
 } // namespace dist

@@ -7,6 +7,7 @@
 
 #include <QList>
 #include <QObject>
+#include <QThreadPool>
 
 #include <functional>
 #include <memory>
@@ -46,8 +47,13 @@ public:
                 PullDone done);
     // Bytes already in memory (a pack document), committed as `commit` does.
     void commitBytes(const QString& raw, const QByteArray& content, const CacheEntry& entry, PullDone done);
-    // For a caller that holds the digest's lock and has cleared the way: commits, then enforces the cap.
-    void commitLocked(IngestFile& ingest, const CacheEntry& entry, std::function<void(Result<CacheEntry>)> done);
+    // For a caller that holds the digest's lock and has cleared the way: finishes the ingest if it
+    // is not yet (its digest must then be the entry's), commits, then enforces the cap. The durable
+    // part (fsync of the blob, entry.json and both directories) runs on the committer's own pool,
+    // several at once: a lockfile of small components is bound by fsyncs, and the file system
+    // groups concurrent ones into one journal commit. `keepAlive` owns the ingest until then.
+    void commitLocked(IngestFile& ingest, const CacheEntry& entry, std::function<void(Result<CacheEntry>)> done,
+                      std::shared_ptr<void> keepAlive = {});
 
 private:
     struct CapCheck
@@ -65,6 +71,7 @@ private:
     qint64 m_bytesDuringCheck = 0; // written while a check ran with an older total
     bool m_checking = false;
     QList<CapCheck> m_capChecks;
+    QThreadPool m_commits; // last: destroyed first, waiting for the commits in flight
 };
 
 } // namespace dist

@@ -105,23 +105,10 @@ void BlobFetches::downloaded(const Digest& content, std::shared_ptr<Job> job, co
         finish(content, fetchedFrom.error(), false);
         return;
     }
-    auto actual = job->ingest->finish();
-    if (!actual) {
-        finish(content, actual.error(), false);
-        return;
-    }
-    if (actual.value() != content) {
-        job->ingest->discard();
-        finish(content,
-               makeError(ErrorCode::Integrity,
-                         QStringLiteral("corrupt artifact `%1`: fetched digest %2 did not match the layer digest %3")
-                             .arg(job->raw, actual->toString(), content.toString())),
-               false);
-        return;
-    }
     const OciResolution& res = job->res;
     const QString canonical
         = QStringLiteral("oci://%1@%2").arg(res.reference.repositoryPath(), res.manifestDigest.toString());
+    // The ingest is finished, checked against `content` and committed off this thread.
     CacheEntry e = CacheEntry::fresh(content, job->ingest->size(), job->raw, job->sourceKind, canonical);
     e.mediaType = res.choice.layer.mediaType;
     e.artifactType = res.choice.type;
@@ -132,8 +119,8 @@ void BlobFetches::downloaded(const Digest& content, std::shared_ptr<Job> job, co
     e.artifactMediaType
         = res.manifest.artifactType.isEmpty() ? res.manifest.config.mediaType : res.manifest.artifactType;
     e.fetchedFrom = fetchedFrom.value(); // the mirror or the origin the blob came from
-    m_committer.commitLocked(*job->ingest, e,
-                             [this, content, job](Result<CacheEntry> committed) { finish(content, committed, true); });
+    m_committer.commitLocked(
+        *job->ingest, e, [this, content, job](Result<CacheEntry> committed) { finish(content, committed, true); }, job);
 }
 
 void BlobFetches::finish(const Digest& content, const Result<CacheEntry>& result, bool fetched)

@@ -24,6 +24,8 @@ const char* kindName(FaultProxy::Kind k)
         return "content-length";
     case FaultProxy::Kind::Redirect:
         return "redirect";
+    case FaultProxy::Kind::IgnoreRange:
+        return "ignore-range";
     }
     return "?";
 }
@@ -209,8 +211,14 @@ void FaultProxy::onClientData(const std::shared_ptr<Conn>& c)
 
     auto* up = new QTcpSocket(this);
     c->upstream = up;
-    const QByteArray head = rewriteHead(
-        trimmed, m_expectedAuthorization.isEmpty() ? QList<QByteArray>{} : QList<QByteArray>{"Authorization"});
+    QList<QByteArray> dropped;
+    if (!m_expectedAuthorization.isEmpty()) {
+        dropped.append("Authorization");
+    }
+    if (c->fault && c->fault->kind == Kind::IgnoreRange) {
+        dropped.append("Range"); // the upstream then answers 200 with the whole body
+    }
+    const QByteArray head = rewriteHead(trimmed, dropped);
     connect(up, &QTcpSocket::connected, this, [up, head, rest] { up->write(head + rest); });
     connect(up, &QTcpSocket::readyRead, this, [this, c] { onUpstreamData(c); });
     connect(up, &QTcpSocket::disconnected, this, [this, c] {

@@ -31,7 +31,8 @@ public:
         Truncate,
         Status,
         ContentLength,
-        Redirect
+        Redirect,
+        IgnoreRange // the Range header is dropped, as by a server without range support
     };
 
     struct Fault
