@@ -137,6 +137,7 @@ void IngestPipeline::writeOne(int i, qint64 size)
         if (m_direct && (size - written) % kAlign != 0) {
             endDirect();
         }
+        const bool direct = m_direct;
         const ssize_t n = ::write(m_fd, bytes + written, static_cast<size_t>(size - written));
         if (n < 0 && errno == EINTR) {
             continue;
@@ -152,6 +153,7 @@ void IngestPipeline::writeOne(int i, qint64 size)
             return;
         }
         written += n;
+        (direct ? m_directBytes : m_bufferedBytes) += n;
         if (m_direct && written % kAlign != 0) {
             endDirect();
         }

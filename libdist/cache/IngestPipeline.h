@@ -50,6 +50,9 @@ public:
     // The descriptor is back in buffered mode afterwards, ready for writes of any size.
     std::optional<QString> drain();
     bool failed();
+    // Bytes written so far bypassing the page cache, and through it.
+    qint64 directBytes() const { return m_directBytes.load(); }
+    qint64 bufferedBytes() const { return m_bufferedBytes.load(); }
 
 private:
     using Queue = std::deque<std::pair<int, qint64>>;
@@ -68,6 +71,8 @@ private:
     int m_fd;
     qint64 m_capacity;
     std::atomic<bool> m_direct = false;
+    std::atomic<qint64> m_directBytes = 0;
+    std::atomic<qint64> m_bufferedBytes = 0;
     std::vector<std::unique_ptr<char, FreeDeleter>> m_buffers;
     std::vector<int> m_users;
     std::deque<int> m_free;
