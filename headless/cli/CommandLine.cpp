@@ -87,8 +87,11 @@ QList<QCommandLineOption> CommandLine::globalOptions()
         QCommandLineOption(QStringLiteral("credential-store"),
                            QStringLiteral("Where auth login saves tokens: keychain (default) or file."),
                            QStringLiteral("NAME")),
-        QCommandLineOption(QStringLiteral("jobs"), QStringLiteral("Components pulled at once (default 32)."),
-                           QStringLiteral("N")),
+        QCommandLineOption(
+            QStringLiteral("jobs"),
+            QStringLiteral(
+                "Components pulled at once, 1 to 256 (default 128; at most 8 blobs over 1 MiB stream at once)."),
+            QStringLiteral("N")),
         QCommandLineOption(QStringLiteral("registries-conf"),
                            QStringLiteral("Mirrors and insecure registries (containers-registries.conf format; default "
                                           "$CONTAINERS_REGISTRIES_CONF, ~/.config/containers/registries.conf, "
@@ -338,8 +341,8 @@ void CommandLine::run(CommandContext& ctx, const QStringList& arguments, Command
     if (parser.isSet(QStringLiteral("jobs"))) {
         bool ok = false;
         const int jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
-        if (!ok || jobs < 1 || jobs > 64) {
-            ctx.printErr(QStringLiteral("error: --jobs must be a number from 1 to 64"));
+        if (!ok || jobs < 1 || jobs > 256) {
+            ctx.printErr(QStringLiteral("error: --jobs must be a number from 1 to 256"));
             finishLater(ExitCode::InvalidInput);
             return;
         }

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <config/RegistryCertificateCache.h>
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
+
+#include <memory>
 
 namespace dist {
 
@@ -34,6 +38,8 @@ struct HttpOptions
     // Per request; a window of connections + 2 of them is held in memory (24 MiB at the defaults).
     qint64 rangedChunkBytes = qint64(3) << 20;
     QByteArray userAgent = QByteArrayLiteral("greentic-dist-qt/" DIST_VERSION);
+    // Shared by every copy of these options (one client's requests).
+    std::shared_ptr<RegistryCertificateCache> certificates = std::make_shared<RegistryCertificateCache>();
 
     // Reads GREENTIC_DIST_ALLOW_INSECURE_LOCAL_HTTP, GREENTIC_DIST_TIMEOUT_SECS,
     // GREENTIC_DIST_MAX_ATTEMPTS, GREENTIC_DIST_MAX_STALLS, GREENTIC_DIST_RETRY_BASE_MS,

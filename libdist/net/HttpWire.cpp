@@ -39,7 +39,8 @@ Result<QNetworkRequest> HttpWire::build(const HttpRequest& request, const QUrl& 
         req.setRawHeader(h.first, h.second);
     }
     if (url.scheme() == u"https") {
-        auto tls = RegistryCertificates::configurationFor(hostPort(url));
+        auto tls = options.certificates ? options.certificates->configurationFor(hostPort(url))
+                                        : RegistryCertificates::configurationFor(hostPort(url));
         if (!tls) {
             return tls.error();
         }

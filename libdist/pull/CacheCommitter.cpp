@@ -174,6 +174,17 @@ void CacheCommitter::commitLocked(IngestFile& ingest, const CacheEntry& entry,
         &m_commits);
 }
 
+void CacheCommitter::writeInBackground(std::function<Result<void>(Cache&)> work, std::function<void(Result<void>)> done)
+{
+    runInBackground<Result<void>>(
+        this,
+        [root = m_cache.root(), work = std::move(work)] {
+            Cache cache(root);
+            return work(cache);
+        },
+        std::move(done), &m_commits);
+}
+
 void CacheCommitter::enforceCap(const Digest& written, std::function<void(Result<void>)> done)
 {
     m_capChecks.append(CapCheck{written, std::move(done)});

@@ -54,6 +54,10 @@ public:
     // groups concurrent ones into one journal commit. `keepAlive` owns the ingest until then.
     void commitLocked(IngestFile& ingest, const CacheEntry& entry, std::function<void(Result<CacheEntry>)> done,
                       std::shared_ptr<void> keepAlive = {});
+    // Other durable cache writes (manifest index, kept manifests) on the same pool, so their fsyncs
+    // never hold the event loop; `work` gets its own Cache on the same root. `done` runs on this
+    // object's thread.
+    void writeInBackground(std::function<Result<void>(Cache&)> work, std::function<void(Result<void>)> done);
 
 private:
     struct CapCheck

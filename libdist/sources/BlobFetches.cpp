@@ -5,6 +5,7 @@
 #include <cache/IngestFile.h>
 #include <core/LockWaiter.h>
 #include <core/Logging.h>
+#include <net/HttpExchange.h>
 #include <pull/CacheCommitter.h>
 
 #include <QLockFile>
@@ -19,6 +20,7 @@ struct BlobFetches::Job
     std::shared_ptr<QLockFile> lock;
     std::unique_ptr<IngestFile> ingest;
     QList<Complete> waiters;
+    bool streamed = false; // holds one of the kMaxStreamedDownloads turns
 };
 
 BlobFetches::BlobFetches(Cache& cache, CacheCommitter& committer, OciClient& oci, QObject* parent)
@@ -80,6 +82,44 @@ void BlobFetches::start(const Digest& content)
 
 void BlobFetches::download(const Digest& content, std::shared_ptr<Job> job)
 {
+    const qint64 size = job->res.choice.layer.size;
+    if (size >= 0 && size <= HttpExchange::kSmallFileBody) {
+        startDownload(content, job);
+        return;
+    }
+    if (m_streaming >= kMaxStreamedDownloads) {
+        m_waiting.append(content);
+        return;
+    }
+    ++m_streaming;
+    job->streamed = true;
+    startDownload(content, job);
+}
+
+void BlobFetches::startWaiting()
+{
+    while (m_streaming < kMaxStreamedDownloads && !m_waiting.isEmpty()) {
+        const Digest next = m_waiting.takeFirst();
+        std::shared_ptr<Job> job = m_jobs.value(next);
+        if (!job) {
+            continue;
+        }
+        ++m_streaming;
+        job->streamed = true;
+        startDownload(next, job);
+    }
+}
+
+void BlobFetches::cancelWaiting()
+{
+    const QList<Digest> waiting = std::exchange(m_waiting, {});
+    for (const Digest& content : waiting) {
+        finish(content, makeError(ErrorCode::Cancelled, QStringLiteral("cancelled")), false);
+    }
+}
+
+void BlobFetches::startDownload(const Digest& content, std::shared_ptr<Job> job)
+{
     const OciDescriptor layer = job->res.choice.layer;
     auto ingest = IngestFile::openForDigest(m_cache.ingestDir(), content, layer.size, true);
     if (!ingest) {
@@ -132,8 +172,14 @@ void BlobFetches::finish(const Digest& content, const Result<CacheEntry>& result
     if (job->lock) {
         job->lock->unlock();
     }
+    // The turn ends with the commit: until then the ingest still holds its buffers.
+    const bool turn = std::exchange(job->streamed, false);
+    m_streaming -= turn ? 1 : 0;
     for (const auto& waiter : std::as_const(job->waiters)) {
         waiter(result, fetched);
+    }
+    if (turn) {
+        startWaiting();
     }
 }
 

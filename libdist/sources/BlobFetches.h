@@ -7,6 +7,7 @@
 #include <oci/OciClient.h>
 
 #include <QHash>
+#include <QList>
 #include <QObject>
 
 #include <functional>
@@ -32,8 +33,17 @@ public:
     BlobFetches(Cache& cache, CacheCommitter& committer, OciClient& oci, QObject* parent = nullptr);
     ~BlobFetches() override;
 
+    // Downloads of blobs over 1 MiB (streamed through an ingest pipeline of 8 MiB of buffers, and
+    // on HTTP/1.1 beyond 4 MiB) run at most this many at once; more wait here. A lockfile may put
+    // a hundred pulls in flight: small blobs all go at once, big ones neither pile up memory nor
+    // wait in Qt's queue for one of its six connections while their inactivity timeout runs.
+    static constexpr int kMaxStreamedDownloads = 8;
+
     // Brings the layer `resolution` chose into the cache, or finds it there.
     void fetch(const QString& raw, const QString& sourceKind, const OciResolution& resolution, Complete complete);
+    // Ends the downloads still waiting for a turn as cancelled (those running end with the client's
+    // requests).
+    void cancelWaiting();
 
 Q_SIGNALS:
     void progress(const QString& reference, qint64 received, qint64 total);
@@ -43,6 +53,8 @@ private:
     struct Job;
     void start(const Digest& content);
     void download(const Digest& content, std::shared_ptr<Job> job);
+    void startDownload(const Digest& content, std::shared_ptr<Job> job);
+    void startWaiting();
     void downloaded(const Digest& content, std::shared_ptr<Job> job, const Result<QString>& fetchedFrom);
     void finish(const Digest& content, const Result<CacheEntry>& result, bool fetched);
 
@@ -50,6 +62,8 @@ private:
     CacheCommitter& m_committer;
     OciClient& m_oci;
     QHash<Digest, std::shared_ptr<Job>> m_jobs; // in flight, by content digest
+    QList<Digest> m_waiting; // streamed downloads waiting for a turn, in order
+    int m_streaming = 0;
 };
 
 } // namespace dist

@@ -9,6 +9,8 @@
 #include <credentials/CredentialProvider.h>
 #include <net/RegistryAuth.h>
 #include <pull/CacheCommitter.h>
+
+#include <QPointer>
 #include <pull/DistOptions.h>
 
 #include <utility>
@@ -20,6 +22,7 @@ OciSource::OciSource(QNetworkAccessManager* nam, const DistOptions& options, Cac
     : PullSource(parent)
     , m_options(options)
     , m_cache(cache)
+    , m_committer(committer)
     , m_credentials(credentials)
     , m_mapper(options, cache)
     , m_auth(new RegistryAuth(nam, credentials, options.http, this))
@@ -36,6 +39,7 @@ OciSource::~OciSource() = default;
 
 void OciSource::cancelAll()
 {
+    m_blobs->cancelWaiting();
     m_oci->cancelAll();
 }
 
@@ -226,16 +230,33 @@ void OciSource::fetchResolved(const QString& raw, const QString& kind, const Oci
     if (join->pending) {
         m_oci->fetchSmallBlob(resolution.reference, resolution.manifest.config,
                               [this, join, what = resolution.reference.toString()](Result<QByteArray> config) {
-                                  if (config) {
-                                      (void)m_cache.storeMetadata(config.value());
-                                  } else {
+                                  auto settle = [join] {
+                                      join->pending = false;
+                                      if (join->then) {
+                                          std::exchange(join->then, {})();
+                                      }
+                                  };
+                                  if (!config) {
                                       qCInfo(lcClient).noquote()
                                           << "the config of" << what << "was not kept for export:" << config.message();
+                                      settle();
+                                      return;
                                   }
-                                  join->pending = false;
-                                  if (join->then) {
-                                      std::exchange(join->then, {})();
-                                  }
+                                  m_committer.writeInBackground(
+                                      [bytes = config.value()](Cache& cache) -> Result<void> {
+                                          if (auto kept = cache.storeMetadata(bytes); !kept) {
+                                              return kept.error();
+                                          }
+                                          return {};
+                                      },
+                                      [settle, what](Result<void> kept) {
+                                          if (!kept) {
+                                              qCInfo(lcClient).noquote()
+                                                  << "the config of" << what
+                                                  << "was not kept for export:" << kept.message();
+                                          }
+                                          settle();
+                                      });
                               });
     }
     m_blobs->fetch(raw, kind, resolution,
@@ -244,23 +265,38 @@ void OciSource::fetchResolved(const QString& raw, const QString& kind, const Oci
                            done(entry.error());
                            return;
                        }
-                       // The manifest digests lead to the content from now on, offline too.
-                       for (const Digest& m : {resolution.manifestDigest, resolution.platformManifestDigest}) {
-                           if (!m.isNull()) {
-                               if (auto r = m_cache.recordManifest(m, entry->digest); !r) {
-                                   done(r.error());
-                                   return;
+                       // The manifest digests lead to the content from now on, offline too. Written
+                       // (and synced) on the committer's pool: a lockfile pull commits hundreds.
+                       auto record = [resolution, content = entry->digest](Cache& cache) -> Result<void> {
+                           for (const Digest& m : {resolution.manifestDigest, resolution.platformManifestDigest}) {
+                               if (!m.isNull()) {
+                                   if (auto r = cache.recordManifest(m, content); !r) {
+                                       return r;
+                                   }
                                }
                            }
-                       }
-                       keepManifests(resolution);
-                       recordSignature(entry->digest, signature);
-                       PullResult result{raw, resolution.manifestDigest, entry.value(), fetched};
-                       if (join->pending) {
-                           join->then = [done, result] { done(result); };
-                       } else {
-                           done(result);
-                       }
+                           keepManifests(cache, resolution);
+                           return {};
+                       };
+                       m_committer.writeInBackground(
+                           record,
+                           [self = QPointer<OciSource>(this), raw, resolution, signature, done, join, entry,
+                            fetched](Result<void> recorded) {
+                               if (!self) {
+                                   return; // the client went away with its pulls
+                               }
+                               if (!recorded) {
+                                   done(recorded.error());
+                                   return;
+                               }
+                               self->recordSignature(entry->digest, signature);
+                               PullResult result{raw, resolution.manifestDigest, entry.value(), fetched};
+                               if (join->pending) {
+                                   join->then = [done, result] { done(result); };
+                               } else {
+                                   done(result);
+                               }
+                           });
                    });
 }
 
@@ -315,13 +351,13 @@ bool OciSource::keepConfig(const OciResolution& resolution)
     return true;
 }
 
-void OciSource::keepManifests(const OciResolution& resolution)
+void OciSource::keepManifests(Cache& cache, const OciResolution& resolution)
 {
     for (const QByteArray& bytes : {resolution.manifestBytes, resolution.platformManifestBytes}) {
         if (bytes.isEmpty()) {
             continue;
         }
-        if (auto kept = m_cache.storeMetadata(bytes); !kept) {
+        if (auto kept = cache.storeMetadata(bytes); !kept) {
             qCWarning(lcClient).noquote() << "could not keep the manifest of" << resolution.reference.toString()
                                           << "for export:" << kept.message();
         }

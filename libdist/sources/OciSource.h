@@ -48,7 +48,7 @@ private:
     // config is stored on the spot).
     bool keepConfig(const OciResolution& resolution);
     std::optional<Digest> importedTag(const OciReference& oci) const;
-    void keepManifests(const OciResolution& resolution);
+    static void keepManifests(Cache& cache, const OciResolution& resolution);
     // `done`, once the signature check (when keys are set) has passed for `manifest`; the summary is
     // recorded in the entry `content` when there is one.
     void afterSignature(const OciReference& oci, const Digest& manifest, const Digest& content,
@@ -65,6 +65,7 @@ private:
 
     const DistOptions& m_options;
     Cache& m_cache;
+    CacheCommitter& m_committer;
     const CredentialProvider* m_credentials;
     ReferenceMapper m_mapper;
     RegistryAuth* m_auth;

@@ -10,9 +10,11 @@
 
 #include <cache/Cache.h>
 #include <core/Sha256.h>
+#include <sources/BlobFetches.h>
 
 #include <QDir>
 #include <QFile>
+#include <QFileSystemWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -643,6 +645,62 @@ private Q_SLOTS:
         const CliResult mismatch = fresh.run({QStringLiteral("pull"), QStringLiteral("--lock"), pinnedOnly});
         QVERIFY2(mismatch.exitCode == 6 || mismatch.exitCode == 3, mismatch.err.constData());
         QVERIFY(Cache(fresh.cacheDir()).digests().isEmpty());
+    }
+
+    // A lockfile of ten 1.5 MiB blobs over a slow link: at most eight are streamed at once (each
+    // may hold 8 MiB of buffers, and more would only wait in Qt's queue for one of its six
+    // connections with their inactivity timeouts running); the rest wait for a turn, then come too.
+    void streamedDownloadsTakeTurns()
+    {
+        const QString dir = m_work.filePath(QStringLiteral("medium-layout"));
+        QList<OciDescriptor> blobs;
+        {
+            OciLayout layout(dir);
+            for (int i = 0; i < 10; ++i) {
+                blobs.append(
+                    layout.addBlob(patterned(1536 * 1024, 40 + i), QStringLiteral("application/octet-stream")));
+                layout.tag(QStringLiteral("m%1").arg(i), layout.addManifest({blobs.last()}));
+            }
+            layout.finish();
+        }
+        for (int i = 0; i < 10; ++i) {
+            const QString pushed = m_registry.push(dir, QStringLiteral("m%1").arg(i), QStringLiteral("blobs/medium"),
+                                                   QStringLiteral("m%1").arg(i));
+            QVERIFY2(pushed.isEmpty(), qPrintable(pushed));
+        }
+        ThrottleProxy proxy(m_registry.port());
+        QVERIFY(proxy.listen());
+        proxy.setBytesPerSecond(3 << 20); // 15 MiB in about five seconds
+        const CliRunner cli = runner(QStringLiteral("turns"));
+        QStringList refs;
+        for (int i = 0; i < 10; ++i) {
+            refs.append(u'"' + QStringLiteral("127.0.0.1:%1/blobs/medium:m%2").arg(proxy.port()).arg(i) + u'"');
+        }
+        const QString lock = m_work.filePath(QStringLiteral("turns.lock.json"));
+        QFile f(lock);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write((u'[' + refs.join(u',') + u']').toUtf8());
+        f.close();
+
+        const Cache cache(cli.cacheDir());
+        QVERIFY(QDir().mkpath(cache.ingestDir()));
+        // A partial exists from the moment a download starts until it is committed.
+        QFileSystemWatcher watcher({cache.ingestDir()});
+        qsizetype most = 0;
+        connect(&watcher, &QFileSystemWatcher::directoryChanged, this, [&] {
+            most = std::max(most, QDir(cache.ingestDir()).entryList({QStringLiteral("*.partial")}).size());
+        });
+        auto p = cli.start(
+            {QStringLiteral("pull"), QStringLiteral("--lock"), lock, QStringLiteral("--jobs"), QStringLiteral("10")});
+        const CliResult r = await(*p, 180000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(cache.digests().size(), 10);
+        for (const OciDescriptor& blob : std::as_const(blobs)) {
+            QCOMPARE(Sha256::hashFile(cache.blobPath(blob.digest)).value(), blob.digest);
+        }
+        QVERIFY2(most >= 2, qPrintable(QStringLiteral("%1 partials seen at once").arg(most))); // the watcher saw them
+        QVERIFY2(most <= BlobFetches::kMaxStreamedDownloads,
+                 qPrintable(QStringLiteral("%1 partials at once").arg(most)));
     }
 
     void inspectReport()
