@@ -20,6 +20,9 @@
 #include <QTest>
 #include <QTimer>
 
+#include <memory>
+#include <vector>
+
 using namespace dist;
 using namespace dist::test;
 
@@ -119,13 +122,16 @@ public:
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket* s = m_server.nextPendingConnection()) {
                 ++m_connections;
-                auto* conn = new Conn{s, {}, 0, 0, new QTimer(s)};
-                conn->flush->setSingleShot(true);
-                connect(conn->flush, &QTimer::timeout, s, [this, conn] { answerHeld(conn); });
-                connect(s, &QTcpSocket::readyRead, s, [this, conn] { onData(conn); });
-                connect(s, &QTcpSocket::disconnected, s, [s, conn] {
-                    s->deleteLater();
-                    delete conn;
+                // Owned here, not by the socket: no callback outlives its connection's state.
+                m_conns.push_back(std::make_unique<Conn>());
+                Conn* conn = m_conns.back().get();
+                conn->socket = s;
+                conn->flush.setSingleShot(true);
+                connect(&conn->flush, &QTimer::timeout, this, [this, conn] { answerHeld(conn); });
+                connect(s, &QTcpSocket::readyRead, this, [this, conn] { onData(conn); });
+                connect(s, &QTcpSocket::disconnected, this, [conn] {
+                    conn->flush.stop();
+                    conn->closed = true;
                 });
             }
         });
@@ -138,11 +144,12 @@ public:
 private:
     struct Conn
     {
-        QTcpSocket* socket;
+        QTcpSocket* socket = nullptr; // a child of m_server
         QByteArray buffer;
-        int answered;
-        int held;
-        QTimer* flush;
+        int answered = 0;
+        int held = 0;
+        bool closed = false;
+        QTimer flush;
     };
     void onData(Conn* c)
     {
@@ -159,25 +166,29 @@ private:
             if (c->held >= 2) {
                 answerHeld(c);
             } else {
-                c->flush->start(scaled(2000));
+                c->flush.start(scaled(2000));
             }
         }
     }
     void answerHeld(Conn* c)
     {
-        c->flush->stop();
+        c->flush.stop();
         for (; c->held > 0; --c->held) {
             answer(c);
         }
     }
     static void answer(Conn* c)
     {
+        if (c->closed) {
+            return;
+        }
         const QByteArray body = R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]})";
         c->socket->write("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: "
                          + QByteArray::number(body.size()) + "\r\n\r\n" + body);
         ++c->answered;
     }
 
+    std::vector<std::unique_ptr<Conn>> m_conns; // before the server: its sockets go first
     QTcpServer m_server;
     int m_connections = 0;
     int m_requests = 0;
